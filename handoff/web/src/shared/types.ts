@@ -1,0 +1,60 @@
+// Shapes from docs/contracts/hub-api.md.
+
+export type Sender = "visitor" | "bot" | "advisor" | "system";
+export type Owner = "bot" | "queue" | "advisor" | "closed";
+
+export interface ChatButton {
+  title: string;
+  payload: string;
+}
+
+export interface Message {
+  id: number;
+  sender: Sender;
+  text: string;
+  buttons?: ChatButton[] | null;
+  created_at?: string;
+  advisor_name?: string | null;
+}
+
+export interface QueueInfo {
+  topic: string;
+  position: number;
+  estimated_wait_minutes: number;
+  urgent: boolean;
+}
+
+export interface ApiError {
+  error: string;
+  message?: string;
+  limit?: number;
+}
+
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** Norwegian names for the queue topics (catalogue `tema`). */
+export const TOPIC_NAMES: Record<string, string> = {
+  arbeid: "Arbeid og dagpenger",
+  helse: "Helse og sykdom",
+  familie: "Familie og barn",
+  pensjon: "Pensjon",
+  sosialhjelp: "Økonomisk sosialhjelp",
+  hjelpemidler: "Hjelpemidler",
+  generell: "Generelt",
+};
+
+export function topicName(topic: string | null | undefined): string {
+  if (!topic) return "Generelt";
+  return TOPIC_NAMES[topic] ?? topic.charAt(0).toUpperCase() + topic.slice(1).replace(/_/g, " ");
+}
+
+/** Read the JSON error body of a failed response, with a Norwegian fallback. */
+export async function readError(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as ApiError;
+    if (body && typeof body.error === "string") return body;
+  } catch {
+    /* not JSON */
+  }
+  return { error: `http_${res.status}`, message: "Noe gikk galt. Prøv igjen om litt." };
+}

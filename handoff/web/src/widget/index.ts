@@ -1,0 +1,1076 @@
+// The visitor chat widget. One script tag:
+//   <script src="https://host/widget.js" data-hub="https://host" defer></script>
+// It renders in a shadow root (so page CSS cannot break it, and it cannot break the page),
+// talks to the hub over a WebSocket (HTTP polling as fallback) and keeps the conversation
+// across reloads and page changes.
+
+import { append, h, icon, setChildren } from "../shared/dom";
+import {
+  chatIcon,
+  closeIcon,
+  downloadIcon,
+  infoIcon,
+  clockIcon,
+  minusIcon,
+  personIcon,
+  restartIcon,
+  robotIcon,
+  sendIcon,
+  successIcon,
+} from "../shared/icons";
+import { clock, minutes, renderText } from "../shared/text";
+import {
+  MAX_MESSAGE_LENGTH,
+  type ApiError,
+  type ChatButton,
+  type Message,
+  type Owner,
+  type QueueInfo,
+  readError,
+} from "../shared/types";
+
+const STORE_KEY = "navchat:conversation";
+const NOTICE_KEY = "navchat:notice-seen";
+const OPEN_KEY = "navchat:open";
+const MESSAGES_KEY = "navchat:messages:";
+const POLL_MS = 2000;
+const TYPING_HIDE_MS = 8000;
+const BOT_WAIT_MS = 20000;
+
+interface Saved {
+  id: string;
+  secret: string;
+  lastSeenId: number;
+}
+
+interface ConversationView {
+  id: string;
+  owner: Owner;
+  queue?: QueueInfo | null;
+  messages: Message[];
+  rating?: string | null;
+}
+
+type Footer = "composer" | "confirm" | "ended";
+
+const RATINGS: { value: string; label: string }[] = [
+  { value: "ja", label: "Ja" },
+  { value: "nei", label: "Nei" },
+  { value: "delvis", label: "Delvis" },
+];
+
+function findScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"]');
+}
+
+function readJson<T>(storage: Storage, key: string): T | null {
+  try {
+    const raw = storage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeJson(storage: Storage, key: string, value: unknown): void {
+  try {
+    storage.setItem(key, JSON.stringify(value));
+  } catch {
+    /* storage full or disabled: the chat still works for this page */
+  }
+}
+
+class ChatWidget {
+  private readonly hub: string;
+  private readonly forcePolling: boolean;
+  private saved: Saved | null;
+  private messages = new Map<number, Message>();
+  private owner: Owner = "bot";
+  private queue: QueueInfo | null = null;
+  private rating: string | null = null;
+  private open = false;
+  private unread = 0;
+  private footer: Footer = "composer";
+  private ws: WebSocket | null = null;
+  private wsFailures = 0;
+  private wsEverOpened = false;
+  private pollTimer: number | undefined;
+  private reconnectTimer: number | undefined;
+  private polling = false;
+  private typingHideTimer: number | undefined;
+  private botWaitTimer: number | undefined;
+  private lastTypingSent = 0;
+  private typingStopTimer: number | undefined;
+  private counterAnnounceTimer: number | undefined;
+  private starting = false;
+
+  // DOM
+  private readonly wrap: HTMLDivElement;
+  private readonly launcher: HTMLButtonElement;
+  private readonly badge: HTMLSpanElement;
+  private readonly panel: HTMLElement;
+  private readonly status: HTMLParagraphElement;
+  private readonly endButton: HTMLButtonElement;
+  private readonly body: HTMLDivElement;
+  private readonly log: HTMLOListElement;
+  private readonly typing: HTMLDivElement;
+  private readonly queueBox: HTMLDivElement;
+  private readonly footerBox: HTMLDivElement;
+  private readonly input: HTMLTextAreaElement;
+  private readonly counter: HTMLParagraphElement;
+  private readonly counterLive: HTMLSpanElement;
+  private readonly error: HTMLParagraphElement;
+  private readonly composer: HTMLFormElement;
+
+  constructor(hub: string, forcePolling: boolean) {
+    this.hub = hub.replace(/\/$/, "");
+    this.forcePolling = forcePolling;
+    this.saved = readJson<Saved>(localStorage, STORE_KEY);
+
+    const host = h("div", { id: "nav-chat-widget" });
+    const shadow = host.attachShadow({ mode: "open" });
+    const style = h("style", null, __WIDGET_CSS__);
+
+    this.badge = h("span", { class: "badge", "aria-hidden": "true", hidden: true });
+    this.launcher = h(
+      "button",
+      {
+        type: "button",
+        class: "aksel-button launcher",
+        "data-variant": "primary",
+        "aria-controls": "navchat-panel",
+        "aria-expanded": "false",
+        onclick: () => this.setOpen(true),
+      },
+      icon(chatIcon, "aksel-button__icon"),
+      h("span", { class: "launcher__label" }, "Chat med Nav"),
+      this.badge,
+    );
+
+    this.status = h("p", { class: "panel__status" });
+    this.endButton = this.iconButton(closeIcon, "Avslutt", () => this.askEnd(), true);
+    const header = h(
+      "div",
+      { class: "panel__header" },
+      h(
+        "div",
+        { class: "titles" },
+        h("h2", { class: "panel__title", id: "navchat-title" }, "Chat med Nav"),
+        this.status,
+      ),
+      this.iconButton(minusIcon, "Minimer chatten", () => this.setOpen(false)),
+      this.endButton,
+    );
+
+    this.log = h("ol", {
+      class: "log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-relevant": "additions",
+      "aria-label": "Meldinger",
+    });
+    this.typing = h("div", { class: "typing", "aria-live": "polite" });
+    this.body = h("div", { class: "panel__body" });
+    this.queueBox = h("div", { class: "queue", role: "status", hidden: true });
+
+    this.input = h("textarea", {
+      id: "navchat-input",
+      rows: 2,
+      "aria-describedby": "navchat-counter navchat-error",
+      autocomplete: "off",
+      placeholder: "Skriv spørsmålet ditt her",
+      oninput: () => this.onInput(),
+      onkeydown: (e: Event) => this.onKeyDown(e as KeyboardEvent),
+    });
+    this.counter = h("p", { class: "counter", id: "navchat-counter" });
+    this.counterLive = h("span", { class: "sr-only", "aria-live": "polite" });
+    this.error = h("p", { class: "error", id: "navchat-error", role: "alert" });
+    this.composer = h(
+      "form",
+      { class: "composer", onsubmit: (e: Event) => this.onSubmit(e) },
+      h("label", { for: "navchat-input", class: "sr-only" }, "Skriv meldingen din"),
+      h(
+        "div",
+        { class: "composer__row" },
+        this.input,
+        h(
+          "button",
+          { type: "submit", class: "aksel-button", "data-variant": "primary", "aria-label": "Send melding" },
+          icon(sendIcon, "aksel-button__icon"),
+        ),
+      ),
+      this.counter,
+      this.counterLive,
+      this.error,
+    );
+    this.footerBox = h("div", { class: "panel__footer" });
+
+    this.panel = h(
+      "section",
+      {
+        id: "navchat-panel",
+        class: "panel",
+        "aria-labelledby": "navchat-title",
+        hidden: true,
+        onkeydown: (e: Event) => this.onPanelKey(e as KeyboardEvent),
+      },
+      header,
+      this.body,
+      this.queueBox,
+      this.footerBox,
+    );
+    this.wrap = h(
+      "div",
+      { class: "navchat", "data-color": "accent" },
+      this.panel,
+      this.launcher,
+    );
+    const landmark = h("aside", { "aria-label": "Chat med Nav" }, this.wrap);
+    shadow.append(style, landmark);
+    document.body.appendChild(host);
+    this.injectFonts();
+    this.updateCounter();
+    this.renderStatus();
+
+    if (this.saved) {
+      for (const m of readJson<Message[]>(sessionStorage, MESSAGES_KEY + this.saved.id) ?? []) {
+        this.messages.set(m.id, m);
+      }
+      this.renderBody();
+      this.resume();
+    }
+    if (sessionStorage.getItem(OPEN_KEY) === "1") this.setOpen(true, false);
+  }
+
+  // ---------- helpers ----------
+
+  private iconButton(svg: string, label: string, onclick: () => void, withText = false): HTMLButtonElement {
+    return h(
+      "button",
+      {
+        type: "button",
+        class: `aksel-button aksel-button--small${withText ? "" : " aksel-button--icon-only"}`,
+        "data-variant": "tertiary",
+        "aria-label": withText ? null : label,
+        title: withText ? null : label,
+        onclick,
+      },
+      icon(svg, "aksel-button__icon"),
+      withText ? h("span", null, label) : null,
+    );
+  }
+
+  private injectFonts(): void {
+    if (document.getElementById("navchat-fonts")) return;
+    const link = h("link", { id: "navchat-fonts", rel: "stylesheet", href: `${this.hub}/static/fonts.css` });
+    document.head.appendChild(link);
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.saved ? { Authorization: `Bearer ${this.saved.secret}` } : {};
+  }
+
+  private async api(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...this.authHeaders(), ...(init.headers as Record<string, string>) };
+    if (init.body) headers["Content-Type"] = "application/json";
+    return fetch(`${this.hub}${path}`, { ...init, headers });
+  }
+
+  private save(): void {
+    if (!this.saved) return;
+    writeJson(localStorage, STORE_KEY, this.saved);
+    const list = [...this.messages.values()].sort((a, b) => a.id - b.id).slice(-300);
+    writeJson(sessionStorage, MESSAGES_KEY + this.saved.id, list);
+  }
+
+  private forget(): void {
+    if (this.saved) sessionStorage.removeItem(MESSAGES_KEY + this.saved.id);
+    localStorage.removeItem(STORE_KEY);
+    this.saved = null;
+    this.stopTransport();
+    this.messages.clear();
+    this.owner = "bot";
+    this.queue = null;
+    this.rating = null;
+    this.footer = "composer";
+  }
+
+  // ---------- open / minimise ----------
+
+  private setOpen(open: boolean, moveFocus = true): void {
+    this.open = open;
+    sessionStorage.setItem(OPEN_KEY, open ? "1" : "0");
+    this.panel.hidden = !open;
+    this.wrap.classList.toggle("navchat--open", open);
+    this.launcher.setAttribute("aria-expanded", String(open));
+    if (open) {
+      this.unread = 0;
+      this.renderBadge();
+      if (!this.saved && localStorage.getItem(NOTICE_KEY) === "1") void this.start();
+      this.renderBody();
+      this.renderFooter();
+      this.scrollToEnd();
+      if (moveFocus) this.focusDefault();
+    } else if (moveFocus) {
+      this.launcher.focus();
+    }
+  }
+
+  private focusDefault(): void {
+    const notice = this.body.querySelector<HTMLElement>(".notice h3");
+    if (notice) notice.focus();
+    else if (this.footer === "composer") this.input.focus();
+    else this.footerBox.querySelector<HTMLElement>("h3, button")?.focus();
+  }
+
+  private onPanelKey(e: KeyboardEvent): void {
+    if (e.key !== "Escape") return;
+    e.stopPropagation();
+    if (this.footer === "confirm") this.setFooter("composer");
+    else this.setOpen(false);
+  }
+
+  private renderBadge(): void {
+    this.badge.hidden = this.unread === 0;
+    this.badge.textContent = String(this.unread);
+    this.launcher.setAttribute(
+      "aria-label",
+      this.unread === 0
+        ? "Chat med Nav"
+        : `Chat med Nav, ${this.unread} ${this.unread === 1 ? "ny melding" : "nye meldinger"}`,
+    );
+  }
+
+  // ---------- body: notice or messages ----------
+
+  private renderBody(): void {
+    if (!this.saved && localStorage.getItem(NOTICE_KEY) !== "1") {
+      setChildren(this.body, this.noticeView());
+      return;
+    }
+    if (!this.body.contains(this.log)) {
+      setChildren(this.body, this.log, this.typing);
+    }
+    this.renderLog();
+  }
+
+  private noticeView(): HTMLElement {
+    const heading = h("h3", { tabindex: -1, id: "navchat-notice-title" }, "Før du starter");
+    return h(
+      "div",
+      { class: "notice" },
+      heading,
+      h(
+        "ul",
+        null,
+        h("li", null, "Du chatter først med en chatbot. Chatboten er ikke et menneske."),
+        h("li", null, "Vi lagrer samtalen i 30 dager. Deretter sletter vi den."),
+        h(
+          "li",
+          null,
+          h("strong", null, "Ikke skriv personopplysninger"),
+          ", for eksempel fødselsnummer, navn, adresse eller opplysninger om helse.",
+        ),
+        h("li", null, "Vil du snakke med et menneske? Veiledere svarer på chat hverdager kl. 09–15."),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "aksel-button",
+          "data-variant": "primary",
+          onclick: () => {
+            localStorage.setItem(NOTICE_KEY, "1");
+            void this.start();
+          },
+        },
+        h("span", null, "Start chatten"),
+      ),
+    );
+  }
+
+  private sortedMessages(): Message[] {
+    return [...this.messages.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Re-render the message list, reusing existing items so the live region only announces additions. */
+  private renderLog(): void {
+    const list = this.sortedMessages();
+    const lastVisitor = list.reduce((acc, m) => (m.sender === "visitor" ? m.id : acc), 0);
+    const existing = new Map<string, HTMLLIElement>();
+    for (const li of Array.from(this.log.children) as HTMLLIElement[]) {
+      if (li.dataset.id) existing.set(li.dataset.id, li);
+    }
+    let prev: Element | null = null;
+    for (const m of list) {
+      const showChoices = m.sender === "bot" && m.id > lastVisitor && this.owner === "bot" && this.footer !== "ended";
+      const key = String(m.id);
+      let li = existing.get(key);
+      if (li && li.dataset.choices !== String(showChoices)) {
+        li.remove();
+        li = undefined;
+      }
+      if (!li) {
+        li = this.messageItem(m, showChoices);
+        if (prev) prev.after(li);
+        else this.log.prepend(li);
+      }
+      existing.delete(key);
+      prev = li;
+    }
+    for (const li of existing.values()) li.remove();
+  }
+
+  private messageItem(m: Message, showChoices: boolean): HTMLLIElement {
+    const li = h("li", { "data-id": m.id, "data-sender": m.sender, "data-choices": String(showChoices) });
+    const time = clock(m.created_at);
+    if (m.sender === "system") {
+      append(li, [
+        h("div", { class: "msg-system" }, icon(infoIcon), h("p", null, h("span", { class: "sr-only" }, "Melding fra Nav: "), renderText(m.text))),
+      ]);
+      return li;
+    }
+    const who =
+      m.sender === "visitor"
+        ? "Du"
+        : m.sender === "bot"
+          ? "Chatbot"
+          : `${m.advisor_name || "Veileder"}, veileder i Nav`;
+    const srWho = m.sender === "visitor" ? "Du skrev: " : m.sender === "bot" ? "Chatboten skriver: " : `${m.advisor_name || "Veilederen"} fra Nav skriver: `;
+    const top = h(
+      "p",
+      { class: "aksel-chat__top-text", "aria-hidden": "true" },
+      h("span", null, who),
+      m.sender === "advisor" ? h("span", { class: "aksel-tag aksel-tag--xsmall", "data-variant": "moderate", "data-color": "brand-beige" }, "Menneske") : null,
+      time ? h("span", null, time) : null,
+    );
+    const bubble = h("div", { class: "aksel-chat__bubble" }, h("span", { class: "sr-only" }, srWho), renderText(m.text));
+    const row = h(
+      "div",
+      { class: `aksel-chat msg-${m.sender}${m.sender === "visitor" ? " aksel-chat--right" : ""}`, "data-color": m.sender === "visitor" ? "accent" : "neutral" },
+      m.sender === "visitor" ? null : h("div", { class: "aksel-chat__avatar", "aria-hidden": "true" }, icon(m.sender === "bot" ? robotIcon : personIcon)),
+      h("div", { class: "aksel-chat__bubble-wrapper" }, top, bubble),
+    );
+    li.appendChild(row);
+    if (showChoices && m.buttons && m.buttons.length > 0) {
+      li.appendChild(
+        h(
+          "ul",
+          { class: "choices", "aria-label": "Svaralternativer" },
+          m.buttons.map((b) =>
+            h(
+              "li",
+              null,
+              h(
+                "button",
+                { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.choose(b) },
+                h("span", null, b.title),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+    return li;
+  }
+
+  private scrollToEnd(): void {
+    this.body.scrollTop = this.body.scrollHeight;
+  }
+
+  private addMessages(list: Message[]): void {
+    let added = 0;
+    for (const m of list) {
+      if (!m || typeof m.id !== "number" || this.messages.has(m.id)) continue;
+      this.messages.set(m.id, m);
+      added++;
+      if (this.saved && m.id > this.saved.lastSeenId) this.saved.lastSeenId = m.id;
+      if (m.sender !== "visitor" && !this.open) this.unread++;
+      if (m.sender === "bot" || m.sender === "system") this.setBotWaiting(false);
+      if (m.sender === "advisor" || m.sender === "bot") this.showTyping(null);
+    }
+    if (!added) return;
+    this.save();
+    this.renderBadge();
+    if (this.body.contains(this.log)) {
+      const nearEnd = this.body.scrollHeight - this.body.scrollTop - this.body.clientHeight < 120;
+      this.renderLog();
+      if (nearEnd || this.open) this.scrollToEnd();
+    }
+  }
+
+  // ---------- state ----------
+
+  private setState(owner: Owner, queue: QueueInfo | null | undefined): void {
+    const changed = owner !== this.owner;
+    this.owner = owner;
+    this.queue = owner === "queue" ? (queue ?? this.queue) : null;
+    if (owner !== "bot") this.setBotWaiting(false);
+    this.renderStatus();
+    if (owner === "closed") {
+      this.stopTransport();
+      if (this.footer !== "ended") this.setFooter("ended", this.open && changed);
+    }
+    if (changed && this.body.contains(this.log)) this.renderLog();
+  }
+
+  private renderStatus(): void {
+    const text: Record<Owner, string> = {
+      bot: "Du chatter med chatboten",
+      queue: "Du venter på en veileder",
+      advisor: "Du chatter med en veileder",
+      closed: "Chatten er avsluttet",
+    };
+    this.status.textContent = this.saved ? text[this.owner] : "Chatbot og veiledere";
+    this.endButton.hidden = !this.saved || this.owner === "closed";
+    if (this.owner === "queue" && this.queue) {
+      const q = this.queue;
+      setChildren(
+        this.queueBox,
+        icon(clockIcon),
+        h(
+          "p",
+          null,
+          h("strong", { "data-testid": "queue-position" }, `Du er nummer ${q.position} i køen.`),
+          " ",
+          `Forventet ventetid er omtrent ${minutes(q.estimated_wait_minutes)}.`,
+        ),
+        h(
+          "button",
+          { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.leaveQueue() },
+          h("span", null, "Forlat køen"),
+        ),
+      );
+      this.queueBox.hidden = false;
+    } else {
+      this.queueBox.hidden = true;
+      this.queueBox.replaceChildren();
+    }
+  }
+
+  private showTyping(sender: "bot" | "advisor" | null): void {
+    window.clearTimeout(this.typingHideTimer);
+    if (!sender) {
+      if (this.botWaitTimer !== undefined) return this.renderTyping("bot");
+      this.typing.replaceChildren();
+      return;
+    }
+    this.renderTyping(sender);
+    this.typingHideTimer = window.setTimeout(() => this.showTyping(null), TYPING_HIDE_MS);
+  }
+
+  private renderTyping(sender: "bot" | "advisor"): void {
+    setChildren(
+      this.typing,
+      h("span", { class: "dots", "aria-hidden": "true" }, h("span"), h("span"), h("span")),
+      h("span", { "data-testid": "typing" }, sender === "bot" ? "Chatboten skriver …" : "Veilederen skriver …"),
+    );
+  }
+
+  /** While the bot owns the chat, show it "typing" between the visitor's message and its answer. */
+  private setBotWaiting(waiting: boolean): void {
+    window.clearTimeout(this.botWaitTimer);
+    this.botWaitTimer = undefined;
+    if (waiting) {
+      this.botWaitTimer = window.setTimeout(() => this.setBotWaiting(false), BOT_WAIT_MS);
+      this.renderTyping("bot");
+    } else {
+      this.typing.replaceChildren();
+    }
+  }
+
+  // ---------- footer: composer / confirm / ended ----------
+
+  private setFooter(footer: Footer, moveFocus = true): void {
+    this.footer = footer;
+    this.renderFooter();
+    if (this.body.contains(this.log)) this.renderLog();
+    if (moveFocus && this.open) this.focusDefault();
+  }
+
+  private renderFooter(): void {
+    if (!this.saved) {
+      this.footerBox.hidden = true;
+      return;
+    }
+    this.footerBox.hidden = false;
+    if (this.footer === "composer") {
+      setChildren(this.footerBox, this.composer);
+    } else if (this.footer === "confirm") {
+      setChildren(
+        this.footerBox,
+        h(
+          "div",
+          { class: "confirm", role: "group", "aria-labelledby": "navchat-confirm" },
+          h("h3", { id: "navchat-confirm", tabindex: -1 }, "Vil du avslutte chatten?"),
+          h(
+            "div",
+            { class: "actions" },
+            h("button", { type: "button", class: "aksel-button", "data-variant": "primary", onclick: () => void this.end() }, h("span", null, "Ja, avslutt")),
+            h("button", { type: "button", class: "aksel-button", "data-variant": "secondary", onclick: () => this.setFooter("composer") }, h("span", null, "Nei, fortsett")),
+          ),
+        ),
+      );
+    } else {
+      setChildren(this.footerBox, this.endedView());
+    }
+  }
+
+  private endedView(): HTMLElement {
+    const rated = this.rating !== null;
+    return h(
+      "div",
+      { class: "ended" },
+      h("h3", { tabindex: -1 }, "Chatten er avsluttet"),
+      rated
+        ? h("p", { class: "thanks", tabindex: -1 }, icon(successIcon), "Takk for svaret ditt!")
+        : h(
+            "fieldset",
+            { class: "rating" },
+            h("legend", null, "Fikk du svar på det du lurte på?"),
+            h(
+              "div",
+              { class: "actions" },
+              RATINGS.map((r) =>
+                h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.rate(r.value) }, h("span", null, r.label)),
+              ),
+            ),
+          ),
+      h(
+        "div",
+        { class: "actions" },
+        h(
+          "button",
+          { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.download() },
+          icon(downloadIcon, "aksel-button__icon"),
+          h("span", null, "Last ned samtalen"),
+        ),
+        h(
+          "button",
+          { type: "button", class: "aksel-button aksel-button--small", "data-variant": "tertiary", onclick: () => void this.restart() },
+          icon(restartIcon, "aksel-button__icon"),
+          h("span", null, "Start en ny chat"),
+        ),
+      ),
+      h("p", { class: "error", role: "alert" }),
+    );
+  }
+
+  private footerError(text: string): void {
+    const el = this.footerBox.querySelector<HTMLElement>(".error");
+    if (el) el.textContent = text;
+  }
+
+  // ---------- composer ----------
+
+  private updateCounter(): void {
+    const left = MAX_MESSAGE_LENGTH - this.input.value.length;
+    const over = left < 0;
+    this.counter.textContent = over ? `Du har ${-left} tegn for mye` : `Du har ${left} tegn igjen`;
+    this.counter.classList.toggle("counter--over", over);
+    this.input.setAttribute("aria-invalid", String(over));
+    window.clearTimeout(this.counterAnnounceTimer);
+    if (left <= 100) {
+      this.counterAnnounceTimer = window.setTimeout(() => {
+        this.counterLive.textContent = this.counter.textContent ?? "";
+      }, 1000);
+    }
+  }
+
+  private onInput(): void {
+    this.updateCounter();
+    this.error.textContent = "";
+    this.input.style.height = "auto";
+    this.input.style.height = `${Math.min(this.input.scrollHeight + 2, 144)}px`;
+    this.sendTyping(this.input.value.length > 0);
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.composer.requestSubmit();
+    }
+  }
+
+  private sendTyping(typing: boolean): void {
+    if (!this.saved || this.owner !== "advisor") return;
+    window.clearTimeout(this.typingStopTimer);
+    const now = Date.now();
+    if (typing) {
+      this.typingStopTimer = window.setTimeout(() => this.sendTyping(false), 4000);
+      if (now - this.lastTypingSent < 2500) return;
+      this.lastTypingSent = now;
+    } else {
+      this.lastTypingSent = 0;
+    }
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify({ type: "typing", typing }));
+    } else {
+      void this.api(`/api/conversations/${this.saved.id}/typing`, { method: "POST", body: JSON.stringify({ typing }) }).catch(() => undefined);
+    }
+  }
+
+  private onSubmit(e: Event): void {
+    e.preventDefault();
+    const text = this.input.value.trim();
+    if (!text) {
+      this.error.textContent = "Skriv en melding før du sender.";
+      this.input.focus();
+      return;
+    }
+    if (text.length > MAX_MESSAGE_LENGTH) {
+      this.error.textContent = `Meldingen er for lang. Du kan skrive opptil ${MAX_MESSAGE_LENGTH} tegn.`;
+      this.input.focus();
+      return;
+    }
+    this.input.value = "";
+    this.onInput();
+    this.sendTyping(false);
+    void this.send(text, null).then((ok) => {
+      if (!ok && !this.input.value) {
+        this.input.value = text;
+        this.updateCounter();
+      }
+    });
+  }
+
+  private async choose(b: ChatButton): Promise<void> {
+    if (this.handlesPayload(b.payload)) return;
+    await this.send(b.title, b.payload);
+    this.input.focus();
+  }
+
+  private async send(text: string, payload: string | null): Promise<boolean> {
+    if (!this.saved) return false;
+    const body: Record<string, string> = { text };
+    if (payload) body.payload = payload;
+    if (this.owner === "bot") this.setBotWaiting(true);
+    try {
+      const res = await this.api(`/api/conversations/${this.saved.id}/messages`, { method: "POST", body: JSON.stringify(body) });
+      if (!res.ok) {
+        this.setBotWaiting(false);
+        this.showError(await readError(res));
+        return false;
+      }
+      const data = (await res.json()) as { message?: Message };
+      if (data.message) this.addMessages([data.message]);
+      if (this.polling) void this.poll();
+      return true;
+    } catch {
+      this.setBotWaiting(false);
+      this.error.textContent = "Vi fikk ikke sendt meldingen. Sjekk nettet ditt og prøv igjen.";
+      return false;
+    }
+  }
+
+  private showError(err: ApiError): void {
+    if (err.error === "conversation_closed") {
+      this.setState("closed", null);
+      return;
+    }
+    if (err.error === "not_found" || err.error === "unauthorized") {
+      this.lost();
+      return;
+    }
+    const text =
+      err.error === "message_too_long"
+        ? `Meldingen er for lang. Du kan skrive opptil ${err.limit ?? MAX_MESSAGE_LENGTH} tegn.`
+        : err.message || "Noe gikk galt. Prøv igjen om litt.";
+    if (this.footer === "composer") this.error.textContent = text;
+    else this.footerError(text);
+  }
+
+  // ---------- conversation lifecycle ----------
+
+  private async start(): Promise<void> {
+    if (this.saved || this.starting) return;
+    this.starting = true;
+    setChildren(this.body, this.log, this.typing);
+    this.renderTyping("bot");
+    try {
+      const res = await fetch(`${this.hub}/api/conversations`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ page: location.pathname }),
+      });
+      if (!res.ok) throw await readError(res);
+      const data = (await res.json()) as ConversationView & { secret: string };
+      this.saved = { id: data.id, secret: data.secret, lastSeenId: 0 };
+      this.messages.clear();
+      this.footer = "composer";
+      this.rating = null;
+      this.typing.replaceChildren();
+      this.setState(data.owner ?? "bot", null);
+      this.addMessages(data.messages ?? []);
+      this.save();
+      this.renderStatus();
+      this.renderBody();
+      this.renderFooter();
+      this.connect();
+      if (this.open) this.input.focus();
+    } catch (e) {
+      this.typing.replaceChildren();
+      const msg = (e as ApiError)?.message || "Chatten er ikke tilgjengelig akkurat nå. Prøv igjen senere, eller ring oss på 55 55 33 33.";
+      setChildren(
+        this.body,
+        h("div", { class: "aksel-base-alert", "data-color": "danger", role: "alert" }, h("p", null, msg)),
+        h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.start() }, h("span", null, "Prøv igjen")),
+      );
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** After a reload or a page change: catch up over HTTP, then go live. */
+  private async resume(): Promise<void> {
+    if (!this.saved) return;
+    this.renderFooter();
+    const ok = await this.poll();
+    if (ok) this.connect();
+  }
+
+  private lost(): void {
+    this.forget();
+    this.renderStatus();
+    setChildren(
+      this.body,
+      h("p", null, "Samtalen finnes ikke lenger. Du kan starte en ny chat."),
+      h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "primary", onclick: () => void this.start() }, h("span", null, "Start en ny chat")),
+    );
+    this.renderFooter();
+  }
+
+  private askEnd(): void {
+    if (!this.saved || this.owner === "closed") return;
+    this.setFooter("confirm");
+  }
+
+  private async end(): Promise<void> {
+    if (!this.saved) return;
+    try {
+      const res = await this.api(`/api/conversations/${this.saved.id}/end`, { method: "POST" });
+      if (!res.ok && res.status !== 409) {
+        this.showError(await readError(res));
+        return;
+      }
+    } catch {
+      this.footerError("Vi fikk ikke avsluttet chatten. Prøv igjen.");
+      return;
+    }
+    this.setState("closed", null);
+    this.setFooter("ended");
+  }
+
+  private async rate(value: string): Promise<void> {
+    if (!this.saved) return;
+    try {
+      const res = await this.api(`/api/conversations/${this.saved.id}/rating`, { method: "POST", body: JSON.stringify({ value }) });
+      if (!res.ok && res.status !== 409) {
+        this.showError(await readError(res));
+        return;
+      }
+    } catch {
+      this.footerError("Vi fikk ikke lagret svaret ditt. Prøv igjen.");
+      return;
+    }
+    this.rating = value;
+    this.renderFooter();
+    this.footerBox.querySelector<HTMLElement>(".thanks")?.focus();
+  }
+
+  private async download(): Promise<void> {
+    if (!this.saved) return;
+    try {
+      const res = await this.api(`/api/conversations/${this.saved.id}/transcript`);
+      if (!res.ok) {
+        this.showError(await readError(res));
+        return;
+      }
+      const blob = await res.blob();
+      const disposition = res.headers.get("Content-Disposition") ?? "";
+      const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? "samtale-med-nav.txt";
+      const url = URL.createObjectURL(blob);
+      const a = h("a", { href: url, download: decodeURIComponent(name), hidden: true });
+      this.footerBox.appendChild(a);
+      a.click();
+      a.remove();
+      window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch {
+      this.footerError("Vi fikk ikke lastet ned samtalen. Prøv igjen.");
+    }
+  }
+
+  private async restart(): Promise<void> {
+    this.forget();
+    this.log.replaceChildren();
+    this.renderStatus();
+    await this.start();
+  }
+
+  private async leaveQueue(): Promise<void> {
+    if (!this.saved) return;
+    try {
+      const res = await this.api(`/api/conversations/${this.saved.id}/queue`, { method: "DELETE" });
+      if (!res.ok) {
+        this.showError(await readError(res));
+        return;
+      }
+      this.setState("bot", null);
+      this.input.focus();
+    } catch {
+      this.error.textContent = "Vi fikk ikke tatt deg ut av køen. Prøv igjen.";
+    }
+  }
+
+  /** Ask for a person directly (used by a hub button whose payload is "/hub_queue"). */
+  private async joinQueue(): Promise<void> {
+    if (!this.saved) return;
+    const res = await this.api(`/api/conversations/${this.saved.id}/queue`, { method: "POST", body: "{}" });
+    if (!res.ok) {
+      this.showError(await readError(res));
+      return;
+    }
+    const data = (await res.json()) as { queue?: QueueInfo };
+    this.setState("queue", data.queue ?? null);
+  }
+
+  // ---------- transport: WebSocket, HTTP polling as fallback ----------
+
+  private stopTransport(): void {
+    window.clearTimeout(this.reconnectTimer);
+    window.clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    this.polling = false;
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.onclose = null;
+      ws.close();
+    }
+  }
+
+  private connect(): void {
+    if (!this.saved || this.owner === "closed") return;
+    if (this.forcePolling || typeof WebSocket === "undefined" || this.wsFailures >= 3) {
+      this.startPolling();
+      return;
+    }
+    const url = `${this.hub.replace(/^http/, "ws")}/api/conversations/${encodeURIComponent(this.saved.id)}/ws`;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      this.wsFailures++;
+      this.startPolling();
+      return;
+    }
+    this.ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      if (!this.saved) return;
+      ws.send(JSON.stringify({ type: "auth", secret: this.saved.secret, last_seen_id: this.saved.lastSeenId }));
+    };
+    ws.onmessage = (ev) => {
+      this.wsFailures = 0;
+      this.wsEverOpened = true;
+      if (this.polling) {
+        window.clearInterval(this.pollTimer);
+        this.polling = false;
+      }
+      try {
+        this.onFrame(JSON.parse(String(ev.data)) as { type: string; data: Record<string, unknown> });
+      } catch {
+        /* ignore malformed frames */
+      }
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (!opened || !this.wsEverOpened) this.wsFailures++;
+      if (this.wsFailures >= 2) this.startPolling();
+      const delay = Math.min(10000, 1000 * 2 ** Math.min(this.wsFailures, 4));
+      this.reconnectTimer = window.setTimeout(() => {
+        // Catch up over HTTP first, so nothing is missed while the socket was down.
+        void this.poll().then((ok) => {
+          if (ok && !this.ws) this.connect();
+        });
+      }, delay);
+    };
+  }
+
+  private onFrame(frame: { type: string; data: Record<string, unknown> }): void {
+    const d = frame.data ?? {};
+    switch (frame.type) {
+      case "message":
+        this.addMessages([d as unknown as Message]);
+        break;
+      case "state":
+        this.setState(d.owner as Owner, (d.queue as QueueInfo | null) ?? null);
+        break;
+      case "typing":
+        if (d.sender === "advisor" || d.sender === "bot") {
+          if (d.typing) this.showTyping(d.sender);
+          else this.showTyping(null);
+        }
+        break;
+      case "error":
+        if (d.error === "unauthorized" || d.error === "not_found") this.lost();
+        else if (d.error === "conversation_closed") this.setState("closed", null);
+        break;
+    }
+  }
+
+  private startPolling(): void {
+    if (this.polling || !this.saved) return;
+    this.polling = true;
+    window.clearInterval(this.pollTimer);
+    this.pollTimer = window.setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  /** GET the conversation after the last seen message; returns false if it is gone. */
+  private async poll(): Promise<boolean> {
+    if (!this.saved) return false;
+    try {
+      const res = await this.api(`/api/conversations/${this.saved.id}?after=${this.saved.lastSeenId}`);
+      if (res.status === 404 || res.status === 401 || res.status === 403) {
+        this.lost();
+        return false;
+      }
+      if (!res.ok) return true;
+      const data = (await res.json()) as ConversationView;
+      this.rating = data.rating ?? this.rating;
+      this.addMessages(data.messages ?? []);
+      if (data.owner !== this.owner || data.owner === "queue") this.setState(data.owner, data.queue ?? null);
+      return true;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Button payloads the hub handles itself rather than the bot. */
+  handlesPayload(payload: string): boolean {
+    if (payload === "/hub_queue") {
+      void this.joinQueue();
+      return true;
+    }
+    return false;
+  }
+}
+
+// document.currentScript is only set while the script first runs.
+const SCRIPT = findScript();
+
+function boot(): void {
+  if (document.getElementById("nav-chat-widget")) return;
+  const script = SCRIPT;
+  const hub = script?.dataset.hub || (script?.src ? new URL(script.src, location.href).origin : location.origin);
+  const transport = script?.dataset.transport ?? new URLSearchParams(location.search).get("navchat-transport");
+  const widget = new ChatWidget(hub, transport === "polling");
+  (window as unknown as { navChat?: ChatWidget }).navChat = widget;
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+else boot();
