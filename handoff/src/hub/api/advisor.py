@@ -1,0 +1,225 @@
+"""The advisor console's HTTP API. Every route but login needs a valid login."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, empty, json
+from sanic_ext import openapi
+
+from hub.api.common import ADVISOR_COOKIE, bearer, body, current_advisor, hub_of
+from hub.db.base import Owner
+from hub.db.models import Advisor
+from hub.errors import Forbidden, InvalidRequest, Unauthorized
+from hub.faq import search_faq
+from hub.services import advisors as advisor_svc
+from hub.services import conversations as conv_svc
+from hub.services import queue as queue_svc
+
+bp = Blueprint("advisor", url_prefix="/advisor")
+
+Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+def login_required(handler: Handler) -> Handler:
+    @wraps(handler)
+    async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        request.ctx.advisor = await current_advisor(request)
+        return await handler(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _advisor(request: Request) -> Advisor:
+    advisor: Advisor = request.ctx.advisor
+    return advisor
+
+
+@bp.post("/login")
+@openapi.summary("Log in; answers with a token (also set as an HttpOnly cookie)")
+async def login(request: Request) -> HTTPResponse:
+    hub = hub_of(request)
+    data = body(request)
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise InvalidRequest("Skriv inn brukernavn og passord.")
+    async with hub.unit() as u:
+        found = await advisor_svc.password_hash_of(u, username)
+    ok = await advisor_svc.verify_password(found[1] if found else None, password)
+    if not found or not ok:
+        raise Unauthorized("Feil brukernavn eller passord.")
+    async with hub.unit() as u:
+        token, advisor = await advisor_svc.start_session(
+            u, found[0], hub.clock.now(), hub.settings.advisor_token_hours
+        )
+        u.outbox.add("queues", {"type": "queues", "data": {}})
+    resp = json({"token": token, "advisor": advisor_svc.advisor_json(advisor)})
+    resp.add_cookie(
+        ADVISOR_COOKIE,
+        token,
+        httponly=True,
+        samesite="Strict",
+        secure=hub.settings.cookie_secure,
+        path="/",
+        max_age=int(hub.settings.advisor_token_hours * 3600),
+    )
+    return resp
+
+
+@bp.post("/logout")
+@openapi.summary("Log out")
+@login_required
+async def logout(request: Request) -> HTTPResponse:
+    hub = hub_of(request)
+    token = bearer(request) or request.cookies.get(ADVISOR_COOKIE) or ""
+    async with hub.unit() as u:
+        await advisor_svc.end_session(u, token)
+    resp = empty()
+    resp.delete_cookie(ADVISOR_COOKIE, path="/")
+    return resp
+
+
+@bp.get("/me")
+@openapi.summary("The logged-in advisor")
+@login_required
+async def me(request: Request) -> HTTPResponse:
+    return json(advisor_svc.advisor_json(_advisor(request)))
+
+
+@bp.put("/status")
+@openapi.summary("Set status: available or away")
+@login_required
+async def status(request: Request) -> HTTPResponse:
+    hub = hub_of(request)
+    data = body(request)
+    async with hub.unit() as u:
+        advisor = await u.session.get_one(Advisor, _advisor(request).id)
+        await advisor_svc.set_status(u, advisor, data.get("status"))
+        u.outbox.add("queues", {"type": "queues", "data": {}})
+    return json(advisor_svc.advisor_json(advisor))
+
+
+@bp.get("/queues")
+@openapi.summary("Every topic queue with who is waiting, how long and why")
+@login_required
+async def queues(request: Request) -> HTTPResponse:
+    hub = hub_of(request)
+    async with hub.unit() as u:
+        return json(await queue_svc.overview(u, hub.clock.now()))
+
+
+async def _conversation_json(request: Request, conversation_id: str) -> dict[str, Any]:
+    hub = hub_of(request)
+    advisor = _advisor(request)
+    async with hub.unit() as u:
+        conv = await conv_svc.get(u, conversation_id)
+        entry = await queue_svc.open_entry(u, conversation_id)
+        mine = entry is not None and entry.advisor_id == advisor.id
+        if entry is None or (entry.advisor_id is not None and not mine):
+            raise Forbidden("Du har ikke tilgang til denne samtalen.")
+        messages = await conv_svc.messages_after(u, conversation_id, 0, limit=100_000)
+    return {
+        "id": conv.id,
+        "owner": conv.owner.value,
+        "topic": entry.topic,
+        "reason": entry.reason,
+        "urgent": entry.urgent,
+        "faq_id": entry.faq_id,
+        "messages": [conv_svc.message_json(m) for m in messages],
+    }
+
+
+@bp.post("/conversations/<conversation_id:str>/claim")
+@openapi.summary("Take a waiting conversation (409 already_claimed or too_many_chats)")
+@login_required
+async def claim(request: Request, conversation_id: str) -> HTTPResponse:
+    await hub_of(request).claim(_advisor(request), conversation_id)
+    return json(await _conversation_json(request, conversation_id))
+
+
+@bp.get("/conversations")
+@openapi.summary("The advisor's open chats")
+@login_required
+async def my_conversations(request: Request) -> HTTPResponse:
+    hub = hub_of(request)
+    async with hub.unit() as u:
+        entries = await queue_svc.advisor_chats(u, _advisor(request))
+    return json(
+        [
+            {
+                "id": e.conversation_id,
+                "owner": Owner.advisor.value,
+                "topic": e.topic,
+                "reason": e.reason,
+                "urgent": e.urgent,
+                "assigned_at": conv_svc.iso(e.assigned_at) if e.assigned_at else None,
+            }
+            for e in entries
+        ]
+    )
+
+
+@bp.get("/conversations/<conversation_id:str>")
+@openapi.summary("A waiting conversation or one of the advisor's own, with the whole transcript")
+@login_required
+async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
+    return json(await _conversation_json(request, conversation_id))
+
+
+@bp.post("/conversations/<conversation_id:str>/messages")
+@openapi.summary("Write to the visitor")
+@login_required
+async def message(request: Request, conversation_id: str) -> HTTPResponse:
+    data = body(request)
+    msg = await hub_of(request).advisor_message(
+        _advisor(request), conversation_id, data.get("text")
+    )
+    return json({"message": conv_svc.message_json(msg)}, status=201)
+
+
+@bp.post("/conversations/<conversation_id:str>/typing")
+@openapi.summary("The advisor is typing (shown to the visitor)")
+@login_required
+async def typing(request: Request, conversation_id: str) -> HTTPResponse:
+    data = body(request)
+    await hub_of(request).advisor_typing(_advisor(request), conversation_id, data.get("typing"))
+    return empty()
+
+
+@bp.post("/conversations/<conversation_id:str>/transfer")
+@openapi.summary("Send the conversation to another topic's queue (keeps its waiting time)")
+@login_required
+async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
+    data = body(request)
+    info = await hub_of(request).transfer(_advisor(request), conversation_id, data.get("topic"))
+    return json({"owner": "queue", "queue": info.json()})
+
+
+@bp.post("/conversations/<conversation_id:str>/end")
+@openapi.summary("End the chat with an outcome: besvart, henvist or ikke_besvart")
+@login_required
+async def end(request: Request, conversation_id: str) -> HTTPResponse:
+    data = body(request)
+    await hub_of(request).end_chat(_advisor(request), conversation_id, data.get("outcome"))
+    return json({"owner": "closed"})
+
+
+@bp.post("/conversations/<conversation_id:str>/handback")
+@openapi.summary("Give the conversation back to the bot, which greets the visitor")
+@login_required
+async def handback(request: Request, conversation_id: str) -> HTTPResponse:
+    await hub_of(request).handback(_advisor(request), conversation_id)
+    return json({"owner": "bot"})
+
+
+@bp.get("/faq")
+@openapi.summary("Search the FAQ catalogue (best first)")
+@login_required
+async def faq(request: Request) -> HTTPResponse:
+    q = request.args.get("q", "")
+    if len(q) > 200:
+        raise InvalidRequest("Søket kan ha høyst 200 tegn.")
+    return json(search_faq(request.app.ctx.faq, q))

@@ -1,0 +1,104 @@
+"""Shared request helpers and the one mapping from errors to HTTP answers."""
+
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+from typing import Any
+
+from sanic import Request, Sanic
+from sanic.exceptions import (
+    BadRequest,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    SanicException,
+)
+from sanic.exceptions import NotFound as RouteNotFound
+from sanic.response import HTTPResponse, json
+
+from hub.core import Hub
+from hub.db.models import Advisor
+from hub.errors import BodyTooLarge, HubError, InvalidRequest
+from hub.services import advisors as advisor_svc
+
+log = logging.getLogger("hub")
+
+ADVISOR_COOKIE = "hub_advisor"
+
+
+def hub_of(request: Request) -> Hub:
+    hub: Hub = request.app.ctx.hub
+    return hub
+
+
+def body(request: Request) -> dict[str, Any]:
+    """The JSON object body, within the size limit (an empty body counts as ``{}``)."""
+    limit = hub_of(request).settings.max_body_bytes
+    raw = request.body or b""
+    if len(raw) > limit:
+        raise BodyTooLarge(limit)
+    if not raw.strip():
+        return {}
+    try:
+        data = jsonlib.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest("Forespørselen er ikke gyldig JSON.") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("Forespørselen må være et JSON-objekt.")
+    return data
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return None
+
+
+async def current_advisor(request: Request) -> Advisor:
+    hub = hub_of(request)
+    token = bearer(request) or request.cookies.get(ADVISOR_COOKIE)
+    async with hub.unit() as u:
+        return await advisor_svc.by_token(u, token, hub.clock.now())
+
+
+def error_response(exc: HubError) -> HTTPResponse:
+    return json(exc.body(), status=exc.status)
+
+
+def setup_errors(app: Sanic[Any, Any]) -> None:
+    @app.exception(HubError)
+    async def hub_error(request: Request, exc: HubError) -> HTTPResponse:
+        return error_response(exc)
+
+    @app.exception(PayloadTooLarge)
+    async def too_large(request: Request, exc: Exception) -> HTTPResponse:
+        return error_response(BodyTooLarge(int(request.app.config.REQUEST_MAX_SIZE)))
+
+    @app.exception(RouteNotFound)
+    async def not_found(request: Request, exc: Exception) -> HTTPResponse:
+        return json({"error": "not_found", "message": "Fant ikke siden."}, status=404)
+
+    @app.exception(MethodNotAllowed)
+    async def not_allowed(request: Request, exc: Exception) -> HTTPResponse:
+        return json(
+            {"error": "invalid_request", "message": "Metoden er ikke tillatt her."}, status=405
+        )
+
+    @app.exception(BadRequest)
+    async def bad_request(request: Request, exc: Exception) -> HTTPResponse:
+        return error_response(InvalidRequest())
+
+    @app.exception(SanicException)
+    async def sanic_error(request: Request, exc: SanicException) -> HTTPResponse:
+        status = exc.status_code or 500
+        code = "invalid_request" if status < 500 else "internal_error"
+        return json({"error": code, "message": "Noe gikk galt."}, status=status)
+
+    @app.exception(Exception)
+    async def unexpected(request: Request, exc: Exception) -> HTTPResponse:
+        log.exception("unhandled error", extra={"path": request.path})
+        return json(
+            {"error": "internal_error", "message": "Noe gikk galt hos oss. Prøv igjen om litt."},
+            status=500,
+        )

@@ -1,0 +1,47 @@
+"""The browser pages and assets, served from the front-end's folder (HUB_WEB_DIR).
+
+Expected layout: ``index.html`` (demo page), ``veileder.html`` (advisor console),
+``widget.js`` and ``static/``. A missing file is a plain 404.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanic import Blueprint, Request
+from sanic.exceptions import NotFound
+from sanic.response import HTTPResponse, file
+
+bp = Blueprint("pages")
+
+
+def _web_dir(request: Request) -> Path:
+    return Path(request.app.ctx.hub.settings.web_dir).resolve()
+
+
+async def _send(request: Request, relative: str) -> HTTPResponse:
+    base = _web_dir(request)
+    path = (base / relative).resolve()
+    if base not in path.parents or not path.is_file():
+        raise NotFound("not found")
+    return await file(path, headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/", name="demo")
+async def demo(request: Request) -> HTTPResponse:
+    return await _send(request, "index.html")
+
+
+@bp.get("/veileder", name="console")
+async def console(request: Request) -> HTTPResponse:
+    return await _send(request, "veileder.html")
+
+
+@bp.get("/widget.js", name="widget")
+async def widget(request: Request) -> HTTPResponse:
+    return await _send(request, "widget.js")
+
+
+@bp.get("/static/<path:path>", name="static_files")
+async def static(request: Request, path: str) -> HTTPResponse:
+    return await _send(request, f"static/{path}")

@@ -1,0 +1,137 @@
+"""The visitor's HTTP API (see docs/contracts/hub-api.md)."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, empty, json, text
+from sanic_ext import openapi
+
+from hub.api.common import bearer, body, hub_of
+from hub.db.base import Owner
+from hub.errors import InvalidRequest
+from hub.services import conversations as conv_svc
+from hub.services import queue as queue_svc
+
+bp = Blueprint("visitor", url_prefix="/conversations")
+
+
+def _after(request: Request) -> int:
+    raw = request.args.get("after", "0")
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidRequest("«after» må være et heltall (id-en til siste melding du har sett).")
+    return int(raw)
+
+
+@bp.post("")
+@openapi.summary("Open a conversation; the answer has its id and secret and the bot's welcome")
+async def open_conversation(request: Request) -> HTTPResponse:
+    data = body(request)
+    page = data.get("page")
+    if page is not None and (not isinstance(page, str) or len(page) > 300):
+        raise InvalidRequest("«page» må være tekst på høyst 300 tegn.")
+    conv, secret, messages = await hub_of(request).open_conversation(page)
+    async with hub_of(request).unit() as u:
+        owner = (await conv_svc.get(u, conv.id)).owner
+    return json(
+        {
+            "id": conv.id,
+            "secret": secret,
+            "owner": owner.value,
+            "messages": [conv_svc.message_json(m) for m in messages],
+        },
+        status=201,
+    )
+
+
+@bp.get("/<conversation_id:str>")
+@openapi.summary("The conversation's state and its messages after a given id (polling)")
+async def get_conversation(request: Request, conversation_id: str) -> HTTPResponse:
+    hub = hub_of(request)
+    after = _after(request)
+    now = hub.clock.now()
+    async with hub.unit() as u:
+        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
+        conv_svc.touch(conv, now)
+        queue = None
+        if conv.owner == Owner.queue:
+            entry = await queue_svc.open_entry(u, conv.id)
+            if entry is not None:
+                info = await queue_svc.queue_info(u, entry, now, hub.settings.average_chat_minutes)
+                queue = info.json()
+        messages = await conv_svc.messages_after(u, conv.id, after)
+        rating = await conv_svc.rating_of(u, conv.id)
+    return json(
+        {
+            "id": conv.id,
+            "owner": conv.owner.value,
+            "queue": queue,
+            "messages": [conv_svc.message_json(m) for m in messages],
+            "rating": rating,
+        }
+    )
+
+
+@bp.post("/<conversation_id:str>/messages")
+@openapi.summary("Send a message; it is stored before the answer, replies come as events")
+async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
+    data = body(request)
+    msg = await hub_of(request).visitor_message(
+        conversation_id, bearer(request), data.get("text"), data.get("payload")
+    )
+    return json({"message": conv_svc.message_json(msg)}, status=201)
+
+
+@bp.post("/<conversation_id:str>/typing")
+@openapi.summary("The visitor is typing (shown to the advisor)")
+async def typing(request: Request, conversation_id: str) -> HTTPResponse:
+    data = body(request)
+    await hub_of(request).visitor_typing(conversation_id, bearer(request), data.get("typing"))
+    return empty()
+
+
+@bp.post("/<conversation_id:str>/queue")
+@openapi.summary("Ask for an advisor (e.g. while the bot is down)")
+async def join_queue(request: Request, conversation_id: str) -> HTTPResponse:
+    data = body(request)
+    info = await hub_of(request).request_queue(conversation_id, bearer(request), data.get("topic"))
+    return json({"queue": info.json()})
+
+
+@bp.delete("/<conversation_id:str>/queue")
+@openapi.summary("Leave the queue; the bot takes over again")
+async def leave_queue(request: Request, conversation_id: str) -> HTTPResponse:
+    await hub_of(request).leave_queue(conversation_id, bearer(request))
+    return json({"owner": "bot"})
+
+
+@bp.post("/<conversation_id:str>/end")
+@openapi.summary("End the conversation")
+async def end(request: Request, conversation_id: str) -> HTTPResponse:
+    await hub_of(request).visitor_end(conversation_id, bearer(request))
+    return json({"owner": "closed"})
+
+
+@bp.post("/<conversation_id:str>/rating")
+@openapi.summary("Answer «Fikk du svar på det du lurte på?» (ja, nei or delvis), once")
+async def rate(request: Request, conversation_id: str) -> HTTPResponse:
+    data = body(request)
+    hub = hub_of(request)
+    async with hub.unit() as u:
+        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
+        rating = await conv_svc.rate(u, conv, data.get("value"), hub.clock.now())
+    return json({"rating": rating.value.value})
+
+
+@bp.get("/<conversation_id:str>/transcript")
+@openapi.summary("Download the conversation as plain text")
+async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
+    hub = hub_of(request)
+    async with hub.unit() as u:
+        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
+        messages = await conv_svc.messages_after(u, conv.id, 0, limit=100_000)
+    return text(
+        conv_svc.transcript_text(conv, messages, hub.tz),
+        headers={
+            "Content-Disposition": f'attachment; filename="samtale-{conv.created_at:%Y-%m-%d}.txt"'
+        },
+    )

@@ -1,0 +1,269 @@
+"""WebSockets for visitors and advisors.
+
+Thin: each connection authenticates with its first frame, subscribes to the
+broker, and re-reads the database when told something changed (or every
+``ws_poll_seconds``). Client frames go to the same use cases as HTTP.
+
+Visitor server frames (``{"type", "data"}``): ``message``, ``state``, ``typing``,
+``error``. Advisor server frames: ``queues``, ``message``, ``typing``,
+``conversation``, ``error``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json as jsonlib
+import logging
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.server.websockets.impl import WebsocketImplProtocol
+from websockets.exceptions import ConnectionClosed
+
+from hub.api.common import hub_of
+from hub.broker import Event, Subscription, event
+from hub.core import Hub
+from hub.db.base import Owner
+from hub.db.models import Advisor
+from hub.errors import HubError, InvalidRequest
+from hub.services import advisors as advisor_svc
+from hub.services import conversations as conv_svc
+from hub.services import queue as queue_svc
+
+bp = Blueprint("ws")
+log = logging.getLogger("hub")
+
+AUTH_TIMEOUT = 10.0
+_CLOSED: Event = {"type": "_closed", "data": {}}
+
+
+async def _send(ws: WebsocketImplProtocol, ev: Event) -> None:
+    await ws.send(jsonlib.dumps(ev, ensure_ascii=False))
+
+
+def _error(exc: HubError) -> Event:
+    return event("error", **exc.body())
+
+
+async def _first_frame(ws: WebsocketImplProtocol) -> dict[str, Any]:
+    try:
+        raw = await asyncio.wait_for(ws.recv(), AUTH_TIMEOUT)
+    except TimeoutError:
+        raise InvalidRequest("Du må sende «auth» først.") from None
+    return _parse(raw)
+
+
+def _parse(raw: str | bytes | None) -> dict[str, Any]:
+    if raw is None:
+        raise InvalidRequest("Tom melding.")
+    try:
+        data = jsonlib.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest("Meldingen er ikke gyldig JSON.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise InvalidRequest("Meldingen må være et JSON-objekt med «type».")
+    return data
+
+
+async def _refuse(ws: WebsocketImplProtocol, exc: HubError) -> None:
+    with contextlib.suppress(ConnectionClosed):
+        await _send(ws, _error(exc))
+        await ws.close(code=4000 + exc.status if exc.status < 1000 else 4000, reason=exc.code)
+
+
+class VisitorStream:
+    def __init__(
+        self, hub: Hub, ws: WebsocketImplProtocol, conversation_id: str, secret: str, last: int
+    ) -> None:
+        self.hub, self.ws, self.cid, self.secret = hub, ws, conversation_id, secret
+        self.last_id = last
+        self.state: dict[str, Any] | None = None
+
+    async def sync(self, touch: bool = False) -> None:
+        hub = self.hub
+        now = hub.clock.now()
+        async with hub.unit() as u:
+            conv = await conv_svc.get(u, self.cid)
+            if touch and conv.owner == Owner.queue:
+                conv_svc.touch(conv, now)
+            messages = await conv_svc.messages_after(u, self.cid, self.last_id)
+            queue = None
+            if conv.owner == Owner.queue:
+                entry = await queue_svc.open_entry(u, self.cid)
+                if entry is not None:
+                    info = await queue_svc.queue_info(
+                        u, entry, now, hub.settings.average_chat_minutes
+                    )
+                    queue = info.json()
+        for m in messages:
+            await _send(self.ws, event("message", **conv_svc.message_json(m)))
+            self.last_id = m.id
+        state = {"owner": conv.owner.value, "queue": queue}
+        if state != self.state:
+            await _send(self.ws, event("state", **state))
+            self.state = state
+
+    async def receive(self, sub: Subscription) -> None:
+        try:
+            async for raw in self.ws:
+                try:
+                    frame = _parse(raw)
+                    if frame["type"] == "message":
+                        await self.hub.visitor_message(
+                            self.cid, self.secret, frame.get("text"), frame.get("payload")
+                        )
+                    elif frame["type"] == "typing":
+                        await self.hub.visitor_typing(self.cid, self.secret, frame.get("typing"))
+                    else:
+                        raise InvalidRequest("Ukjent meldingstype.")
+                except HubError as exc:
+                    sub.put(_error(exc))
+        except ConnectionClosed:
+            pass
+        finally:
+            sub.put(_CLOSED)
+
+    async def run(self) -> None:
+        hub = self.hub
+        with hub.broker.subscribe(f"conv:{self.cid}", "queues") as sub:
+            await self.sync()
+            receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
+            try:
+                while True:
+                    ev = await sub.get(hub.settings.ws_poll_seconds)
+                    if ev is None:
+                        await self.sync(touch=True)
+                        continue
+                    need_sync = False
+                    for item in [ev, *sub.drain()]:
+                        kind = item["type"]
+                        if kind == "_closed":
+                            return
+                        if kind in ("typing", "error"):
+                            await _send(self.ws, item)
+                        elif kind == "queues":
+                            need_sync = need_sync or (self.state or {}).get("owner") == "queue"
+                        else:
+                            need_sync = True
+                    if need_sync or sub.overflowed:
+                        sub.overflowed = False
+                        await self.sync()
+            except ConnectionClosed:
+                return
+            finally:
+                receiver.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await receiver
+
+
+@bp.websocket("/api/conversations/<conversation_id:str>/ws")
+async def visitor_ws(request: Request, ws: WebsocketImplProtocol, conversation_id: str) -> None:
+    hub = hub_of(request)
+    try:
+        first = await _first_frame(ws)
+        secret, last = first.get("secret"), first.get("last_seen_id") or 0
+        if first["type"] != "auth" or not isinstance(secret, str):
+            raise InvalidRequest("Første melding må være «auth» med nøkkelen til samtalen.")
+        if not isinstance(last, int) or isinstance(last, bool) or last < 0:
+            raise InvalidRequest("«last_seen_id» må være et heltall.")
+        async with hub.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            conv_svc.touch(conv, hub.clock.now())
+    except HubError as exc:
+        await _refuse(ws, exc)
+        return
+    except ConnectionClosed:
+        return
+    gauge = hub.metrics.ws_connections.labels("visitor")
+    gauge.inc()
+    try:
+        await VisitorStream(hub, ws, conversation_id, secret, last).run()
+    finally:
+        gauge.dec()
+
+
+class AdvisorStream:
+    def __init__(self, hub: Hub, ws: WebsocketImplProtocol, advisor: Advisor, token: str) -> None:
+        self.hub, self.ws, self.advisor, self.token = hub, ws, advisor, token
+        self.last_queues: Any = None
+
+    async def send_queues(self) -> None:
+        async with self.hub.unit() as u:
+            await advisor_svc.by_token(u, self.token, self.hub.clock.now())
+            data = await queue_svc.overview(u, self.hub.clock.now())
+        await _send(self.ws, {"type": "queues", "data": data})
+
+    async def receive(self, sub: Subscription) -> None:
+        hub = self.hub
+        try:
+            async for raw in self.ws:
+                try:
+                    frame = _parse(raw)
+                    cid = frame.get("conversation_id")
+                    if not isinstance(cid, str):
+                        raise InvalidRequest("«conversation_id» mangler.")
+                    if frame["type"] == "message":
+                        await hub.advisor_message(self.advisor, cid, frame.get("text"))
+                    elif frame["type"] == "typing":
+                        await hub.advisor_typing(self.advisor, cid, frame.get("typing"))
+                    else:
+                        raise InvalidRequest("Ukjent meldingstype.")
+                except HubError as exc:
+                    sub.put(_error(exc))
+        except ConnectionClosed:
+            pass
+        finally:
+            sub.put(_CLOSED)
+
+    async def run(self) -> None:
+        hub = self.hub
+        with hub.broker.subscribe("queues", f"advisor:{self.advisor.id}") as sub:
+            await self.send_queues()
+            receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
+            try:
+                while True:
+                    ev = await sub.get(hub.settings.ws_poll_seconds)
+                    items = [ev, *sub.drain()] if ev is not None else []
+                    refresh = ev is None or sub.overflowed
+                    sub.overflowed = False
+                    for item in items:
+                        if item["type"] == "_closed":
+                            return
+                        if item["type"] == "queues":
+                            refresh = True
+                        else:
+                            await _send(self.ws, item)
+                    if refresh:
+                        await self.send_queues()
+            except HubError as exc:  # the login expired
+                await _refuse(self.ws, exc)
+            except ConnectionClosed:
+                return
+            finally:
+                receiver.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await receiver
+
+
+@bp.websocket("/api/advisor/ws")
+async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
+    hub = hub_of(request)
+    try:
+        first = await _first_frame(ws)
+        token = first.get("token")
+        if first["type"] != "auth" or not isinstance(token, str):
+            raise InvalidRequest("Første melding må være «auth» med innloggingen din.")
+        async with hub.unit() as u:
+            advisor = await advisor_svc.by_token(u, token, hub.clock.now())
+    except HubError as exc:
+        await _refuse(ws, exc)
+        return
+    except ConnectionClosed:
+        return
+    gauge = hub.metrics.ws_connections.labels("advisor")
+    gauge.inc()
+    try:
+        await AdvisorStream(hub, ws, advisor, token).run()
+    finally:
+        gauge.dec()

@@ -1,0 +1,82 @@
+"""The bridge to Rasa's HTTP API (REST channel and the conversations API)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+
+class BotUnavailable(Exception):
+    """Rasa did not answer in time, or answered with an error."""
+
+
+@dataclass(frozen=True)
+class BotReply:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def _replies(items: Any) -> list[BotReply]:
+    out: list[BotReply] = []
+    if not isinstance(items, list):
+        raise BotUnavailable("unexpected answer from Rasa")
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text")
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in item.get("buttons") or []
+            if isinstance(b, dict)
+        ]
+        if isinstance(text, str) and text.strip():
+            out.append(BotReply(text, buttons))
+        elif buttons:
+            out.append(BotReply("", buttons))
+    return out
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout: float, client: httpx.AsyncClient) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.client = client
+        self.last_latency: float | None = None
+
+    async def _post(self, path: str, json: dict[str, Any]) -> Any:
+        started = time.perf_counter()
+        try:
+            resp = await self.client.post(self.base_url + path, json=json, timeout=self.timeout)
+            resp.raise_for_status()
+            return resp.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise BotUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            self.last_latency = time.perf_counter() - started
+
+    async def send(self, sender: str, message: str) -> list[BotReply]:
+        """Send a visitor message (or button payload) through the REST channel."""
+        data = await self._post("/webhooks/rest/webhook", {"sender": sender, "message": message})
+        return _replies(data)
+
+    async def resume(self, sender: str) -> None:
+        """Unpause the tracker (after a handoff ends)."""
+        await self._post(f"/conversations/{quote(sender)}/tracker/events", {"event": "resume"})
+
+    async def trigger_handed_back(self, sender: str) -> list[BotReply]:
+        data = await self._post(
+            f"/conversations/{quote(sender)}/trigger_intent?output_channel=latest",
+            {"name": "handed_back"},
+        )
+        return _replies(data.get("messages", []) if isinstance(data, dict) else None)
+
+    async def ready(self) -> bool:
+        try:
+            resp = await self.client.get(self.base_url + "/status", timeout=2.0)
+            return resp.status_code == 200
+        except httpx.HTTPError:
+            return False

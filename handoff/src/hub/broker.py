@@ -1,0 +1,98 @@
+"""Live events inside one hub process, published only after a commit.
+
+The database is the record; events are delivery. A visitor's WebSocket treats
+most events as a hint to read the database again (messages after its last id,
+and its state), so nothing is lost if an event is dropped or raised in another
+instance: the periodic poll of each connection catches up. Typing indicators
+are the only events that exist solely here.
+
+Channels: ``conv:<id>`` (one conversation), ``queues`` (any queue changed),
+``advisor:<id>`` (one advisor's console).
+Every event is the ``{"type": ..., "data": {...}}`` envelope of the browser API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+Event = dict[str, Any]
+
+
+def event(type_: str, **data: Any) -> Event:
+    return {"type": type_, "data": data}
+
+
+class Subscription:
+    def __init__(self, maxsize: int) -> None:
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize)
+        self.overflowed = False
+
+    def put(self, ev: Event) -> None:
+        try:
+            self.queue.put_nowait(ev)
+        except asyncio.QueueFull:
+            self.overflowed = True
+
+    async def get(self, wait: float) -> Event | None:
+        try:
+            return await asyncio.wait_for(self.queue.get(), wait)
+        except TimeoutError:
+            return None
+
+    def drain(self) -> list[Event]:
+        items: list[Event] = []
+        while not self.queue.empty():
+            items.append(self.queue.get_nowait())
+        return items
+
+
+class Broker:
+    def __init__(self) -> None:
+        self._subs: dict[str, set[Subscription]] = defaultdict(set)
+
+    @contextmanager
+    def subscribe(self, *channels: str, maxsize: int = 500) -> Iterator[Subscription]:
+        sub = Subscription(maxsize)
+        for ch in channels:
+            self._subs[ch].add(sub)
+        try:
+            yield sub
+        finally:
+            for ch in channels:
+                subs = self._subs.get(ch)
+                if subs is not None:
+                    subs.discard(sub)
+                    if not subs:
+                        del self._subs[ch]
+
+    def publish(self, channel: str, ev: Event) -> None:
+        for sub in list(self._subs.get(channel, ())):
+            sub.put(ev)
+
+    def subscriber_count(self) -> int:
+        return sum(len(s) for s in self._subs.values())
+
+
+class Outbox:
+    """Events gathered during a transaction, handed to the broker after commit."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, Event]] = []
+
+    def add(self, channel: str, ev: Event) -> None:
+        self.items.append((channel, ev))
+
+    def flush(self, broker: Broker) -> None:
+        seen: set[tuple[str, str]] = set()
+        for channel, ev in self.items:
+            if ev["type"] in {"sync", "queues"}:  # pure hints: once per channel is enough
+                key = (channel, ev["type"])
+                if key in seen:
+                    continue
+                seen.add(key)
+            broker.publish(channel, ev)
+        self.items.clear()

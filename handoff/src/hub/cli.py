@@ -1,0 +1,125 @@
+"""``hub`` command line: migrate, create advisors, purge old conversations, serve.
+
+    hub migrate
+    hub advisor create --username kari --name "Kari Nordmann" [--max-chats 3]
+        (password from HUB_NEW_PASSWORD, --password-stdin, or a prompt)
+    hub purge [--days 30]
+    hub serve [--host 127.0.0.1] [--port 8000]
+
+The database is HUB_DATABASE_URL (default: hub.db in the current folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from datetime import timedelta
+
+from hub.broker import Broker
+from hub.clock import SystemClock
+from hub.db.engine import create_engine, session_factory
+from hub.db.migrate import upgrade
+from hub.errors import HubError
+from hub.services import advisors as advisor_svc
+from hub.services import conversations as conv_svc
+from hub.settings import Settings
+from hub.unit import unit_of_work
+
+
+async def _migrate(settings: Settings) -> None:
+    engine = create_engine(settings.database_url, null_pool=True)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _create_advisor(
+    settings: Settings, username: str, name: str, password: str, max_chats: int
+) -> int:
+    engine = create_engine(settings.database_url, null_pool=True)
+    try:
+        await upgrade(engine)
+        password_hash = await advisor_svc.hash_password(password)
+        async with unit_of_work(session_factory(engine), Broker()) as u:
+            advisor = await advisor_svc.create_advisor(
+                u, username, name, password_hash, max_chats, SystemClock().now()
+            )
+            return advisor.id
+    finally:
+        await engine.dispose()
+
+
+async def _purge(settings: Settings, days: int) -> int:
+    engine = create_engine(settings.database_url, null_pool=True)
+    try:
+        async with unit_of_work(session_factory(engine), Broker()) as u:
+            return await conv_svc.purge_older_than(u, SystemClock().now() - timedelta(days=days))
+    finally:
+        await engine.dispose()
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if os.environ.get("HUB_NEW_PASSWORD"):
+        return os.environ["HUB_NEW_PASSWORD"]
+    first = getpass.getpass("Passord: ")
+    if getpass.getpass("Gjenta passordet: ") != first:
+        raise SystemExit("Passordene er ikke like.")
+    return first
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings.from_env()
+    parser = argparse.ArgumentParser(prog="hub", description="The chat hub's admin commands.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="upgrade the database to the newest schema")
+    adv = sub.add_parser("advisor", help="advisor accounts").add_subparsers(
+        dest="action", required=True
+    )
+    create = adv.add_parser("create", help="create an advisor account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--name", required=True, help="the name visitors see")
+    create.add_argument("--max-chats", type=int, default=settings.default_max_chats)
+    create.add_argument("--password-stdin", action="store_true")
+    purge = sub.add_parser("purge", help="delete conversations older than the retention")
+    purge.add_argument("--days", type=int, default=settings.retention_days)
+    serve = sub.add_parser("serve", help="run the hub (one process)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        asyncio.run(_migrate(settings))
+        print("database is up to date")
+    elif args.command == "advisor":
+        password = _password(args)
+        if len(password) < 8:
+            raise SystemExit("Passordet må ha minst 8 tegn.")
+        try:
+            advisor_id = asyncio.run(
+                _create_advisor(settings, args.username, args.name, password, args.max_chats)
+            )
+        except HubError as exc:
+            raise SystemExit(exc.message) from None
+        print(f"advisor {args.username} created (id {advisor_id})")
+    elif args.command == "purge":
+        if args.days < 0:
+            raise SystemExit("--days must be 0 or more")
+        count = asyncio.run(_purge(settings, args.days))
+        print(f"deleted {count} conversations older than {args.days} days")
+    elif args.command == "serve":
+        from hub.server import create_app
+
+        create_app(settings).run(
+            host=args.host, port=args.port, single_process=True, access_log=False
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,476 @@
+"""The hub's use cases: each one is a few short units of work plus, where the bot
+is involved, a call to Rasa outside any transaction.
+
+Handlers (HTTP and WebSocket) call these methods and stay thin. Tests call them
+directly, with a fixed clock and a real database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub import texts
+from hub.admission import QueuePolicy, Refused
+from hub.bot import BotReply, BotUnavailable, RasaClient
+from hub.broker import Broker, event
+from hub.clock import Clock
+from hub.db.base import Owner, Sender
+from hub.db.models import Advisor, Conversation, Message
+from hub.errors import InvalidRequest, QueueRefused
+from hub.hours import OpeningHours
+from hub.masking import mask_personal_numbers
+from hub.metrics import Metrics
+from hub.services import conversations as conv_svc
+from hub.services import queue as queue_svc
+from hub.services.queue import QueueInfo
+from hub.settings import Settings
+from hub.unit import Unit, unit_of_work
+
+log = logging.getLogger("hub")
+
+
+def build_policy(settings: Settings) -> QueuePolicy:
+    hours = OpeningHours.parse(
+        settings.opening_hours,
+        settings.timezone,
+        norwegian_holidays=settings.public_holidays.lower() == "norway",
+        closed_dates=settings.closed_dates,
+    )
+    return QueuePolicy(hours, settings.queue_capacity, settings.always_open)
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    clock: Clock
+    sessions: async_sessionmaker[AsyncSession]
+    bot: RasaClient
+    broker: Broker = field(default_factory=Broker)
+    metrics: Metrics = field(default_factory=Metrics)
+    policy: QueuePolicy = field(init=False)
+    tz: ZoneInfo = field(init=False)
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _bot_locks: dict[str, tuple[asyncio.Lock, list[int]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.policy = build_policy(self.settings)
+        self.tz = ZoneInfo(self.settings.timezone)
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Unit]:
+        async with unit_of_work(self.sessions, self.broker) as u:
+            yield u
+
+    @asynccontextmanager
+    async def _conversation_turn(self, conversation_id: str) -> AsyncIterator[None]:
+        """One bot exchange at a time per conversation (in this process), in order."""
+        lock, users = self._bot_locks.setdefault(conversation_id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._bot_locks[conversation_id]
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for background work (bot forwarding) to finish; tests and shutdown."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # ---- visitor ---------------------------------------------------------
+
+    async def open_conversation(self, page: str | None) -> tuple[Conversation, str, list[Message]]:
+        async with self.unit() as u:
+            conv, secret = await conv_svc.open_conversation(u, self.clock.now(), page)
+        await self._ask_bot(conv.id, "/start")
+        async with self.unit() as u:
+            messages = await conv_svc.messages_after(u, conv.id)
+        return conv, secret, messages
+
+    async def visitor_message(
+        self, conversation_id: str, secret: str | None, text: Any, payload: Any
+    ) -> Message:
+        """Store the visitor's message (acknowledged only once stored), then act on it."""
+        text = conv_svc.check_text(text, self.settings.max_message_chars)
+        if payload is not None and (
+            not isinstance(payload, str) or len(payload) > self.settings.max_message_chars
+        ):
+            raise InvalidRequest("«payload» må være tekst på høyst 1000 tegn.")
+        now = self.clock.now()
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            conv_svc.ensure_open(conv)
+            await conv_svc.check_rate(u, conv, now, self.settings.messages_per_minute)
+            conv_svc.touch(conv, now)
+            msg = await conv_svc.add_message(
+                u, conv, Sender.visitor, text, now, payload=payload or None
+            )
+            owner = conv.owner
+        self.metrics.messages.labels("visitor").inc()
+        if payload == texts.REQUEST_ADVISOR_PAYLOAD:
+            self.spawn(self._queue_from_chat(conversation_id), f"queue:{conversation_id}")
+        elif owner == Owner.bot:
+            to_bot = mask_personal_numbers(payload) if payload else msg.text
+            self.spawn(self._ask_bot(conversation_id, to_bot), f"bot:{conversation_id}")
+        return msg
+
+    async def _ask_bot(self, conversation_id: str, text: str) -> None:
+        """Forward to Rasa and store the replies; never leave the visitor in silence."""
+        async with self._conversation_turn(conversation_id):
+            self.broker.publish(
+                f"conv:{conversation_id}", event("typing", sender="bot", typing=True)
+            )
+            started = time.perf_counter()
+            try:
+                replies = await self.bot.send(conversation_id, text)
+            except BotUnavailable as exc:
+                log.warning(
+                    "rasa unavailable",
+                    extra={"conversation_id": conversation_id, "error": str(exc)},
+                )
+                self.metrics.bot_errors.inc()
+                replies = None
+            else:
+                self.metrics.bot_latency.observe(time.perf_counter() - started)
+            finally:
+                self.broker.publish(
+                    f"conv:{conversation_id}", event("typing", sender="bot", typing=False)
+                )
+            await self._store_bot_replies(conversation_id, replies)
+
+    async def _store_bot_replies(
+        self, conversation_id: str, replies: list[BotReply] | None
+    ) -> None:
+        now = self.clock.now()
+        async with self.unit() as u:
+            conv = await conv_svc.get(u, conversation_id)
+            if conv.owner == Owner.closed:
+                return
+            if replies is None:
+                await conv_svc.add_message(
+                    u,
+                    conv,
+                    Sender.system,
+                    texts.BOT_UNAVAILABLE,
+                    now,
+                    buttons=[texts.REQUEST_ADVISOR_BUTTON],
+                )
+                return
+            for r in replies:
+                await conv_svc.add_message(u, conv, Sender.bot, r.text, now, buttons=r.buttons)
+        self.metrics.messages.labels("bot").inc(len(replies))
+
+    async def _queue_from_chat(self, conversation_id: str) -> None:
+        try:
+            await self.request_queue(
+                conversation_id, None, None, announce_refusal=True, trusted=True
+            )
+        except QueueRefused:
+            pass
+
+    async def request_queue(
+        self,
+        conversation_id: str,
+        secret: str | None,
+        topic: Any,
+        *,
+        announce_refusal: bool = False,
+        trusted: bool = False,
+    ) -> QueueInfo:
+        """The visitor chose a person (e.g. while the bot is down).
+
+        ``trusted`` is for the hub's own callers that already checked the secret.
+        """
+        now = self.clock.now()
+        async with self.unit() as u:
+            if trusted:
+                conv = await conv_svc.get(u, conversation_id)
+            else:
+                conv = await conv_svc.authenticate(u, conversation_id, secret)
+            conv_svc.ensure_open(conv)
+            topic = queue_svc.check_topic(topic) if topic else (conv.topic or "generell")
+            result = await queue_svc.enqueue(
+                u,
+                conv,
+                topic=topic,
+                reason="asked_for_person",
+                faq_id=None,
+                now=now,
+                policy=self.policy,
+            )
+            if isinstance(result, Refused):
+                message = texts.refused(result.reason, result.next_open, self.tz)
+                if announce_refusal:
+                    await conv_svc.add_message(u, conv, Sender.system, message, now)
+            else:
+                info = await queue_svc.queue_info(
+                    u, result, now, self.settings.average_chat_minutes
+                )
+                if result.enqueued_at == now:
+                    await conv_svc.add_message(
+                        u,
+                        conv,
+                        Sender.system,
+                        texts.queued(info.position, info.estimated_wait_minutes),
+                        now,
+                    )
+        if isinstance(result, Refused):
+            self.metrics.handoffs.labels("asked_for_person", result.reason).inc()
+            raise QueueRefused(
+                result.reason, message, result.next_open.isoformat() if result.next_open else None
+            )
+        self.metrics.handoffs.labels("asked_for_person", "queued").inc()
+        return info
+
+    async def leave_queue(self, conversation_id: str, secret: str | None) -> None:
+        now = self.clock.now()
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            conv_svc.ensure_open(conv)
+            if conv.owner != Owner.queue:
+                from hub.errors import Conflict
+
+                raise Conflict("Du står ikke i kø.")
+            if await queue_svc.leave(u, conv, now, "left") is not None:
+                await conv_svc.add_message(u, conv, Sender.system, texts.LEFT_QUEUE, now)
+        self.spawn(self._resume_bot(conversation_id), f"resume:{conversation_id}")
+
+    async def visitor_end(self, conversation_id: str, secret: str | None) -> None:
+        now = self.clock.now()
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            if conv.owner == Owner.closed:
+                return
+            was = conv.owner
+            if was in (Owner.queue, Owner.advisor):
+                await queue_svc.finish(
+                    u,
+                    None,
+                    conv.id,
+                    now,
+                    close_reason="visitor_ended",
+                    outcome=None,
+                    new_owner=Owner.closed,
+                )
+                if was == Owner.advisor:
+                    await conv_svc.add_message(
+                        u, conv, Sender.system, texts.VISITOR_LEFT_FOR_ADVISOR, now
+                    )
+            conv.owner = Owner.closed
+            conv.closed_at = now
+            await conv_svc.add_message(u, conv, Sender.system, texts.VISITOR_ENDED, now)
+        if was in (Owner.queue, Owner.advisor):
+            self.spawn(self._resume_bot(conversation_id), f"resume:{conversation_id}")
+
+    async def visitor_typing(self, conversation_id: str, secret: str | None, typing: Any) -> None:
+        if not isinstance(typing, bool):
+            raise InvalidRequest("«typing» må være true eller false.")
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            conv_svc.touch(conv, self.clock.now())
+            advisor_id = (
+                await conv_svc.assigned_advisor_id(u, conv.id)
+                if conv.owner == Owner.advisor
+                else None
+            )
+        if advisor_id is not None:
+            self.broker.publish(
+                f"advisor:{advisor_id}",
+                event("typing", conversation_id=conversation_id, typing=typing),
+            )
+
+    # ---- bot's handoff (contract) -----------------------------------------
+
+    async def bot_handoff(
+        self, conversation_id: str, reason: str, topic: str, faq_id: str | None
+    ) -> dict[str, Any]:
+        now = self.clock.now()
+        async with self.unit() as u:
+            conv = await conv_svc.get(u, conversation_id)
+            result = await queue_svc.enqueue(
+                u, conv, topic=topic, reason=reason, faq_id=faq_id, now=now, policy=self.policy
+            )
+            if isinstance(result, Refused):
+                answer: dict[str, Any] = {
+                    "status": "refused",
+                    "reason": result.reason,
+                    "next_open": result.next_open.isoformat() if result.next_open else None,
+                }
+            else:
+                info = await queue_svc.queue_info(
+                    u, result, now, self.settings.average_chat_minutes
+                )
+                answer = {
+                    "status": "queued",
+                    "queue": info.topic,
+                    "position": info.position,
+                    "estimated_wait_minutes": info.estimated_wait_minutes,
+                }
+        self.metrics.handoffs.labels(reason, answer.get("reason", "queued")).inc()
+        log.info(
+            "handoff",
+            extra={
+                "conversation_id": conversation_id,
+                "reason": reason,
+                "topic": topic,
+                "result": answer["status"],
+            },
+        )
+        return answer
+
+    async def _resume_bot(self, conversation_id: str) -> None:
+        try:
+            await self.bot.resume(conversation_id)
+        except BotUnavailable as exc:
+            self.metrics.bot_errors.inc()
+            log.warning(
+                "rasa resume failed", extra={"conversation_id": conversation_id, "error": str(exc)}
+            )
+
+    # ---- advisors ----------------------------------------------------------
+
+    async def claim(self, advisor: Advisor, conversation_id: str) -> Conversation:
+        now = self.clock.now()
+        async with self.unit() as u:
+            entry = await queue_svc.claim(u, advisor, conversation_id, now)
+            conv = await conv_svc.get(u, conversation_id)
+            await conv_svc.add_message(
+                u,
+                conv,
+                Sender.system,
+                texts.ADVISOR_JOINED.format(name=advisor.name),
+                now,
+                notify_advisor_id=advisor.id,
+            )
+        self.metrics.queue_wait.labels(entry.topic).observe(
+            (now - entry.enqueued_at).total_seconds()
+        )
+        return conv
+
+    async def advisor_message(self, advisor: Advisor, conversation_id: str, text: Any) -> Message:
+        text = conv_svc.check_text(text, self.settings.max_message_chars)
+        now = self.clock.now()
+        async with self.unit() as u:
+            await queue_svc.assigned_entry(u, advisor, conversation_id)
+            conv = await conv_svc.get(u, conversation_id)
+            msg = await conv_svc.add_message(
+                u, conv, Sender.advisor, text, now, advisor=advisor, notify_advisor_id=advisor.id
+            )
+        self.metrics.messages.labels("advisor").inc()
+        return msg
+
+    async def advisor_typing(self, advisor: Advisor, conversation_id: str, typing: Any) -> None:
+        if not isinstance(typing, bool):
+            raise InvalidRequest("«typing» må være true eller false.")
+        async with self.unit() as u:
+            await queue_svc.assigned_entry(u, advisor, conversation_id)
+        self.broker.publish(
+            f"conv:{conversation_id}", event("typing", sender="advisor", typing=typing)
+        )
+
+    async def transfer(self, advisor: Advisor, conversation_id: str, topic: Any) -> QueueInfo:
+        now = self.clock.now()
+        async with self.unit() as u:
+            entry = await queue_svc.transfer(u, advisor, conversation_id, topic)
+            conv = await conv_svc.get(u, conversation_id)
+            await conv_svc.add_message(
+                u,
+                conv,
+                Sender.system,
+                texts.TRANSFERRED.format(topic=entry.topic),
+                now,
+                notify_advisor_id=advisor.id,
+            )
+            info = await queue_svc.queue_info(u, entry, now, self.settings.average_chat_minutes)
+        return info
+
+    async def end_chat(self, advisor: Advisor, conversation_id: str, outcome: Any) -> None:
+        if outcome not in queue_svc.OUTCOMES:
+            raise InvalidRequest(f"Utfallet må være ett av: {', '.join(queue_svc.OUTCOMES)}.")
+        now = self.clock.now()
+        async with self.unit() as u:
+            await queue_svc.finish(
+                u,
+                advisor,
+                conversation_id,
+                now,
+                close_reason="ended",
+                outcome=outcome,
+                new_owner=Owner.closed,
+            )
+            conv = await conv_svc.get(u, conversation_id)
+            await conv_svc.add_message(
+                u, conv, Sender.system, texts.ADVISOR_ENDED, now, notify_advisor_id=advisor.id
+            )
+        self.spawn(self._resume_bot(conversation_id), f"resume:{conversation_id}")
+
+    async def handback(self, advisor: Advisor, conversation_id: str) -> None:
+        now = self.clock.now()
+        async with self.unit() as u:
+            await queue_svc.finish(
+                u,
+                advisor,
+                conversation_id,
+                now,
+                close_reason="handed_back",
+                outcome=None,
+                new_owner=Owner.bot,
+            )
+            conv = await conv_svc.get(u, conversation_id)
+            await conv_svc.add_message(
+                u, conv, Sender.system, texts.HANDED_BACK, now, notify_advisor_id=advisor.id
+            )
+        self.spawn(self._greet_after_handback(conversation_id), f"handback:{conversation_id}")
+
+    async def _greet_after_handback(self, conversation_id: str) -> None:
+        async with self._conversation_turn(conversation_id):
+            try:
+                await self.bot.resume(conversation_id)
+                replies: list[BotReply] | None = await self.bot.trigger_handed_back(conversation_id)
+                if not replies:
+                    replies = [BotReply(texts.BOT_BACK_FALLBACK)]
+            except BotUnavailable as exc:
+                self.metrics.bot_errors.inc()
+                log.warning(
+                    "rasa hand back failed",
+                    extra={"conversation_id": conversation_id, "error": str(exc)},
+                )
+                replies = None
+            await self._store_bot_replies(conversation_id, replies)
+
+    # ---- housekeeping ------------------------------------------------------
+
+    async def sweep_absent(self) -> list[str]:
+        """Take visitors who have been gone too long out of the queue."""
+        now = self.clock.now()
+        async with self.unit() as u:
+            ids = await queue_svc.absent_waiting(u, now, self.settings.queue_absent_seconds)
+            for cid in ids:
+                conv = await conv_svc.get(u, cid)
+                if await queue_svc.leave(u, conv, now, "absent") is not None:
+                    await conv_svc.add_message(u, conv, Sender.system, texts.QUEUE_TIMEOUT, now)
+        for cid in ids:
+            self.spawn(self._resume_bot(cid), f"resume:{cid}")
+        return ids

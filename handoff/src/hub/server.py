@@ -1,0 +1,120 @@
+"""The app factory: ``sanic hub.server:app_from_env --factory --single-process``.
+
+Settings come from ``HUB_*`` environment variables unless passed in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from functools import partial
+from typing import Any, TypeAlias
+
+import httpx
+from sanic import Blueprint, Sanic
+from sanic.config import Config
+from sanic_ext.extensions.openapi.builders import SpecificationBuilder
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.api import advisor, internal, ops, pages, visitor, ws
+from hub.api.common import setup_errors
+from hub.bot import RasaClient
+from hub.clock import Clock, SystemClock
+from hub.core import Hub
+from hub.db.engine import create_engine, session_factory
+from hub.db.migrate import upgrade
+from hub.faq import load_catalog
+from hub.logs import setup_logging
+from hub.settings import Settings
+
+log = logging.getLogger("hub")
+
+
+class HubContext:
+    """What the app holds while it runs (set in ``before_server_start``)."""
+
+    hub: Hub
+    engine: AsyncEngine
+    http: httpx.AsyncClient
+    faq: list[dict[str, str]]
+    sweeper: asyncio.Task[Any] | None = None
+
+
+HubApp: TypeAlias = Sanic[Config, HubContext]
+
+
+async def _sweep_forever(hub: Hub) -> None:
+    while True:
+        await asyncio.sleep(hub.settings.sweep_seconds)
+        try:
+            gone = await hub.sweep_absent()
+            if gone:
+                log.info("absent visitors left the queue", extra={"count": len(gone)})
+        except Exception:
+            log.exception("queue sweep failed")
+
+
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, name: str = "hub"
+) -> HubApp:
+    settings = settings or Settings.from_env()
+    setup_logging(settings.log_level)
+    app: HubApp = Sanic(name, ctx=HubContext(), dumps=partial(json.dumps, ensure_ascii=False))
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.WEBSOCKET_MAX_SIZE = settings.max_body_bytes
+    app.config.ACCESS_LOG = False
+    app.extend(config={"oas_url_prefix": "/docs", "health": False})
+    SpecificationBuilder().describe(
+        "Nav chat hub",
+        version="0.1.0",
+        description=(
+            "The hub between the website, the Rasa bot and the advisors. "
+            "See docs/contracts/hub-api.md and docs/contracts/handoff.md."
+        ),
+    )
+
+    app.blueprint(Blueprint.group(visitor.bp, advisor.bp, url_prefix="/api"))
+    app.blueprint(internal.bp)
+    app.blueprint(ops.bp)
+    app.blueprint(ws.bp)
+    app.blueprint(pages.bp)
+    setup_errors(app)
+
+    @app.before_server_start
+    async def start(app: HubApp) -> None:
+        engine = create_engine(settings.database_url)
+        if settings.auto_migrate:
+            await upgrade(engine)
+        http = httpx.AsyncClient(limits=httpx.Limits(max_connections=200))
+        app.ctx.engine = engine
+        app.ctx.http = http
+        app.ctx.faq = load_catalog(settings.faq_catalog)
+        app.ctx.hub = Hub(
+            settings,
+            clock or SystemClock(),
+            session_factory(engine),
+            RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http),
+        )
+        app.ctx.sweeper = asyncio.create_task(_sweep_forever(app.ctx.hub), name="sweeper")
+        if not settings.bot_secret:
+            log.warning("HUB_BOT_SECRET is not set: the bot's handoffs will be refused")
+        log.info("hub started", extra={"database": engine.url.get_backend_name()})
+
+    @app.after_server_stop
+    async def stop(app: HubApp) -> None:
+        if app.ctx.sweeper is not None:
+            app.ctx.sweeper.cancel()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(app.ctx.hub.drain(), 5)
+        await app.ctx.http.aclose()
+        await app.ctx.engine.dispose()
+
+    return app
+
+
+def app_from_env() -> HubApp:
+    """Zero-argument factory for the Sanic CLI (which passes its own args otherwise):
+    ``sanic hub.server:app_from_env --factory --single-process``."""
+    return create_app()

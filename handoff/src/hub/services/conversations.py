@@ -1,0 +1,248 @@
+"""Conversations and their messages."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hub.broker import event
+from hub.db.base import Owner, RatingValue, Sender
+from hub.db.models import Advisor, Conversation, Message, QueueEntry, Rating
+from hub.errors import (
+    Conflict,
+    ConversationClosed,
+    InvalidRequest,
+    MessageTooLong,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
+from hub.masking import mask_personal_numbers
+from hub.unit import Unit
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def iso(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def message_json(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "sender": m.sender.value,
+        "text": m.text,
+        "buttons": list(m.buttons or []),
+        "created_at": iso(m.created_at),
+        "advisor_name": m.advisor_name,
+    }
+
+
+async def open_conversation(u: Unit, now: datetime, page: str | None) -> tuple[Conversation, str]:
+    secret = secrets.token_urlsafe(32)
+    conv = Conversation(
+        id="c_" + secrets.token_urlsafe(15),
+        secret_hash=hash_secret(secret),
+        owner=Owner.bot,
+        page=page,
+        created_at=now,
+        last_seen_at=now,
+    )
+    u.session.add(conv)
+    await u.session.flush()
+    return conv, secret
+
+
+async def get(u: Unit, conversation_id: str, *, lock: bool = False) -> Conversation:
+    stmt = select(Conversation).where(Conversation.id == conversation_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    conv = (await u.session.execute(stmt)).scalar_one_or_none()
+    if conv is None:
+        raise NotFound("Fant ikke samtalen.")
+    return conv
+
+
+async def authenticate(u: Unit, conversation_id: str, secret: str | None) -> Conversation:
+    """The secret opens this conversation and no other."""
+    if not secret:
+        raise Unauthorized("Nøkkelen til samtalen mangler.")
+    conv = await get(u, conversation_id)
+    if not hmac.compare_digest(conv.secret_hash, hash_secret(secret)):
+        raise Unauthorized("Feil nøkkel til samtalen.")
+    return conv
+
+
+def touch(conv: Conversation, now: datetime) -> None:
+    if (now - conv.last_seen_at).total_seconds() >= 5:
+        conv.last_seen_at = now
+
+
+async def add_message(
+    u: Unit,
+    conv: Conversation,
+    sender: Sender,
+    text: str,
+    now: datetime,
+    *,
+    buttons: list[dict[str, str]] | None = None,
+    payload: str | None = None,
+    advisor: Advisor | None = None,
+    notify_advisor_id: int | None = None,
+) -> Message:
+    """Store a message (masked) and announce it after commit."""
+    msg = Message(
+        conversation_id=conv.id,
+        sender=sender,
+        text=mask_personal_numbers(text),
+        payload=payload,
+        buttons=[
+            {"title": mask_personal_numbers(b["title"]), "payload": b["payload"]}
+            for b in (buttons or [])
+        ],
+        advisor_id=advisor.id if advisor else None,
+        advisor_name=advisor.name if advisor else None,
+        created_at=now,
+    )
+    u.session.add(msg)
+    await u.session.flush()
+    u.outbox.add(f"conv:{conv.id}", event("sync"))
+    if notify_advisor_id is None and conv.owner == Owner.advisor:
+        notify_advisor_id = await assigned_advisor_id(u, conv.id)
+    if notify_advisor_id is not None:
+        u.outbox.add(
+            f"advisor:{notify_advisor_id}",
+            event("message", conversation_id=conv.id, message=message_json(msg)),
+        )
+    return msg
+
+
+async def assigned_advisor_id(u: Unit, conversation_id: str) -> int | None:
+    from hub.db.base import EntryState
+
+    return (
+        await u.session.execute(
+            select(QueueEntry.advisor_id).where(
+                QueueEntry.conversation_id == conversation_id,
+                QueueEntry.state == EntryState.assigned,
+            )
+        )
+    ).scalar_one_or_none()
+
+
+def check_text(text: Any, max_chars: int) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidRequest("Meldingen mangler tekst.")
+    if len(text) > max_chars:
+        raise MessageTooLong(max_chars)
+    if "\x00" in text:
+        raise InvalidRequest("Meldingen inneholder ugyldige tegn.")
+    return text.strip()
+
+
+async def check_rate(u: Unit, conv: Conversation, now: datetime, per_minute: int) -> None:
+    count = (
+        await u.session.execute(
+            select(func.count(Message.id)).where(
+                Message.conversation_id == conv.id,
+                Message.sender == Sender.visitor,
+                Message.created_at > now - timedelta(minutes=1),
+            )
+        )
+    ).scalar_one()
+    if count >= per_minute:
+        raise RateLimited(per_minute)
+
+
+def ensure_open(conv: Conversation) -> None:
+    if conv.owner == Owner.closed:
+        raise ConversationClosed()
+
+
+async def messages_after(
+    u: Unit, conversation_id: str, after: int = 0, limit: int = 500
+) -> list[Message]:
+    rows = await u.session.execute(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.id > after)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def rating_of(u: Unit, conversation_id: str) -> str | None:
+    value = (
+        await u.session.execute(
+            select(Rating.value).where(Rating.conversation_id == conversation_id)
+        )
+    ).scalar_one_or_none()
+    return value.value if value is not None else None
+
+
+async def rate(u: Unit, conv: Conversation, value: Any, now: datetime) -> Rating:
+    try:
+        rv = RatingValue(value)
+    except ValueError:
+        raise InvalidRequest("Svaret må være «ja», «nei» eller «delvis».") from None
+    if await rating_of(u, conv.id) is not None:
+        raise Conflict("Du har allerede svart på dette.")
+    last_entry = (
+        await u.session.execute(
+            select(QueueEntry)
+            .where(QueueEntry.conversation_id == conv.id)
+            .order_by(QueueEntry.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    rating = Rating(
+        conversation_id=conv.id,
+        value=rv,
+        created_at=now,
+        advisor_id=last_entry.advisor_id if last_entry else None,
+        queue_entry_id=last_entry.id if last_entry else None,
+    )
+    u.session.add(rating)
+    await u.session.flush()
+    return rating
+
+
+_NAMES = {"visitor": "Du", "bot": "Chatbot", "system": "Nav"}
+
+
+def transcript_text(conv: Conversation, messages: list[Message], tz: Any) -> str:
+    lines = [
+        "Samtale med Nav",
+        f"Samtale-ID: {conv.id}",
+        f"Startet: {conv.created_at.astimezone(tz):%d.%m.%Y %H:%M}",
+        "",
+    ]
+    for m in messages:
+        who = m.advisor_name or "Veileder" if m.sender == Sender.advisor else _NAMES[m.sender]
+        lines.append(f"[{m.created_at.astimezone(tz):%d.%m.%Y %H:%M}] {who}: {m.text}")
+        for b in m.buttons or []:
+            lines.append(f"    – {b['title']}")
+    return "\n".join(lines) + "\n"
+
+
+async def purge_older_than(u: Unit, cutoff: datetime) -> int:
+    """Delete conversations created before ``cutoff`` (messages, entries and ratings too)."""
+    from sqlalchemy import delete
+
+    ids = list(
+        (
+            await u.session.execute(select(Conversation.id).where(Conversation.created_at < cutoff))
+        ).scalars()
+    )
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for model in (Rating, Message, QueueEntry):
+            await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
+        await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
+    return len(ids)

@@ -1,0 +1,336 @@
+"""The advisor queues: join, position, claim, transfer, end, hand back, leave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+
+from hub.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
+from hub.broker import event
+from hub.db.base import EntryState, Owner
+from hub.db.models import Advisor, Conversation, Message, QueueEntry
+from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, InvalidRequest, TooManyChats
+from hub.services import advisors as advisor_svc
+from hub.settings import TOPICS
+from hub.unit import Unit
+
+REASONS = ("asked_for_person", "unsure", "urgent")
+OUTCOMES = ("besvart", "henvist", "ikke_besvart")
+
+
+def check_topic(topic: Any) -> str:
+    if topic not in TOPICS:
+        raise InvalidRequest(f"Ukjent tema. Gyldige tema er: {', '.join(TOPICS)}.")
+    return str(topic)
+
+
+async def open_entry(u: Unit, conversation_id: str, *, lock: bool = False) -> QueueEntry | None:
+    stmt = select(QueueEntry).where(
+        QueueEntry.conversation_id == conversation_id, QueueEntry.state != EntryState.closed
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    return (await u.session.execute(stmt)).scalar_one_or_none()
+
+
+async def position(u: Unit, entry: QueueEntry) -> int:
+    """1-based place in its topic queue: urgent first, then first come first served."""
+    earlier = and_(
+        QueueEntry.urgent.is_(entry.urgent),
+        or_(
+            QueueEntry.enqueued_at < entry.enqueued_at,
+            and_(QueueEntry.enqueued_at == entry.enqueued_at, QueueEntry.id < entry.id),
+        ),
+    )
+    before = earlier if entry.urgent else or_(QueueEntry.urgent.is_(True), earlier)
+    ahead = (
+        await u.session.execute(
+            select(func.count(QueueEntry.id)).where(
+                QueueEntry.topic == entry.topic,
+                QueueEntry.state == EntryState.waiting,
+                QueueEntry.id != entry.id,
+                before,
+            )
+        )
+    ).scalar_one()
+    return int(ahead) + 1
+
+
+@dataclass(frozen=True)
+class QueueInfo:
+    topic: str
+    position: int
+    estimated_wait_minutes: int
+    urgent: bool
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "position": self.position,
+            "estimated_wait_minutes": self.estimated_wait_minutes,
+            "urgent": self.urgent,
+        }
+
+
+async def queue_info(
+    u: Unit, entry: QueueEntry, now: datetime, minutes_per_chat: float
+) -> QueueInfo:
+    pos = await position(u, entry)
+    _, available = await advisor_svc.logged_in_counts(u, now)
+    return QueueInfo(
+        entry.topic, pos, estimate_wait_minutes(pos, available, minutes_per_chat), entry.urgent
+    )
+
+
+async def waiting_count(u: Unit, topic: str) -> int:
+    return int(
+        (
+            await u.session.execute(
+                select(func.count(QueueEntry.id)).where(
+                    QueueEntry.topic == topic, QueueEntry.state == EntryState.waiting
+                )
+            )
+        ).scalar_one()
+    )
+
+
+async def enqueue(
+    u: Unit,
+    conv: Conversation,
+    *,
+    topic: str,
+    reason: str,
+    faq_id: str | None,
+    now: datetime,
+    policy: QueuePolicy,
+) -> QueueEntry | Refused:
+    """Put the conversation in its topic queue, or say why not.
+
+    Asking again while already queued or assigned returns the open entry.
+    """
+    if conv.owner == Owner.closed:
+        raise ConversationClosed()
+    existing = await open_entry(u, conv.id)
+    if existing is not None:
+        return existing
+    urgent = reason == "urgent"
+    logged_in, _ = await advisor_svc.logged_in_counts(u, now)
+    decision = policy.decide(QueueFacts(now, await waiting_count(u, topic), logged_in, urgent))
+    if not isinstance(decision, Admitted):
+        return decision
+    entry = QueueEntry(
+        conversation_id=conv.id,
+        topic=topic,
+        reason=reason,
+        urgent=urgent,
+        faq_id=faq_id,
+        state=EntryState.waiting,
+        enqueued_at=now,
+    )
+    u.session.add(entry)
+    conv.owner = Owner.queue
+    conv.topic = topic
+    await u.session.flush()
+    _changed(u, conv.id)
+    return entry
+
+
+def _changed(u: Unit, conversation_id: str) -> None:
+    u.outbox.add(f"conv:{conversation_id}", event("sync"))
+    u.outbox.add("queues", event("queues"))
+
+
+async def leave(u: Unit, conv: Conversation, now: datetime, close_reason: str) -> QueueEntry | None:
+    """The visitor leaves a queue (or is taken out): the bot owns the conversation again."""
+    result = await u.session.execute(
+        update(QueueEntry)
+        .where(QueueEntry.conversation_id == conv.id, QueueEntry.state == EntryState.waiting)
+        .values(state=EntryState.closed, closed_at=now, close_reason=close_reason)
+        .returning(QueueEntry.id)
+    )
+    entry_id = result.scalar_one_or_none()
+    if entry_id is None:
+        return None
+    conv.owner = Owner.bot
+    _changed(u, conv.id)
+    return await u.session.get(QueueEntry, entry_id)
+
+
+async def claim(u: Unit, advisor: Advisor, conversation_id: str, now: datetime) -> QueueEntry:
+    """Take a waiting conversation. Exactly one of several simultaneous claims wins.
+
+    The advisor row is locked (FOR UPDATE on PostgreSQL; SQLite serialises
+    writers with BEGIN IMMEDIATE) so the chat limit holds, and the entry moves
+    from waiting to assigned with a conditional UPDATE, so a second claimer
+    finds nothing to update.
+    """
+    await u.session.execute(select(Advisor.id).where(Advisor.id == advisor.id).with_for_update())
+    active = (
+        await u.session.execute(
+            select(func.count(QueueEntry.id)).where(
+                QueueEntry.advisor_id == advisor.id, QueueEntry.state == EntryState.assigned
+            )
+        )
+    ).scalar_one()
+    entry_id = (
+        await u.session.execute(
+            update(QueueEntry)
+            .where(
+                QueueEntry.conversation_id == conversation_id,
+                QueueEntry.state == EntryState.waiting,
+            )
+            .values(state=EntryState.assigned, advisor_id=advisor.id, assigned_at=now)
+            .returning(QueueEntry.id)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalar_one_or_none()
+    if entry_id is None:
+        raise AlreadyClaimed()
+    if active >= advisor.max_chats:
+        raise TooManyChats(advisor.max_chats)  # rolls the claim back
+    entry = await u.session.get_one(QueueEntry, entry_id, populate_existing=True)
+    conv = await u.session.get_one(Conversation, conversation_id)
+    conv.owner = Owner.advisor
+    _changed(u, conversation_id)
+    u.outbox.add(
+        f"advisor:{advisor.id}",
+        event("conversation", conversation_id=conversation_id, owner="advisor"),
+    )
+    return entry
+
+
+async def assigned_entry(u: Unit, advisor: Advisor, conversation_id: str) -> QueueEntry:
+    """The open entry this advisor owns, or a clear refusal."""
+    entry = await open_entry(u, conversation_id)
+    if entry is None:
+        conv = await u.session.get(Conversation, conversation_id)
+        if conv is None:
+            from hub.errors import NotFound
+
+            raise NotFound("Fant ikke samtalen.")
+        raise ConversationClosed("Samtalen er ikke lenger hos en veileder.")
+    if entry.state != EntryState.assigned or entry.advisor_id != advisor.id:
+        raise Forbidden("Samtalen er ikke din.")
+    return entry
+
+
+async def transfer(u: Unit, advisor: Advisor, conversation_id: str, topic: str) -> QueueEntry:
+    entry = await assigned_entry(u, advisor, conversation_id)
+    entry.topic = check_topic(topic)
+    entry.state = EntryState.waiting
+    entry.advisor_id = None
+    entry.assigned_at = None
+    conv = await u.session.get_one(Conversation, conversation_id)
+    conv.owner = Owner.queue
+    conv.topic = entry.topic
+    _changed(u, conversation_id)
+    return entry
+
+
+async def finish(
+    u: Unit,
+    advisor: Advisor | None,
+    conversation_id: str,
+    now: datetime,
+    *,
+    close_reason: str,
+    outcome: str | None,
+    new_owner: Owner,
+) -> QueueEntry:
+    """End the advisor's part: closed (with an outcome) or handed back to the bot."""
+    if advisor is not None:
+        entry = await assigned_entry(u, advisor, conversation_id)
+    else:
+        found = await open_entry(u, conversation_id)
+        if found is None:
+            raise ConversationClosed()
+        entry = found
+    entry.state = EntryState.closed
+    entry.closed_at = now
+    entry.close_reason = close_reason
+    entry.outcome = outcome
+    conv = await u.session.get_one(Conversation, conversation_id)
+    conv.owner = new_owner
+    if new_owner == Owner.closed:
+        conv.closed_at = now
+    _changed(u, conversation_id)
+    if entry.advisor_id is not None:
+        u.outbox.add(
+            f"advisor:{entry.advisor_id}",
+            event("conversation", conversation_id=conversation_id, owner=new_owner.value),
+        )
+    return entry
+
+
+async def overview(u: Unit, now: datetime) -> list[dict[str, Any]]:
+    """Every topic queue (empty ones too), best first, with the first visitor lines."""
+    entries = list(
+        (
+            await u.session.execute(
+                select(QueueEntry)
+                .where(QueueEntry.state == EntryState.waiting)
+                .order_by(QueueEntry.urgent.desc(), QueueEntry.enqueued_at, QueueEntry.id)
+            )
+        ).scalars()
+    )
+    lines: dict[str, list[str]] = {e.conversation_id: [] for e in entries}
+    if entries:
+        rows = await u.session.execute(
+            select(Message.conversation_id, Message.text)
+            .where(Message.conversation_id.in_(list(lines)), Message.sender == "visitor")
+            .order_by(Message.id)
+        )
+        for cid, text in rows:
+            if len(lines[cid]) < 3:
+                lines[cid].append(text[:200])
+    out: dict[str, list[dict[str, Any]]] = {t: [] for t in TOPICS}
+    for e in entries:
+        out.setdefault(e.topic, []).append(
+            {
+                "conversation_id": e.conversation_id,
+                "reason": e.reason,
+                "urgent": e.urgent,
+                "waiting_seconds": max(0, int((now - e.enqueued_at).total_seconds())),
+                "first_lines": lines[e.conversation_id],
+            }
+        )
+    return [{"topic": t, "waiting": w} for t, w in out.items()]
+
+
+async def advisor_chats(u: Unit, advisor: Advisor) -> list[QueueEntry]:
+    return list(
+        (
+            await u.session.execute(
+                select(QueueEntry)
+                .where(QueueEntry.advisor_id == advisor.id, QueueEntry.state == EntryState.assigned)
+                .order_by(QueueEntry.assigned_at)
+            )
+        ).scalars()
+    )
+
+
+async def absent_waiting(u: Unit, now: datetime, absent_seconds: int) -> list[str]:
+    """Conversations waiting in a queue whose visitor has not been seen for a while."""
+    rows = await u.session.execute(
+        select(Conversation.id)
+        .join(QueueEntry, QueueEntry.conversation_id == Conversation.id)
+        .where(
+            QueueEntry.state == EntryState.waiting,
+            Conversation.last_seen_at < now - timedelta(seconds=absent_seconds),
+        )
+    )
+    return list(rows.scalars())
+
+
+async def lengths(u: Unit) -> dict[str, int]:
+    rows = await u.session.execute(
+        select(QueueEntry.topic, func.count(QueueEntry.id))
+        .where(QueueEntry.state == EntryState.waiting)
+        .group_by(QueueEntry.topic)
+    )
+    counts = {t: 0 for t in TOPICS}
+    counts.update({t: int(n) for t, n in rows.all()})
+    return counts

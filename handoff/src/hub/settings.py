@@ -1,0 +1,109 @@
+"""All of the hub's configuration, in one place.
+
+Every setting is read from an environment variable (``HUB_*``) by
+:func:`Settings.from_env`; tests build :class:`Settings` directly. The README's
+settings table lists the same names and defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+TOPICS: tuple[str, ...] = (
+    "arbeid",
+    "familie",
+    "helse",
+    "oppfolging",
+    "pensjon",
+    "sosial",
+    "generell",
+)
+
+_HANDOFF_DIR = Path(__file__).resolve().parents[2]
+
+
+def _default_web_dir() -> str:
+    dist = _HANDOFF_DIR / "web" / "dist"
+    return str(dist if dist.is_dir() else _HANDOFF_DIR / "web")
+
+
+def _default_faq_catalog() -> str:
+    repo = _HANDOFF_DIR.parent
+    for candidate in (repo / "faq-catalog.yml", repo.parent / "shared" / "faq-catalog.yml"):
+        if candidate.is_file():
+            return str(candidate)
+    return ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Storage
+    database_url: str = "sqlite+aiosqlite:///hub.db"
+    auto_migrate: bool = True
+    # Rasa
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = 10.0
+    bot_secret: str = ""
+    # Opening hours and queue
+    timezone: str = "Europe/Oslo"
+    opening_hours: str = "mon-fri 09:00-15:00"
+    public_holidays: str = "norway"  # "norway" or "none"
+    closed_dates: tuple[date, ...] = ()
+    always_open: bool = False
+    queue_capacity: int = 25  # waiting visitors per topic
+    queue_absent_seconds: int = 180
+    average_chat_minutes: float = 6.0
+    # Limits
+    max_message_chars: int = 1000
+    max_body_bytes: int = 16 * 1024
+    messages_per_minute: int = 20
+    # Advisors
+    advisor_token_hours: float = 8.0
+    default_max_chats: int = 3
+    cookie_secure: bool = False
+    # Retention, logs, pages
+    retention_days: int = 30
+    log_level: str = "INFO"
+    ws_poll_seconds: float = 15.0
+    sweep_seconds: float = 20.0
+    web_dir: str = field(default_factory=_default_web_dir)
+    faq_catalog: str = field(default_factory=_default_faq_catalog)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``HUB_<NAME>`` variables; unknown ones are ignored."""
+        source = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = source.get(f"HUB_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _parse(f.name, str(f.type), raw)
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def _parse(name: str, type_name: str, raw: str) -> Any:
+    raw = raw.strip()
+    try:
+        if type_name == "bool":
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+        if type_name.startswith("tuple[date"):
+            return tuple(date.fromisoformat(p.strip()) for p in raw.split(",") if p.strip())
+    except ValueError as exc:
+        raise ValueError(f"HUB_{name.upper()}: cannot read {raw!r}") from exc
+    return raw

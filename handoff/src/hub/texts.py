@@ -1,0 +1,56 @@
+"""Everything the hub itself says to visitors and advisors (Norwegian Bokmål)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+ALTERNATIVES = "Du kan også ringe oss på telefon 55 55 33 33, eller skrive til oss på nav.no."
+
+REQUEST_ADVISOR_PAYLOAD = "/hub_request_advisor"
+REQUEST_ADVISOR_BUTTON = {"title": "Snakk med en veileder", "payload": REQUEST_ADVISOR_PAYLOAD}
+
+BOT_UNAVAILABLE = (
+    "Chatboten svarer ikke akkurat nå. Prøv igjen om litt, eller velg å snakke med en veileder."
+)
+BOT_BACK_FALLBACK = "Du snakker nå med chatboten igjen. Hva kan jeg hjelpe deg med?"
+
+_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def when(at: datetime, tz: ZoneInfo) -> str:
+    local = at.astimezone(tz)
+    return f"{_WEEKDAYS[local.weekday()]} {local.day}.{local.month}. klokka {local:%H:%M}"
+
+
+def refused(reason: str, next_open: datetime | None, tz: ZoneInfo) -> str:
+    if reason == "closed":
+        opens = f" Vi åpner igjen {when(next_open, tz)}." if next_open else ""
+        return f"Chatten med veileder er stengt nå.{opens} {ALTERNATIVES}"
+    if reason == "queue_full":
+        return f"Det er mange som venter på en veileder nå, og køen er full. {ALTERNATIVES}"
+    if reason == "no_advisors":
+        return f"Ingen veiledere er pålogget akkurat nå. {ALTERNATIVES}"
+    return f"Vi kan ikke sette deg i kø akkurat nå. {ALTERNATIVES}"
+
+
+def queued(position: int, minutes: int) -> str:
+    ahead = "Du er nestemann i køen." if position == 1 else f"Du er nummer {position} i køen."
+    return (
+        f"Du er satt i kø for å snakke med en veileder. {ahead} "
+        f"Ventetid er omtrent {minutes} minutter."
+    )
+
+
+LEFT_QUEUE = "Du har forlatt køen. Chatboten hjelper deg videre."
+QUEUE_TIMEOUT = "Du ble tatt ut av køen fordi vi ikke har hørt fra deg på en stund."
+ADVISOR_JOINED = "{name} er veileder og har tatt over samtalen."
+TRANSFERRED = (
+    "Samtalen er sendt videre til en veileder som jobber med {topic}. "
+    "Du beholder plassen din i køen."
+)
+HANDED_BACK = "Veilederen har sendt deg tilbake til chatboten."
+ADVISOR_ENDED = "Veilederen har avsluttet samtalen. Fikk du svar på det du lurte på?"
+VISITOR_ENDED = "Samtalen er avsluttet."
+VISITOR_LEFT_FOR_ADVISOR = "Den besøkende har avsluttet samtalen."
+RATING_QUESTION = "Fikk du svar på det du lurte på?"
