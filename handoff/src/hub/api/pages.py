@@ -1,7 +1,8 @@
 """The browser pages and assets, served from the front-end's folder (HUB_WEB_DIR).
 
-Expected layout: ``index.html`` (demo page), ``veileder.html`` (advisor console),
-``widget.js`` and ``static/``. A missing file is a plain 404.
+Expected layout (the front-end's ``dist/``): ``demo.html`` (demo page),
+``veileder.html`` (advisor console), ``widget.js``, ``widget.css`` and ``static/``.
+A missing file is a plain 404.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ async def _send(request: Request, relative: str) -> HTTPResponse:
 
 @bp.get("/", name="demo")
 async def demo(request: Request) -> HTTPResponse:
-    return await _send(request, "index.html")
+    return await _send(request, "demo.html")
 
 
 @bp.get("/veileder", name="console")
@@ -40,6 +41,11 @@ async def console(request: Request) -> HTTPResponse:
 @bp.get("/widget.js", name="widget")
 async def widget(request: Request) -> HTTPResponse:
     return await _send(request, "widget.js")
+
+
+@bp.get("/widget.css", name="widget_css")
+async def widget_css(request: Request) -> HTTPResponse:
+    return await _send(request, "widget.css")
 
 
 @bp.get("/static/<path:path>", name="static_files")

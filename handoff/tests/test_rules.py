@@ -1,0 +1,150 @@
+"""Plain rules: masking, opening hours, the queue decision, settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hub.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
+from hub.hours import OpeningHours, easter_sunday, norwegian_public_holidays
+from hub.masking import (
+    MASK_ACCOUNT,
+    MASK_CARD,
+    MASK_FNR,
+    is_account_number,
+    is_fodselsnummer,
+    mask_personal_numbers,
+)
+from hub.settings import Settings
+
+
+def _fnr(first9: str) -> str:
+    d = [int(c) for c in first9]
+    k1 = 11 - sum(a * b for a, b in zip(d, (3, 7, 6, 1, 8, 9, 4, 5, 2), strict=True)) % 11
+    k1 = 0 if k1 == 11 else k1
+    d.append(k1)
+    k2 = 11 - sum(a * b for a, b in zip(d, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+    k2 = 0 if k2 == 11 else k2
+    assert k1 < 10 and k2 < 10, "pick other digits"
+    return first9 + str(k1) + str(k2)
+
+
+FNR = _fnr("010190101")  # born 1 January 1990
+DNR = _fnr("410190101")  # D-nummer: day + 40
+
+
+def test_generated_numbers_are_valid() -> None:
+    assert is_fodselsnummer(FNR) and is_fodselsnummer(DNR)
+    assert not is_fodselsnummer(FNR[:-1] + str((int(FNR[-1]) + 1) % 10))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"fnr {FNR} takk", f"fnr {MASK_FNR} takk"),
+        (f"fnr {FNR[:6]} {FNR[6:]}.", f"fnr {MASK_FNR}."),
+        (f"d-nummer:{DNR}", f"d-nummer:{MASK_FNR}"),
+        ("konto 1234.56.78903 her", f"konto {MASK_ACCOUNT} her"),
+        ("kort 4111 1111 1111 1111", f"kort {MASK_CARD}"),
+        ("ring meg på 55 55 33 33 eller 98765432", "ring meg på 55 55 33 33 eller 98765432"),
+        ("jeg tjener 450000 kr i året", "jeg tjener 450000 kr i året"),
+        ("12345678901 har feil kontrollsiffer", "12345678901 har feil kontrollsiffer"),
+        ("æøå uten tall", "æøå uten tall"),
+    ],
+)
+def test_masking(text: str, expected: str) -> None:
+    assert mask_personal_numbers(text) == expected
+
+
+def test_plain_account_number_is_masked() -> None:
+    assert is_account_number("12345678903")
+    assert mask_personal_numbers("12345678903") in {MASK_ACCOUNT, MASK_FNR}
+
+
+@pytest.mark.parametrize("weird", ["", "\u200b", "1" * 5000, "🙂" * 100, "<script>", "ﬀ" * 11])
+def test_masking_never_crashes(weird: str) -> None:
+    assert isinstance(mask_personal_numbers(weird), str)
+
+
+HOURS = OpeningHours.parse("mon-fri 09:00-15:00")
+
+
+def test_easter_and_holidays() -> None:
+    assert easter_sunday(2026) == date(2026, 4, 5)
+    days = norwegian_public_holidays(2026)
+    assert {date(2026, 4, 2), date(2026, 4, 3), date(2026, 5, 14), date(2026, 5, 25)} <= days
+    assert date(2026, 5, 17) in days and date(2026, 12, 25) in days
+
+
+@pytest.mark.parametrize(
+    ("utc", "is_open"),
+    [
+        (datetime(2026, 11, 24, 8, 0, tzinfo=UTC), True),  # Tue 09:00 Oslo
+        (datetime(2026, 11, 24, 7, 59, tzinfo=UTC), False),
+        (datetime(2026, 11, 24, 14, 0, tzinfo=UTC), False),  # 15:00 Oslo: closed
+        (datetime(2026, 11, 28, 10, 0, tzinfo=UTC), False),  # Saturday
+        (datetime(2026, 12, 25, 10, 0, tzinfo=UTC), False),  # Christmas Day (Friday)
+        (datetime(2026, 6, 1, 7, 30, tzinfo=UTC), True),  # summer time: 09:30 Oslo
+    ],
+)
+def test_opening_hours(utc: datetime, is_open: bool) -> None:
+    assert HOURS.is_open(utc) is is_open
+
+
+def test_next_open_skips_weekend_and_holidays() -> None:
+    friday_evening = datetime(2026, 12, 24, 16, 0, tzinfo=UTC)  # Thu 24 Dec after hours
+    nxt = HOURS.next_open(friday_evening)
+    assert nxt is not None and nxt.date() == date(2026, 12, 28) and nxt.hour == 9
+    closed = OpeningHours.parse("mon-fri 09:00-15:00", closed_dates=[date(2026, 12, 28)])
+    assert closed.next_open(friday_evening).date() == date(2026, 12, 29)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("spec", ["mon-fri", "xyz 09:00-10:00", "mon 10:00-09:00", "mon 9-15"])
+def test_bad_opening_hours_are_refused(spec: str) -> None:
+    with pytest.raises(ValueError):
+        OpeningHours.parse(spec)
+
+
+POLICY = QueuePolicy(HOURS, capacity=2)
+INSIDE = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (QueueFacts(INSIDE, 0, 1, False), Admitted()),
+        (QueueFacts(INSIDE, 2, 1, False), Refused("queue_full")),
+        (QueueFacts(INSIDE, 2, 1, True), Admitted()),  # urgent passes the capacity limit
+        (QueueFacts(INSIDE, 0, 0, True), Refused("no_advisors")),
+    ],
+)
+def test_queue_decision(facts: QueueFacts, expected: object) -> None:
+    assert POLICY.decide(facts) == expected
+
+
+def test_closed_comes_first_and_says_when() -> None:
+    saturday = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    decision = POLICY.decide(QueueFacts(saturday, 0, 5, True))
+    assert isinstance(decision, Refused) and decision.reason == "closed"
+    assert decision.next_open is not None and decision.next_open.isoformat() == (
+        "2026-11-30T09:00:00+01:00"
+    )
+    always = QueuePolicy(HOURS, capacity=2, always_open=True)
+    assert always.decide(QueueFacts(saturday, 0, 1, False)) == Admitted()
+
+
+def test_wait_estimate() -> None:
+    assert estimate_wait_minutes(1, 1, 6) == 3
+    assert estimate_wait_minutes(3, 1, 6) == 15
+    assert estimate_wait_minutes(3, 2, 6) == 9
+    assert estimate_wait_minutes(2, 0, 6) == 9
+
+
+def test_settings_from_env() -> None:
+    s = Settings.from_env(
+        {"HUB_ALWAYS_OPEN": "true", "HUB_QUEUE_CAPACITY": "7", "HUB_CLOSED_DATES": "2026-12-24"}
+    )
+    assert s.always_open and s.queue_capacity == 7 and s.closed_dates == (date(2026, 12, 24),)
+    with pytest.raises(ValueError, match="HUB_QUEUE_CAPACITY"):
+        Settings.from_env({"HUB_QUEUE_CAPACITY": "many"})

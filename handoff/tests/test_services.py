@@ -1,0 +1,310 @@
+"""The service layer and use cases on a real database (SQLite and PostgreSQL).
+
+Rasa is "down" here (a closed port); the real-Rasa path is in test_with_rasa.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from hub import texts
+from hub.db.base import EntryState, Owner, Sender
+from hub.db.models import Message, QueueEntry
+from hub.errors import (
+    AlreadyClaimed,
+    Conflict,
+    ConversationClosed,
+    Forbidden,
+    MessageTooLong,
+    QueueRefused,
+    RateLimited,
+    Unauthorized,
+)
+from hub.masking import MASK_FNR
+from hub.services import conversations as conv_svc
+from hub.services import queue as queue_svc
+from tests.conftest import new_advisor
+from tests.test_rules import FNR
+
+
+async def _open(hub):  # type: ignore[no-untyped-def]
+    conv, secret, messages = await hub.open_conversation("/dagpenger")
+    return conv.id, secret, messages
+
+
+async def _messages(hub, cid: str) -> list[Message]:  # type: ignore[no-untyped-def]
+    async with hub.unit() as u:
+        return await conv_svc.messages_after(u, cid)
+
+
+async def _handoff(hub, reason: str = "asked_for_person", topic: str = "arbeid") -> str:  # type: ignore[no-untyped-def]
+    cid, _, _ = await _open(hub)
+    answer = await hub.bot_handoff(cid, reason, topic, None)
+    assert answer["status"] == "queued", answer
+    return cid
+
+
+async def test_open_with_rasa_down_gives_a_clear_message_and_a_way_to_a_person(hub) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, messages = await _open(hub)
+    assert cid.startswith("c_") and len(secret) >= 40
+    assert [m.sender for m in messages] == [Sender.system]
+    assert messages[0].text == texts.BOT_UNAVAILABLE
+    assert messages[0].buttons == [texts.REQUEST_ADVISOR_BUTTON]
+
+
+async def test_message_is_stored_masked_and_the_bot_outage_answered(hub) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, _ = await _open(hub)
+    msg = await hub.visitor_message(cid, secret, f"mitt fnr er {FNR}", None)
+    assert msg.id and MASK_FNR in msg.text and FNR not in msg.text
+    await hub.drain()
+    stored = await _messages(hub, cid)
+    assert [m.sender for m in stored][-2:] == [Sender.visitor, Sender.system]
+    assert all(FNR not in m.text for m in stored)
+
+
+async def test_secret_opens_only_its_own_conversation(hub) -> None:  # type: ignore[no-untyped-def]
+    a, secret_a, _ = await _open(hub)
+    b, _, _ = await _open(hub)
+    with pytest.raises(Unauthorized):
+        await hub.visitor_message(b, secret_a, "hei", None)
+    with pytest.raises(Unauthorized):
+        await hub.visitor_message(a, None, "hei", None)
+
+
+async def test_limits_store_nothing_half(hub) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, _ = await _open(hub)
+    with pytest.raises(MessageTooLong) as too_long:
+        await hub.visitor_message(cid, secret, "x" * 1001, None)
+    assert too_long.value.body()["limit"] == 1000
+    await hub.visitor_message(cid, secret, "x" * 1000, None)
+    for i in range(19):
+        await hub.visitor_message(cid, secret, f"melding {i}", None)
+    with pytest.raises(RateLimited) as limited:
+        await hub.visitor_message(cid, secret, "en for mye", None)
+    assert limited.value.body()["limit"] == 20 and "20" in limited.value.message
+    await hub.drain()
+    visitor = [m for m in await _messages(hub, cid) if m.sender == Sender.visitor]
+    assert len(visitor) == 20 and "en for mye" not in {m.text for m in visitor}
+    hub.clock.advance(seconds=61)
+    await hub.visitor_message(cid, secret, "nå går det igjen", None)
+
+
+async def test_queue_order_urgent_first_then_first_come(hub) -> None:  # type: ignore[no-untyped-def]
+    await new_advisor(hub, "kari")
+    first = await _handoff(hub)
+    hub.clock.advance(seconds=10)
+    second = await _handoff(hub)
+    hub.clock.advance(seconds=10)
+    urgent = await _handoff(hub, reason="urgent")
+    other_topic = await _handoff(hub, topic="helse")
+    async with hub.unit() as u:
+        positions = {}
+        for cid in (first, second, urgent, other_topic):
+            entry = await queue_svc.open_entry(u, cid)
+            positions[cid] = await queue_svc.position(u, entry)
+    assert positions == {urgent: 1, first: 2, second: 3, other_topic: 1}
+    _, secret = None, None
+    async with hub.unit() as u:
+        conv = await conv_svc.get(u, first)
+        await queue_svc.leave(u, conv, hub.clock.now(), "left")
+        entry = await queue_svc.open_entry(u, second)
+        assert await queue_svc.position(u, entry) == 2
+    answer = await hub.bot_handoff(second, "asked_for_person", "arbeid", None)
+    assert answer["status"] == "queued" and answer["position"] == 2  # asking again: same place
+
+
+async def test_refusals_closed_no_advisors_full(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    cid, _, _ = await _open(hub)
+    assert (await hub.bot_handoff(cid, "unsure", "arbeid", None))["reason"] == "no_advisors"
+    await new_advisor(hub, "kari")
+    clock.advance(days=4)  # Saturday
+    answer = await hub.bot_handoff(cid, "unsure", "arbeid", None)
+    assert answer == {
+        "status": "refused",
+        "reason": "closed",
+        "next_open": "2026-11-30T09:00:00+01:00",
+    }
+    clock.advance(days=-4)
+    hub.policy = queue_svc.QueuePolicy(hub.policy.hours, capacity=1)  # type: ignore[attr-defined]
+    await _handoff(hub)
+    assert (await hub.bot_handoff(cid, "unsure", "arbeid", None))["reason"] == "queue_full"
+    assert (await hub.bot_handoff(cid, "urgent", "arbeid", None))["status"] == "queued"
+    async with hub.unit() as u:
+        assert (await conv_svc.get(u, cid)).owner == Owner.queue
+
+
+async def test_visitor_chooses_a_person_when_the_bot_is_down(hub) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, _ = await _open(hub)
+    with pytest.raises(QueueRefused) as refused:
+        await hub.request_queue(cid, secret, None)
+    assert refused.value.code == "no_advisors" and "55 55 33 33" in refused.value.message
+    await new_advisor(hub, "kari")
+    await hub.visitor_message(cid, secret, "Snakk med en veileder", texts.REQUEST_ADVISOR_PAYLOAD)
+    await hub.drain()
+    stored = await _messages(hub, cid)
+    assert stored[-1].sender == Sender.system and "nestemann i køen" in stored[-1].text
+    async with hub.unit() as u:
+        entry = await queue_svc.open_entry(u, cid)
+        assert entry is not None and entry.topic == "generell"
+
+
+async def test_claim_chat_transfer_end_and_rate(hub) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari", max_chats=1)
+    ola, _ = await new_advisor(hub, "ola")
+    cid, secret, _ = await _open(hub)
+    await hub.bot_handoff(cid, "asked_for_person", "arbeid", "dagpenger_soke")
+    hub.clock.advance(seconds=30)
+    await hub.claim(kari, cid)
+    with pytest.raises(AlreadyClaimed):
+        await hub.claim(ola, cid)
+    other = await _handoff(hub)
+    with pytest.raises(Exception) as too_many:
+        await hub.claim(kari, other)
+    assert too_many.value.body()["error"] == "too_many_chats"  # type: ignore[attr-defined]
+    async with hub.unit() as u:  # the refused claim left the other visitor waiting
+        assert (await queue_svc.open_entry(u, other)).state == EntryState.waiting  # type: ignore[union-attr]
+    with pytest.raises(Forbidden):
+        await hub.advisor_message(ola, cid, "hei")
+    msg = await hub.advisor_message(kari, cid, f"Hei, jeg heter Kari. Ditt nr {FNR}?")
+    assert msg.advisor_name == "Kari" and FNR not in msg.text
+    visitor_msg = await hub.visitor_message(cid, secret, "takk", None)
+    assert visitor_msg.sender == Sender.visitor
+    info = await hub.transfer(kari, cid, "helse")
+    assert info.topic == "helse" and info.position == 1
+    async with hub.unit() as u:
+        entry = await queue_svc.open_entry(u, cid)
+        assert entry is not None and entry.enqueued_at == datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    await hub.claim(ola, cid)
+    await hub.end_chat(ola, cid, "besvart")
+    with pytest.raises(ConversationClosed):
+        await hub.visitor_message(cid, secret, "hallo?", None)
+    async with hub.unit() as u:
+        conv = await conv_svc.get(u, cid)
+        assert conv.owner == Owner.closed
+        rating = await conv_svc.rate(u, conv, "delvis", hub.clock.now())
+        assert rating.advisor_id == ola.id
+    async with hub.unit() as u:
+        with pytest.raises(Conflict):
+            await conv_svc.rate(u, conv, "ja", hub.clock.now())
+    async with hub.unit() as u:
+        transcript = conv_svc.transcript_text(conv, await conv_svc.messages_after(u, cid), hub.tz)
+    assert "Kari: Hei, jeg heter Kari." in transcript and "Du: takk" in transcript
+    outcomes = [e.outcome for e in (await _entries(hub, cid))]
+    assert outcomes == ["besvart"]
+
+
+async def _entries(hub, cid: str) -> list[QueueEntry]:  # type: ignore[no-untyped-def]
+    async with hub.unit() as u:
+        rows = await u.session.execute(select(QueueEntry).where(QueueEntry.conversation_id == cid))
+        return list(rows.scalars())
+
+
+async def test_handback_with_rasa_down_still_tells_the_visitor(hub) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari")
+    cid = await _handoff(hub)
+    await hub.claim(kari, cid)
+    await hub.handback(kari, cid)
+    await hub.drain()
+    stored = await _messages(hub, cid)
+    assert [m.text for m in stored[-2:]] == [texts.HANDED_BACK, texts.BOT_UNAVAILABLE]
+    async with hub.unit() as u:
+        assert (await conv_svc.get(u, cid)).owner == Owner.bot
+    with pytest.raises(ConversationClosed):
+        await hub.handback(kari, cid)
+
+
+async def test_absent_visitor_leaves_the_queue(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    await new_advisor(hub, "kari")
+    gone = await _handoff(hub)
+    present, secret, _ = await _open(hub)
+    await hub.bot_handoff(present, "unsure", "arbeid", None)
+    clock.advance(seconds=hub.settings.queue_absent_seconds - 10)
+    await hub.visitor_typing(present, secret, True)  # any sign of life counts
+    clock.advance(seconds=20)
+    assert await hub.sweep_absent() == [gone]
+    stored = await _messages(hub, gone)
+    assert stored[-1].text == texts.QUEUE_TIMEOUT
+    async with hub.unit() as u:
+        assert (await conv_svc.get(u, gone)).owner == Owner.bot
+        assert (await conv_svc.get(u, present)).owner == Owner.queue
+
+
+async def test_visitor_leaves_and_ends(hub) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari")
+    cid, secret, _ = await _open(hub)
+    await hub.bot_handoff(cid, "unsure", "arbeid", None)
+    await hub.leave_queue(cid, secret)
+    with pytest.raises(Conflict):
+        await hub.leave_queue(cid, secret)
+    await hub.bot_handoff(cid, "unsure", "arbeid", None)
+    await hub.claim(kari, cid)
+    with hub.broker.subscribe(f"advisor:{kari.id}") as sub:
+        await hub.visitor_end(cid, secret)
+        events = sub.drain()
+    assert {"type": "conversation", "data": {"conversation_id": cid, "owner": "closed"}} in events
+    async with hub.unit() as u:
+        assert await queue_svc.advisor_chats(u, kari) == []
+
+
+async def test_overview_lists_every_topic_with_first_lines(hub) -> None:  # type: ignore[no-untyped-def]
+    await new_advisor(hub, "kari")
+    cid, secret, _ = await _open(hub)
+    await hub.visitor_message(cid, secret, "Jeg har mistet jobben", None)
+    await hub.drain()
+    await hub.bot_handoff(cid, "urgent", "sosial", None)
+    hub.clock.advance(seconds=42)
+    async with hub.unit() as u:
+        overview = await queue_svc.overview(u, hub.clock.now())
+    assert [q["topic"] for q in overview] == [
+        "arbeid",
+        "familie",
+        "helse",
+        "oppfolging",
+        "pensjon",
+        "sosial",
+        "generell",
+    ]
+    sosial = next(q for q in overview if q["topic"] == "sosial")["waiting"]
+    assert sosial == [
+        {
+            "conversation_id": cid,
+            "reason": "urgent",
+            "urgent": True,
+            "waiting_seconds": 42,
+            "first_lines": ["Jeg har mistet jobben"],
+        }
+    ]
+
+
+async def test_purge_deletes_old_conversations_only(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    old, _, _ = await _open(hub)
+    clock.advance(days=31)
+    new, _, _ = await _open(hub)
+    async with hub.unit() as u:
+        deleted = await conv_svc.purge_older_than(u, clock.now() - timedelta(days=30))
+    assert deleted == 1
+    assert await _messages(hub, old) == [] and len(await _messages(hub, new)) == 1
+
+
+async def test_simultaneous_claims_one_winner(hub) -> None:  # type: ignore[no-untyped-def]
+    """50 advisors claim the same visitor at the same instant: exactly one wins."""
+    advisors = [(await new_advisor(hub, f"veileder{i}"))[0] for i in range(50)]
+    cid = await _handoff(hub)
+
+    async def attempt(a):  # type: ignore[no-untyped-def]
+        try:
+            await hub.claim(a, cid)
+            return "won"
+        except AlreadyClaimed:
+            return "already_claimed"
+
+    results = await asyncio.gather(*(attempt(a) for a in advisors))
+    assert results.count("won") == 1 and results.count("already_claimed") == 49
+    entries = await _entries(hub, cid)
+    assert len(entries) == 1 and entries[0].state == EntryState.assigned
+    joined = [m for m in await _messages(hub, cid) if m.text.endswith("har tatt over samtalen.")]
+    assert len(joined) == 1
