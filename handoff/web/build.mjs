@@ -107,6 +107,8 @@ async function buildAll() {
   for (const page of ["demo.html", "veileder.html"]) {
     cpSync(join(root, "pages", page), join(dist, page));
   }
+  // The hub serves "/" from index.html; demo.html is the same page under its own name.
+  cpSync(join(root, "pages/demo.html"), join(dist, "index.html"));
   cpSync(join(root, "pages/img"), join(staticDir, "img"), { recursive: true });
   // The widget is also reachable under /static/ for hubs that only serve that folder.
   cpSync(join(dist, "widget.js"), join(staticDir, "widget.js"));

@@ -540,7 +540,7 @@ class Console {
 
   private chatPanel(chat: Chat): HTMLElement {
     const live = chat.owner === "advisor";
-    const log = h("ol", { class: "log", id: "chat-log", role: "log", "aria-label": "Samtalen", "aria-live": "polite" });
+    const log = h("ol", { class: "log", id: "chat-log" });
     const typing = h("div", { class: "typing", id: "chat-typing", "aria-live": "polite" });
     const panel = h(
       "div",
@@ -558,7 +558,7 @@ class Console {
         live ? this.actions(chat) : h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => this.closeTab(chat.id) }, h("span", null, "Lukk samtalen")),
       ),
       chat.notice ? h("div", { role: "status" }, this.alert("info", chat.notice)) : null,
-      h("div", { class: "chat__body" }, h("div", { class: "chat__scroll" }, log, typing), live ? this.faqPanel(chat) : null),
+      h("div", { class: "chat__body" }, h("div", { class: "chat__scroll" }, h("div", { role: "log", "aria-label": "Samtalen", "aria-live": "polite" }, log), typing), live ? this.faqPanel(chat) : null),
       live ? this.composer(chat) : null,
     );
     this.fillLog(log, chat);

@@ -115,6 +115,7 @@ class ChatWidget {
   private readonly endButton: HTMLButtonElement;
   private readonly body: HTMLDivElement;
   private readonly log: HTMLOListElement;
+  private readonly logRegion: HTMLDivElement;
   private readonly typing: HTMLDivElement;
   private readonly queueBox: HTMLDivElement;
   private readonly footerBox: HTMLDivElement;
@@ -164,13 +165,12 @@ class ChatWidget {
       this.endButton,
     );
 
-    this.log = h("ol", {
-      class: "log",
-      role: "log",
-      "aria-live": "polite",
-      "aria-relevant": "additions",
-      "aria-label": "Meldinger",
-    });
+    this.log = h("ol", { class: "log" });
+    this.logRegion = h(
+      "div",
+      { role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Meldinger" },
+      this.log,
+    );
     this.typing = h("div", { class: "typing", "aria-live": "polite" });
     this.body = h("div", { class: "panel__body" });
     this.queueBox = h("div", { class: "queue", role: "status", hidden: true });
@@ -350,8 +350,8 @@ class ChatWidget {
       setChildren(this.body, this.noticeView());
       return;
     }
-    if (!this.body.contains(this.log)) {
-      setChildren(this.body, this.log, this.typing);
+    if (!this.body.contains(this.logRegion)) {
+      setChildren(this.body, this.logRegion, this.typing);
     }
     this.renderLog();
   }
@@ -405,7 +405,7 @@ class ChatWidget {
     }
     let prev: Element | null = null;
     for (const m of list) {
-      const showChoices = m.sender === "bot" && m.id > lastVisitor && this.owner === "bot" && this.footer !== "ended";
+      const showChoices = (m.sender === "bot" || m.sender === "system") && m.id > lastVisitor && this.owner === "bot" && this.footer !== "ended";
       const key = String(m.id);
       let li = existing.get(key);
       if (li && li.dataset.choices !== String(showChoices)) {
@@ -430,6 +430,7 @@ class ChatWidget {
       append(li, [
         h("div", { class: "msg-system" }, icon(infoIcon), h("p", null, h("span", { class: "sr-only" }, "Melding fra Nav: "), renderText(m.text))),
       ]);
+      if (showChoices) append(li, [this.choices(m.buttons ?? [])]);
       return li;
     }
     const who =
@@ -446,34 +447,35 @@ class ChatWidget {
       m.sender === "advisor" ? h("span", { class: "aksel-tag aksel-tag--xsmall", "data-variant": "moderate", "data-color": "brand-beige" }, "Menneske") : null,
       time ? h("span", null, time) : null,
     );
-    const bubble = h("div", { class: "aksel-chat__bubble" }, h("span", { class: "sr-only" }, srWho), renderText(m.text));
+    const bubble = h("div", { class: "aksel-chat__bubble" }, h("div", { class: "text" }, h("span", { class: "sr-only" }, srWho), renderText(m.text)));
     const row = h(
       "div",
       { class: `aksel-chat msg-${m.sender}${m.sender === "visitor" ? " aksel-chat--right" : ""}`, "data-color": m.sender === "visitor" ? "accent" : "neutral" },
       m.sender === "visitor" ? null : h("div", { class: "aksel-chat__avatar", "aria-hidden": "true" }, icon(m.sender === "bot" ? robotIcon : personIcon)),
       h("div", { class: "aksel-chat__bubble-wrapper" }, top, bubble),
     );
-    li.appendChild(row);
-    if (showChoices && m.buttons && m.buttons.length > 0) {
-      li.appendChild(
+    if (m.text.trim()) li.appendChild(row);
+    if (showChoices) append(li, [this.choices(m.buttons ?? [])]);
+    return li;
+  }
+
+  private choices(buttons: ChatButton[]): HTMLElement | null {
+    if (buttons.length === 0) return null;
+    return h(
+      "ul",
+      { class: "choices", "aria-label": "Svaralternativer" },
+      buttons.map((b) =>
         h(
-          "ul",
-          { class: "choices", "aria-label": "Svaralternativer" },
-          m.buttons.map((b) =>
-            h(
-              "li",
-              null,
-              h(
-                "button",
-                { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.choose(b) },
-                h("span", null, b.title),
-              ),
-            ),
+          "li",
+          null,
+          h(
+            "button",
+            { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.choose(b) },
+            h("span", null, b.title),
           ),
         ),
-      );
-    }
-    return li;
+      ),
+    );
   }
 
   private scrollToEnd(): void {
@@ -494,7 +496,7 @@ class ChatWidget {
     if (!added) return;
     this.save();
     this.renderBadge();
-    if (this.body.contains(this.log)) {
+    if (this.body.contains(this.logRegion)) {
       const nearEnd = this.body.scrollHeight - this.body.scrollTop - this.body.clientHeight < 120;
       this.renderLog();
       if (nearEnd || this.open) this.scrollToEnd();
@@ -513,7 +515,7 @@ class ChatWidget {
       this.stopTransport();
       if (this.footer !== "ended") this.setFooter("ended", this.open && changed);
     }
-    if (changed && this.body.contains(this.log)) this.renderLog();
+    if (changed && this.body.contains(this.logRegion)) this.renderLog();
   }
 
   private renderStatus(): void {
@@ -586,7 +588,7 @@ class ChatWidget {
   private setFooter(footer: Footer, moveFocus = true): void {
     this.footer = footer;
     this.renderFooter();
-    if (this.body.contains(this.log)) this.renderLog();
+    if (this.body.contains(this.logRegion)) this.renderLog();
     if (moveFocus && this.open) this.focusDefault();
   }
 
@@ -737,7 +739,6 @@ class ChatWidget {
   }
 
   private async choose(b: ChatButton): Promise<void> {
-    if (this.handlesPayload(b.payload)) return;
     await this.send(b.title, b.payload);
     this.input.focus();
   }
@@ -787,7 +788,7 @@ class ChatWidget {
   private async start(): Promise<void> {
     if (this.saved || this.starting) return;
     this.starting = true;
-    setChildren(this.body, this.log, this.typing);
+    setChildren(this.body, this.logRegion, this.typing);
     this.renderTyping("bot");
     try {
       const res = await fetch(`${this.hub}/api/conversations`, {
@@ -924,18 +925,6 @@ class ChatWidget {
     }
   }
 
-  /** Ask for a person directly (used by a hub button whose payload is "/hub_queue"). */
-  private async joinQueue(): Promise<void> {
-    if (!this.saved) return;
-    const res = await this.api(`/api/conversations/${this.saved.id}/queue`, { method: "POST", body: "{}" });
-    if (!res.ok) {
-      this.showError(await readError(res));
-      return;
-    }
-    const data = (await res.json()) as { queue?: QueueInfo };
-    this.setState("queue", data.queue ?? null);
-  }
-
   // ---------- transport: WebSocket, HTTP polling as fallback ----------
 
   private stopTransport(): void {
@@ -1050,14 +1039,6 @@ class ChatWidget {
     }
   }
 
-  /** Button payloads the hub handles itself rather than the bot. */
-  handlesPayload(payload: string): boolean {
-    if (payload === "/hub_queue") {
-      void this.joinQueue();
-      return true;
-    }
-    return false;
-  }
 }
 
 // document.currentScript is only set while the script first runs.
