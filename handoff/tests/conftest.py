@@ -141,6 +141,9 @@ async def hub(db_url: str, settings: Settings, clock: FixedClock) -> AsyncIterat
     await bind.dispose()
 
 
+_PASSWORD_HASH: str | None = None
+
+
 async def new_advisor(
     hub: Hub, username: str, *, max_chats: int = 3, status: str = "available"
 ) -> tuple[Advisor, str]:

@@ -107,7 +107,6 @@ async def test_queue_order_urgent_first_then_first_come(hub) -> None:  # type: i
             entry = await queue_svc.open_entry(u, cid)
             positions[cid] = await queue_svc.position(u, entry)
     assert positions == {urgent: 1, first: 2, second: 3, other_topic: 1}
-    _, secret = None, None
     async with hub.unit() as u:
         conv = await conv_svc.get(u, first)
         await queue_svc.leave(u, conv, hub.clock.now(), "left")

@@ -1,0 +1,479 @@
+"""The running hub over real HTTP and WebSocket (Rasa down: a closed port).
+
+One hub subprocess per module; the crash test starts its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from hub import texts
+from tests.conftest import CLOSED_PORT_URL
+from tests.stack import HUB_VENV, REPO, Proc, free_port, start_hub
+
+HUB_ENV = {"HUB_ALWAYS_OPEN": "true", "HUB_RASA_TIMEOUT_SECONDS": "2"}
+PASSWORD = "veileder-passord"
+
+
+def create_advisor(database_url: str, username: str, max_chats: int = 2) -> None:
+    subprocess.run(
+        [str(HUB_VENV / "bin" / "hub"), "advisor", "create", "--username", username,
+         "--name", username.title(), "--max-chats", str(max_chats), "--password-stdin"],
+        input=PASSWORD + "\n", text=True, check=True, cwd=REPO, capture_output=True,
+        env={**os.environ, "HUB_DATABASE_URL": database_url},
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'hub.db'}"
+    create_advisor(url, "kari")
+    create_advisor(url, "ola")
+    return url
+
+
+@pytest.fixture(scope="module")
+def hub(db: str) -> Iterator[Proc]:
+    proc = start_hub(database_url=db, rasa_url=CLOSED_PORT_URL, env=HUB_ENV)
+    yield proc
+    proc.stop()
+
+
+class Visitor:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        r = httpx.post(f"{base}/api/conversations", json={"page": "/dagpenger"})
+        assert r.status_code == 201, r.text
+        body = r.json()
+        self.id, self.secret, self.first = body["id"], body["secret"], body["messages"]
+        self.headers = {"Authorization": f"Bearer {self.secret}"}
+
+    def post(self, path: str, **kw: Any) -> httpx.Response:
+        return httpx.post(
+            f"{self.base}/api/conversations/{self.id}{path}", headers=self.headers, **kw
+        )
+
+    def ws_url(self) -> str:
+        return self.base.replace("http", "ws") + f"/api/conversations/{self.id}/ws"
+
+
+def login(base: str, username: str) -> str:
+    r = httpx.post(f"{base}/api/advisor/login", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    return str(r.json()["token"])
+
+
+async def next_frame(ws: Any, kind: str, timeout: float = 10, **match: Any) -> Any:
+    """The next frame of ``kind`` whose data has the given values (others are skipped)."""
+
+    async def find() -> Any:
+        while True:
+            frame = json.loads(await ws.recv())
+            data = frame["data"]
+            if frame["type"] != kind:
+                continue
+            if not match or all(data.get(k) == v for k, v in match.items()):
+                return data
+
+    return await asyncio.wait_for(find(), timeout)
+
+
+async def test_visitor_queue_advisor_chat_handback_end_rate(hub: Proc) -> None:
+    base = hub.url
+    v = Visitor(base)
+    assert v.first[0]["sender"] == "system" and v.first[0]["buttons"][0]["payload"] == (
+        texts.REQUEST_ADVISOR_PAYLOAD
+    )
+    token = login(base, "kari")
+    auth = {"Authorization": f"Bearer {token}"}
+    async with (
+        websockets.connect(v.ws_url()) as vws,
+        websockets.connect(base.replace("http", "ws") + "/api/advisor/ws") as aws,
+    ):
+        await vws.send(json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": 0}))
+        assert (await next_frame(vws, "message"))["text"] == texts.BOT_UNAVAILABLE
+        assert await next_frame(vws, "state") == {"owner": "bot", "queue": None}
+        await aws.send(json.dumps({"type": "auth", "token": token}))
+        await next_frame(aws, "queues")
+
+        # The bot is down; the visitor chooses a person with the offered button.
+        await vws.send(
+            json.dumps(
+                {
+                    "type": "message",
+                    "text": "Snakk med en veileder",
+                    "payload": texts.REQUEST_ADVISOR_PAYLOAD,
+                }
+            )
+        )
+        echo = await next_frame(vws, "message", sender="visitor")
+        assert echo["text"] == "Snakk med en veileder" and echo["id"] > v.first[0]["id"]
+        state = await next_frame(vws, "state", owner="queue")
+        assert state["queue"]["topic"] == "generell" and state["queue"]["position"] >= 1
+        assert state["queue"]["estimated_wait_minutes"] >= 1
+
+        async def waiting_here() -> None:
+            while True:
+                queues = await next_frame(aws, "queues")
+                waiting = {w["conversation_id"] for q in queues for w in q["waiting"]}
+                if v.id in waiting:
+                    return
+
+        await asyncio.wait_for(waiting_here(), 10)
+        r = httpx.post(f"{base}/api/advisor/conversations/{v.id}/claim", headers=auth)
+        assert r.status_code == 200 and r.json()["owner"] == "advisor", r.text
+        assert [m["sender"] for m in r.json()["messages"]][:2] == ["system", "visitor"]
+        other = httpx.post(
+            f"{base}/api/advisor/conversations/{v.id}/claim",
+            headers={"Authorization": f"Bearer {login(base, 'ola')}"},
+        )
+        assert other.status_code == 409 and other.json()["error"] == "already_claimed"
+        # A sync sends the new messages first, then the new state.
+        assert "Kari" in (await next_frame(vws, "message", sender="system"))["text"]
+        await next_frame(vws, "state", owner="advisor")
+
+        httpx.post(
+            f"{base}/api/advisor/conversations/{v.id}/typing", headers=auth, json={"typing": True}
+        )
+        assert await next_frame(vws, "typing") == {"sender": "advisor", "typing": True}
+        r = httpx.post(
+            f"{base}/api/advisor/conversations/{v.id}/messages",
+            headers=auth,
+            json={"text": "Hei! Hva lurer du på?"},
+        )
+        assert r.status_code == 201
+        got = await next_frame(vws, "message", sender="advisor")
+        assert got["text"] == "Hei! Hva lurer du på?" and got["advisor_name"] == "Kari"
+
+        await vws.send(json.dumps({"type": "typing", "typing": True}))
+        assert await next_frame(aws, "typing") == {"conversation_id": v.id, "typing": True}
+        await vws.send(json.dumps({"type": "message", "text": "Når kommer pengene?"}))
+        pushed = await next_frame(aws, "message", conversation_id=v.id)
+        while pushed["message"]["sender"] != "visitor":
+            pushed = await next_frame(aws, "message", conversation_id=v.id)
+        assert pushed["message"]["text"] == "Når kommer pengene?"
+
+        r = httpx.post(f"{base}/api/advisor/conversations/{v.id}/handback", headers=auth)
+        assert r.status_code == 200
+        assert (await next_frame(vws, "message", text=texts.HANDED_BACK))["sender"] == "system"
+        await next_frame(vws, "state", owner="bot")
+        await next_frame(vws, "message", text=texts.BOT_UNAVAILABLE)  # Rasa is still down
+
+    assert v.post("/end").status_code == 200
+    bad = v.post("/rating", json={"value": "kanskje"})
+    assert bad.status_code == 400 and bad.json()["error"] == "invalid_request"
+    assert v.post("/rating", json={"value": "ja"}).json() == {"rating": "ja"}
+    again = v.post("/rating", json={"value": "nei"})
+    assert again.status_code == 409 and again.json()["error"] == "conflict"
+    t = httpx.get(f"{base}/api/conversations/{v.id}/transcript", headers=v.headers)
+    assert t.status_code == 200 and t.headers["content-type"].startswith("text/plain")
+    assert "attachment" in t.headers["content-disposition"]
+    assert "Kari: Hei! Hva lurer du på?" in t.text and "Du: Når kommer pengene?" in t.text
+    state = httpx.get(f"{base}/api/conversations/{v.id}", headers=v.headers).json()
+    assert state["owner"] == "closed" and state["rating"] == "ja"
+
+
+async def test_reconnect_gets_exactly_what_was_missed(hub: Proc) -> None:
+    v = Visitor(hub.url)
+    ids = [v.post("/messages", json={"text": f"melding {i}"}).json()["message"]["id"]
+           for i in range(3)]  # fmt: skip
+    async with websockets.connect(v.ws_url()) as ws:
+        await ws.send(json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": ids[0]}))
+        texts_seen = []
+        while len(texts_seen) < 2:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if frame["type"] == "message" and frame["data"]["sender"] == "visitor":
+                texts_seen.append(frame["data"]["text"])
+        assert texts_seen == ["melding 1", "melding 2"]
+    polled = httpx.get(f"{hub.url}/api/conversations/{v.id}?after={ids[1]}", headers=v.headers)
+    assert [m["text"] for m in polled.json()["messages"] if m["sender"] == "visitor"] == [
+        "melding 2"
+    ]
+
+
+async def test_websocket_refuses_bad_auth(hub: Proc) -> None:
+    v = Visitor(hub.url)
+    for first in (
+        {"type": "auth", "secret": "feil"},
+        {"type": "message", "text": "hei"},
+        "ikke json",
+        {"type": "auth", "secret": v.secret, "last_seen_id": "x"},
+    ):
+        async with websockets.connect(v.ws_url()) as ws:
+            await ws.send(first if isinstance(first, str) else json.dumps(first))
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert frame["type"] == "error" and frame["data"]["error"] in {
+                "unauthorized",
+                "invalid_request",
+            }
+            with pytest.raises(websockets.ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), 5)
+    async with websockets.connect(hub.url.replace("http", "ws") + "/api/advisor/ws") as ws:
+        await ws.send(json.dumps({"type": "auth", "token": "ugyldig"}))
+        frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert frame["data"]["error"] == "unauthorized"
+
+
+async def test_websocket_errors_keep_the_connection(hub: Proc) -> None:
+    v = Visitor(hub.url)
+    async with websockets.connect(v.ws_url()) as ws:
+        await ws.send(json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": 0}))
+        await next_frame(ws, "state")
+        await ws.send(json.dumps({"type": "message", "text": "x" * 1001}))
+        err = await next_frame(ws, "error")
+        assert err["error"] == "message_too_long" and err["limit"] == 1000
+        await ws.send("{not json")
+        assert (await next_frame(ws, "error"))["error"] == "invalid_request"
+        await ws.send(json.dumps({"type": "message", "text": "fortsatt her"}))
+        assert (await next_frame(ws, "message", sender="visitor"))["text"] == "fortsatt her"
+
+
+def _cases(v: Visitor, token: str) -> list[tuple[str, str, dict[str, Any], int, str]]:
+    c = f"/api/conversations/{v.id}"
+    big = "x" * 20_000
+    return [
+        ("POST", "/api/conversations", {"content": b"[1, 2]"}, 400, "invalid_request"),
+        ("POST", "/api/conversations", {"content": b"{not json"}, 400, "invalid_request"),
+        ("POST", "/api/conversations", {"json": {"page": 5}}, 400, "invalid_request"),
+        ("POST", "/api/conversations", {"json": {"page": big}}, 413, "body_too_large"),
+        ("GET", c, {}, 401, "unauthorized"),
+        ("GET", "/api/conversations/c_finnesikke", {"headers": v.headers}, 404, "not_found"),
+        ("GET", c + "?after=-1", {"headers": v.headers}, 400, "invalid_request"),
+        ("POST", c + "/messages", {"headers": v.headers, "json": {}}, 400, "invalid_request"),
+        (
+            "POST",
+            c + "/messages",
+            {"headers": v.headers, "json": {"text": "   "}},
+            400,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            c + "/messages",
+            {"headers": v.headers, "json": {"text": 17}},
+            400,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            c + "/messages",
+            {"headers": v.headers, "json": {"text": "x" * 1001}},
+            400,
+            "message_too_long",
+        ),
+        (
+            "POST",
+            c + "/messages",
+            {"headers": v.headers, "json": {"text": "hei", "payload": 3}},
+            400,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            c + "/messages",
+            {"headers": {"Authorization": "Bearer feil"}, "json": {"text": "hei"}},
+            401,
+            "unauthorized",
+        ),
+        (
+            "POST",
+            c + "/typing",
+            {"headers": v.headers, "json": {"typing": "ja"}},
+            400,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            c + "/queue",
+            {"headers": v.headers, "json": {"topic": "skatt"}},
+            400,
+            "invalid_request",
+        ),
+        ("DELETE", c + "/queue", {"headers": v.headers}, 409, "conflict"),
+        (
+            "POST",
+            c + "/rating",
+            {"headers": v.headers, "json": {"value": None}},
+            400,
+            "invalid_request",
+        ),
+        ("GET", c + "/transcript", {}, 401, "unauthorized"),
+        (
+            "POST",
+            "/api/advisor/login",
+            {"json": {"username": "kari", "password": "feil"}},
+            401,
+            "unauthorized",
+        ),
+        ("POST", "/api/advisor/login", {"json": {"username": ["kari"]}}, 400, "invalid_request"),
+        ("GET", "/api/advisor/queues", {}, 401, "unauthorized"),
+        (
+            "GET",
+            "/api/advisor/me",
+            {"headers": {"Authorization": "Bearer feil"}},
+            401,
+            "unauthorized",
+        ),
+        (
+            "PUT",
+            "/api/advisor/status",
+            {"headers": {"Authorization": f"Bearer {token}"}, "json": {"status": "borte"}},
+            400,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            f"/api/advisor/conversations/{v.id}/claim",
+            {"headers": {"Authorization": f"Bearer {token}"}},
+            409,
+            "already_claimed",
+        ),
+        (
+            "POST",
+            f"/api/advisor/conversations/{v.id}/messages",
+            {"headers": {"Authorization": f"Bearer {token}"}, "json": {"text": "hei"}},
+            409,
+            "conversation_closed",
+        ),
+        (
+            "POST",
+            f"/api/advisor/conversations/{v.id}/end",
+            {"headers": {"Authorization": f"Bearer {token}"}, "json": {"outcome": "kanskje"}},
+            400,
+            "invalid_request",
+        ),
+        (
+            "GET",
+            "/api/advisor/faq?q=" + "x" * 201,
+            {"headers": {"Authorization": f"Bearer {token}"}},
+            400,
+            "invalid_request",
+        ),
+        ("GET", "/finnes/ikke", {}, 404, "not_found"),
+    ]
+
+
+def test_bad_input_gets_a_clear_stable_error(hub: Proc) -> None:
+    v = Visitor(hub.url)
+    token = login(hub.url, "ola")
+    for method, path, kw, status, code in _cases(v, token):
+        r = httpx.request(method, hub.url + path, **kw)
+        assert (r.status_code, r.json().get("error")) == (status, code), (method, path, r.text)
+        assert r.json().get("message"), (method, path)
+        if code in {"message_too_long", "body_too_large"}:
+            assert (
+                isinstance(r.json()["limit"], int) and str(r.json()["limit"]) in r.json()["message"]
+            )
+    r = httpx.post(f"{hub.url}/api/advisor/status", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 405
+
+
+def test_rate_limit_over_http(hub: Proc) -> None:
+    v = Visitor(hub.url)
+    codes = [v.post("/messages", json={"text": f"m{i}"}).status_code for i in range(21)]
+    assert codes == [201] * 20 + [429]
+    body = v.post("/messages", json={"text": "igjen"}).json()
+    assert body["error"] == "rate_limited" and body["limit"] == 20
+
+
+def test_internal_handoff_contract(hub: Proc) -> None:
+    v = Visitor(hub.url)
+    url = f"{hub.url}/internal/handoff"
+    body = {
+        "conversation_id": v.id,
+        "reason": "unsure",
+        "topic": "pensjon",
+        "faq_id": None,
+        "transcript": [{"sender": "visitor", "text": "hei", "timestamp": 1764000000.0}],
+    }
+    assert httpx.post(url, json=body).json() == {"error": "unauthorized"}
+    good = {"Authorization": "Bearer test-bot-secret"}
+    assert httpx.post(url, json=body, headers={"Authorization": "Bearer feil"}).status_code == 401
+    bad = httpx.post(url, json={**body, "topic": "skatt"}, headers=good)
+    assert bad.status_code == 400 and bad.json()["error"] == "invalid_request"
+    unknown = httpx.post(url, json={**body, "conversation_id": "c_ukjent"}, headers=good)
+    assert unknown.status_code == 404 and unknown.json() == {"error": "unknown_conversation"}
+    login(hub.url, "ola")  # somebody is logged in
+    r = httpx.post(url, json=body, headers=good)
+    assert r.status_code == 200
+    answer = r.json()
+    assert answer["status"] == "queued" and answer["queue"] == "pensjon"
+    assert answer["position"] == 1 and answer["estimated_wait_minutes"] >= 1
+    assert httpx.delete(f"{hub.url}/api/conversations/{v.id}/queue", headers=v.headers).json() == {
+        "owner": "bot"
+    }
+
+
+def test_operations_endpoints(hub: Proc) -> None:
+    assert httpx.get(hub.url + "/health").json() == {"status": "ok"}
+    ready = httpx.get(hub.url + "/ready")
+    assert ready.status_code == 503 and ready.json() == {
+        "status": "not_ready",
+        "database": True,
+        "rasa": False,
+    }
+    metrics = httpx.get(hub.url + "/metrics").text
+    for name in (
+        'hub_queue_length{topic="arbeid"}',
+        "hub_bot_errors_total",
+        "hub_handoffs_total",
+        "hub_bot_latency_seconds",
+        "hub_queue_wait_seconds",
+    ):
+        assert name in metrics
+    spec = httpx.get(hub.url + "/docs/openapi.json").json()
+    assert spec["info"]["title"] == "Nav chat hub"
+    for path in ("/api/conversations", "/api/advisor/login", "/internal/handoff"):
+        assert path in spec["paths"]
+
+
+async def test_killed_while_queued_nothing_lost(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    create_advisor(url, "kari")
+    port = free_port()
+    first = start_hub(port=port, database_url=url, rasa_url=CLOSED_PORT_URL, env=HUB_ENV)
+    try:
+        token = login(first.url, "kari")
+        v = Visitor(first.url)
+        v.post("/messages", json={"text": "Jeg trenger hjelp med sosialhjelp"})
+        queued = v.post("/queue", json={"topic": "sosial"})
+        assert queued.status_code == 200, queued.text
+        before = httpx.get(f"{first.url}/api/conversations/{v.id}", headers=v.headers).json()
+    finally:
+        first.kill()  # SIGKILL: no shutdown handlers run
+    assert first.proc.returncode == -9
+    second = start_hub(port=port, database_url=url, rasa_url=CLOSED_PORT_URL, env=HUB_ENV)
+    try:
+        after = httpx.get(f"{second.url}/api/conversations/{v.id}", headers=v.headers).json()
+        assert after["owner"] == "queue" and after["queue"]["topic"] == "sosial"
+        assert after["messages"] == before["messages"]
+        async with websockets.connect(v.ws_url().replace(first.url, second.url)) as ws:
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "auth",
+                        "secret": v.secret,
+                        "last_seen_id": before["messages"][-1]["id"],
+                    }
+                )
+            )
+            state = await next_frame(ws, "state")
+            assert state["owner"] == "queue" and state["queue"]["position"] == 1
+            auth = {"Authorization": f"Bearer {token}"}  # the login survived too
+            claim = httpx.post(f"{second.url}/api/advisor/conversations/{v.id}/claim", headers=auth)
+            assert claim.status_code == 200, claim.text
+            await next_frame(ws, "state", owner="advisor")
+    finally:
+        second.stop()
