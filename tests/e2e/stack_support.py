@@ -1,0 +1,85 @@
+"""Start the whole system for the browser tests, with the hub engineer's helpers (handoff/tests/stack.py).
+
+Rasa needs a trained model: ``.cache/test-model/test.tar.gz`` (or HUB_TEST_MODEL). If there is
+none, one is trained from the repository's data first (a few minutes on two cores).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from conftest import DIST, ROOT, Site
+
+ADVISOR_USER = "kari"
+ADVISOR_NAME = "Kari"
+ADVISOR_PASSWORD = "veileder-kari-" + secrets.token_hex(4)
+
+
+def _load_stack():  # type: ignore[no-untyped-def]
+    path = ROOT / "handoff" / "tests" / "stack.py"
+    spec = importlib.util.spec_from_file_location("hub_test_stack", path)
+    assert spec and spec.loader, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _model(stack) -> Path:  # type: ignore[no-untyped-def]
+    found = stack.model_path()
+    if found is not None:
+        return Path(found)
+    target = Path(os.environ.get("HUB_TEST_MODEL", ROOT / ".cache" / "test-model" / "test.tar.gz"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    print(f"\n[e2e] no trained model at {target}: training one (rasa train) …", flush=True)
+    started = time.monotonic()
+    subprocess.run(
+        [str(stack.BOT_VENV / "bin" / "rasa"), "train", "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+         "--out", str(target.parent)],
+        cwd=ROOT, check=True,
+    )  # fmt: skip
+    print(f"[e2e] model trained in {time.monotonic() - started:.0f} s", flush=True)
+    return target
+
+
+def _create_advisor(stack, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    subprocess.run(
+        [str(stack.HUB_VENV / "bin" / "hub"), "advisor", "create", "--username", ADVISOR_USER,
+         "--name", ADVISOR_NAME, "--max-chats", "5", "--password-stdin"],
+        input=ADVISOR_PASSWORD + "\n", text=True, check=True, cwd=ROOT, capture_output=True,
+        env={**os.environ, "HUB_DATABASE_URL": database_url},
+    )  # fmt: skip
+
+
+@contextmanager
+def running_stack() -> Iterator[Site]:
+    stack = _load_stack()
+    model = _model(stack)
+    tmp = Path(tempfile.mkdtemp(prefix="e2e-hub-"))
+    database_url = f"sqlite:///{tmp / 'hub.db'}"
+    _create_advisor(stack, database_url)
+    bot_secret = secrets.token_urlsafe(16)
+    hub_port = stack.free_port()
+    hub_url = f"http://127.0.0.1:{hub_port}"
+    rasa = stack.start_rasa_stack(model, hub_url=hub_url, bot_secret=bot_secret)
+    hub = None
+    try:
+        hub = stack.start_hub(
+            port=hub_port,
+            database_url=database_url,
+            rasa_url=rasa.rasa_url,
+            bot_secret=bot_secret,
+            env={"HUB_ALWAYS_OPEN": "true", "HUB_WEB_DIR": str(DIST)},
+        )
+        yield Site(hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME)
+    finally:
+        if hub is not None:
+            hub.stop()
+        rasa.stop()
