@@ -85,7 +85,12 @@ def browser(playwright_: Playwright) -> Iterator[Browser]:
 
 def _context(browser: Browser, site: Site, viewport: dict[str, int], **kw: object) -> BrowserContext:
     ctx = browser.new_context(
-        base_url=site.base_url, viewport=viewport, locale="nb-NO", timezone_id="Europe/Oslo", accept_downloads=True, **kw
+        base_url=site.base_url,
+        viewport=viewport,
+        locale="nb-NO",
+        timezone_id="Europe/Oslo",
+        accept_downloads=True,
+        **kw,
     )
     ctx.set_default_timeout(TIMEOUT_MS)
     return ctx

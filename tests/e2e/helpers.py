@@ -54,3 +54,16 @@ def login_advisor(page: Page, user: str, password: str, name: str) -> None:
     if status.input_value() != "available":
         status.select_option("available")
     expect(page.get_by_role("heading", name="Køer")).to_be_visible()
+
+
+def expect_bot_says(page: Page, text: str, timeout: float = 60_000) -> None:
+    """Some bot message (the bot may answer in several) contains ``text``."""
+    expect(messages(page, "bot").filter(has_text=text).first).to_be_visible(timeout=timeout)
+
+
+def wait_for_more_messages(page: Page, count: int, timeout: float = 60_000) -> None:
+    page.wait_for_function(
+        "([sel, n]) => document.querySelector('#nav-chat-widget').shadowRoot.querySelectorAll(sel).length >= n",
+        arg=['[role="log"] > ol > li', count],
+        timeout=timeout,
+    )

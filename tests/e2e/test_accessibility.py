@@ -6,7 +6,7 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 from conftest import Site, shot
-from helpers import WIDGET, launcher, login_advisor, messages, open_and_start, send
+from helpers import WIDGET, expect_bot_says, launcher, login_advisor, open_and_start, send
 from playwright.sync_api import BrowserContext, Page, expect
 
 AXE = Axe()
@@ -17,7 +17,8 @@ def assert_no_serious(page: Page, where: str) -> None:
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     report = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} → " + "; ".join(str(n.get("target")) for n in v["nodes"][:5]) for v in bad
+        f"{v['id']} ({v['impact']}): {v['help']} → " + "; ".join(str(n.get("target")) for n in v["nodes"][:5])
+        for v in bad
     )
     assert not bad, f"axe found serious/critical violations on {where}:\n{report}"
 
@@ -35,7 +36,7 @@ def test_demo_page_and_widget_are_accessible(visitor: Page) -> None:
 
     visitor.get_by_role("button", name="Start chatten").click()
     send(visitor, "Hvordan søker jeg dagpenger?")
-    expect(messages(visitor, "bot").last).to_contain_text("arbeidssøker", timeout=60_000)
+    expect_bot_says(visitor, "arbeidssøker")
     assert_no_serious(visitor, "the widget with a conversation")
 
     visitor.get_by_role("button", name="Avslutt").click()
@@ -78,7 +79,7 @@ def test_phone_size(phone: BrowserContext) -> None:
     shot(page, "widget-notice-phone")
     page.get_by_role("button", name="Start chatten").click()
     send(page, "Hvordan søker jeg dagpenger?")
-    expect(messages(page, "bot").last).to_contain_text("arbeidssøker", timeout=60_000)
+    expect_bot_says(page, "arbeidssøker")
     assert_no_serious(page, "the widget on a phone")
     shot(page, "widget-faq-phone")
     page.get_by_role("button", name="Minimer chatten").click()

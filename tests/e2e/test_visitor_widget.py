@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from conftest import shot
-from helpers import WIDGET, chat_input, launcher, messages, open_and_start, send
+from helpers import (
+    WIDGET,
+    chat_input,
+    expect_bot_says,
+    launcher,
+    messages,
+    open_and_start,
+    send,
+    wait_for_more_messages,
+)
 from playwright.sync_api import Page, expect
 
 FAQ_QUESTION = "Hvordan søker jeg dagpenger?"
@@ -15,9 +24,8 @@ def test_visitor_asks_an_faq_and_sees_the_answer(visitor: Page) -> None:
     open_and_start(visitor)
     expect(visitor.locator(f"{WIDGET} #navchat-counter")).to_have_text("Du har 1000 tegn igjen")
     send(visitor, FAQ_QUESTION)
-    answer = messages(visitor, "bot").last
-    expect(answer).to_contain_text("arbeidssøker", timeout=60_000)
-    expect(answer).to_contain_text("dagpenger")
+    expect_bot_says(visitor, "arbeidssøker")
+    expect(messages(visitor, "bot").filter(has_text="arbeidssøker").first).to_contain_text("dagpenger")
     shot(visitor, "widget-faq-desktop")
 
 
@@ -34,7 +42,7 @@ def test_length_limit_is_shown_and_enforced(visitor: Page) -> None:
 def test_reload_and_page_change_keep_the_conversation(visitor: Page) -> None:
     open_and_start(visitor)
     send(visitor, FAQ_QUESTION)
-    expect(messages(visitor, "bot").last).to_contain_text("arbeidssøker", timeout=60_000)
+    expect_bot_says(visitor, "arbeidssøker")
     texts = messages(visitor).all_inner_texts()
 
     visitor.reload()
@@ -47,7 +55,7 @@ def test_reload_and_page_change_keep_the_conversation(visitor: Page) -> None:
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Sykepenger")
     expect(messages(visitor)).to_have_count(len(texts))
     send(visitor, "Hva er sykepenger?")
-    expect(messages(visitor)).to_have_count(len(texts) + 2, timeout=60_000)
+    wait_for_more_messages(visitor, len(texts) + 2)
 
 
 def test_http_polling_fallback(visitor: Page) -> None:
@@ -58,7 +66,7 @@ def test_http_polling_fallback(visitor: Page) -> None:
     visitor.get_by_role("button", name="Start chatten").click()
     expect(messages(visitor, "bot").first).to_be_visible()
     send(visitor, FAQ_QUESTION)
-    expect(messages(visitor, "bot").last).to_contain_text("arbeidssøker", timeout=60_000)
+    expect_bot_says(visitor, "arbeidssøker")
 
 
 def test_keyboard_only(visitor: Page) -> None:

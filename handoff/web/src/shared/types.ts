@@ -38,8 +38,8 @@ export const TOPIC_NAMES: Record<string, string> = {
   helse: "Helse og sykdom",
   familie: "Familie og barn",
   pensjon: "Pensjon",
-  sosialhjelp: "Økonomisk sosialhjelp",
-  hjelpemidler: "Hjelpemidler",
+  sosial: "Sosiale tjenester og økonomisk hjelp",
+  oppfolging: "Oppfølging og arbeidsrettet hjelp",
   generell: "Generelt",
 };
 
