@@ -67,13 +67,6 @@ class RasaClient:
         """Unpause the tracker (after a handoff ends)."""
         await self._post(f"/conversations/{quote(sender)}/tracker/events", {"event": "resume"})
 
-    async def trigger_handed_back(self, sender: str) -> list[BotReply]:
-        data = await self._post(
-            f"/conversations/{quote(sender)}/trigger_intent?output_channel=latest",
-            {"name": "handed_back"},
-        )
-        return _replies(data.get("messages", []) if isinstance(data, dict) else None)
-
     async def ready(self) -> bool:
         try:
             resp = await self.client.get(self.base_url + "/status", timeout=2.0)

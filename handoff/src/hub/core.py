@@ -448,7 +448,8 @@ class Hub:
         async with self._conversation_turn(conversation_id):
             try:
                 await self.bot.resume(conversation_id)
-                replies: list[BotReply] | None = await self.bot.trigger_handed_back(conversation_id)
+                # Contract: resume the tracker, then "/start" as when the conversation opened.
+                replies: list[BotReply] | None = await self.bot.send(conversation_id, "/start")
                 if not replies:
                     replies = [BotReply(texts.BOT_BACK_FALLBACK)]
             except BotUnavailable as exc:

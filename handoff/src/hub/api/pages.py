@@ -30,7 +30,8 @@ async def _send(request: Request, relative: str) -> HTTPResponse:
 
 @bp.get("/", name="demo")
 async def demo(request: Request) -> HTTPResponse:
-    return await _send(request, "demo.html")
+    index = "index.html" if (_web_dir(request) / "index.html").is_file() else "demo.html"
+    return await _send(request, index)
 
 
 @bp.get("/veileder", name="console")

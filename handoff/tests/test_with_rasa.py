@@ -1,0 +1,134 @@
+"""The whole path with the real Rasa (trained test model) and the real action server:
+visitor → bot → handoff → advisor claims → chat → hand back → the bot answers again.
+
+Needs ``.cache/test-model/test.tar.gz`` (``make test-model``) or HUB_TEST_MODEL.
+Without a model the tests skip, and fail when CI=true.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import websockets
+
+from tests.stack import Proc, RasaStack, free_port, model_path, start_hub, start_rasa_stack
+from tests.test_e2e import HUB_ENV, Visitor, create_advisor, login, next_frame
+
+SECRET = "rasa-test-secret"
+
+
+@pytest.fixture(scope="session")
+def rasa_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Proc, RasaStack]]:
+    """One Rasa + action server + hub for every test that needs the real bot."""
+    model = model_path()
+    if model is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("no trained test model (.cache/test-model/test.tar.gz) with CI=true")
+        pytest.skip("no trained test model: run `make test-model`")
+    db = f"sqlite:///{tmp_path_factory.mktemp('rasa') / 'hub.db'}"
+    create_advisor(db, "kari")
+    hub_port = free_port()
+    stack = start_rasa_stack(model, hub_url=f"http://127.0.0.1:{hub_port}", bot_secret=SECRET)
+    try:
+        hub = start_hub(
+            port=hub_port,
+            database_url=db,
+            rasa_url=stack.rasa_url,
+            bot_secret=SECRET,
+            env={**HUB_ENV, "HUB_RASA_TIMEOUT_SECONDS": "20"},
+        )
+    except Exception:
+        stack.stop()
+        raise
+    yield hub, stack
+    hub.stop()
+    stack.stop()
+
+
+async def _bot_messages(ws: websockets.ClientConnection, at_least: int = 1) -> list[dict]:  # type: ignore[type-arg]
+    found: list[dict] = []  # type: ignore[type-arg]
+    while len(found) < at_least:
+        found.append(await next_frame(ws, "message", timeout=30, sender="bot"))
+    return found
+
+
+async def test_visitor_bot_handoff_advisor_handback_bot(rasa_hub: tuple[Proc, RasaStack]) -> None:
+    hub, _ = rasa_hub
+    base = hub.url
+    assert httpx.get(base + "/ready").json()["rasa"] is True
+    token = login(base, "kari")
+    auth = {"Authorization": f"Bearer {token}"}
+    v = Visitor(base)
+    welcome = [m for m in v.first if m["sender"] == "bot"]
+    assert welcome and welcome[0]["text"], v.first  # the bot's welcome, from Rasa
+    for m in v.first:
+        assert all(set(b) == {"title", "payload"} for b in m["buttons"])
+
+    async with websockets.connect(v.ws_url()) as ws:
+        await ws.send(
+            json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": v.first[-1]["id"]})
+        )
+        await next_frame(ws, "state", owner="bot")
+        # The visitor asks for a person: the bot's handoff action calls /internal/handoff.
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "message",
+                    "text": "Jeg vil snakke med en veileder",
+                    "payload": "/request_human",
+                }
+            )
+        )
+        state = await next_frame(ws, "state", timeout=30, owner="queue")
+        assert state["queue"]["position"] == 1
+        said = await _bot_messages(ws)  # the bot tells the visitor about the queue
+        assert said[0]["text"]
+
+        claim = httpx.post(f"{base}/api/advisor/conversations/{v.id}/claim", headers=auth)
+        assert claim.status_code == 200, claim.text
+        transcript = claim.json()["messages"]
+        assert {"visitor", "bot"} <= {m["sender"] for m in transcript}  # the bot part is there
+        await next_frame(ws, "state", owner="advisor")
+        httpx.post(
+            f"{base}/api/advisor/conversations/{v.id}/messages",
+            headers=auth,
+            json={"text": "Hei, du snakker med Kari."},
+        )
+        assert (await next_frame(ws, "message", sender="advisor"))["text"] == (
+            "Hei, du snakker med Kari."
+        )
+        await ws.send(json.dumps({"type": "message", "text": "Takk, jeg lurer på dagpenger"}))
+        await next_frame(ws, "message", sender="visitor", text="Takk, jeg lurer på dagpenger")
+
+        r = httpx.post(f"{base}/api/advisor/conversations/{v.id}/handback", headers=auth)
+        assert r.status_code == 200
+        await next_frame(ws, "state", owner="bot")
+        greeting = await _bot_messages(ws)  # Rasa answers "/start" again
+        assert greeting[0]["text"]
+
+        await ws.send(json.dumps({"type": "message", "text": "Hvordan søker jeg om dagpenger?"}))
+        answer = await _bot_messages(ws)
+        assert answer[0]["text"]
+
+    full = httpx.get(f"{base}/api/conversations/{v.id}", headers=v.headers).json()["messages"]
+    owners_seq = [m["sender"] for m in full]
+    advisor_at = owners_seq.index("advisor")
+    handed_back_at = max(i for i, m in enumerate(full) if m["sender"] == "system")
+    # While the advisor had the conversation, the visitor's words did not reach the bot.
+    assert "bot" not in owners_seq[advisor_at:handed_back_at]
+    assert owners_seq[-1] == "bot"
+
+
+async def test_open_conversation_gets_the_welcome_quickly(rasa_hub: tuple[Proc, RasaStack]) -> None:
+    hub, _ = rasa_hub
+    async with httpx.AsyncClient(base_url=hub.url) as client:
+        results = await asyncio.gather(*(client.post("/api/conversations", json={})
+                                         for _ in range(5)))  # fmt: skip
+    for r in results:
+        assert r.status_code == 201 and r.json()["messages"][0]["sender"] == "bot"
+
