@@ -131,4 +131,3 @@ async def test_open_conversation_gets_the_welcome_quickly(rasa_hub: tuple[Proc, 
                                          for _ in range(5)))  # fmt: skip
     for r in results:
         assert r.status_code == 201 and r.json()["messages"][0]["sender"] == "bot"
-
