@@ -1,0 +1,104 @@
+"""Handing the conversation to a person through the hub's queue."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.catalog import GENERAL_TOPIC, URGENT_FAQS, faq_entry
+from actions.hub_client import (
+    HandoffOutcome,
+    HandoffReason,
+    HandoffRequest,
+    HubSettings,
+    Refusal,
+    request_handoff,
+)
+from actions.nlu_output import faq_ranking, latest_intent
+from actions.opening_hours import next_open_sentence
+from actions.transcript import transcript
+
+REFUSAL_RESPONSES = {
+    Refusal.CLOSED: "utter_handoff_closed",
+    Refusal.QUEUE_FULL: "utter_handoff_queue_full",
+    Refusal.NO_ADVISORS: "utter_handoff_no_advisors",
+    Refusal.UNAVAILABLE: "utter_handoff_unavailable",
+}
+
+
+def handoff_reason(intent: str | None, faq_id: str | None, handoff_offered: bool) -> HandoffReason:
+    """Urgent need first; an accepted offer after unsure turns; else the visitor asked."""
+    if intent == "urgent" or (intent == "faq" and faq_id in URGENT_FAQS):
+        return HandoffReason.URGENT
+    if handoff_offered:
+        return HandoffReason.UNSURE
+    return HandoffReason.ASKED_FOR_PERSON
+
+
+def handoff_topic(tracker: Tracker, domain: DomainDict) -> tuple[str, str | None]:
+    """The queue: the topic of the last FAQ answered, else of the best guess now."""
+    faq_id = tracker.get_slot("faq_id")
+    if not faq_id:
+        ranking = faq_ranking(tracker)
+        faq_id = ranking[0][0] if ranking else None
+    entry = faq_entry(domain, faq_id) if faq_id else None
+    return (entry.topic, entry.id) if entry else (GENERAL_TOPIC, None)
+
+
+class ActionHandoff(Action):
+    """Asks the hub for a person; pauses the bot only if the visitor is queued."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[dict[str, Any]]:
+        """Queues the visitor or explains the alternatives."""
+        topic, faq_id = handoff_topic(tracker, domain)
+        reason = handoff_reason(
+            latest_intent(tracker), faq_id, bool(tracker.get_slot("handoff_offered"))
+        )
+        request = HandoffRequest(
+            conversation_id=tracker.sender_id,
+            reason=reason,
+            topic=topic,
+            faq_id=faq_id,
+            transcript=transcript(tracker),
+        )
+        outcome = await request_handoff(HubSettings.from_env(), request)
+        self._tell_visitor(dispatcher, reason, outcome)
+        events: list[dict[str, Any]] = [
+            SlotSet("unsure_count", 0.0),
+            SlotSet("handoff_offered", False),
+        ]
+        if outcome.queued:
+            events.append(ConversationPaused())
+        return events
+
+    @staticmethod
+    def _tell_visitor(
+        dispatcher: CollectingDispatcher, reason: HandoffReason, outcome: HandoffOutcome
+    ) -> None:
+        if outcome.queued and reason is HandoffReason.URGENT and outcome.position == 1:
+            dispatcher.utter_message(response="utter_handoff_urgent_queued")
+        elif outcome.queued:
+            dispatcher.utter_message(
+                response="utter_handoff_queued",
+                position=outcome.position,
+                wait=max(1, outcome.estimated_wait_minutes or 1),
+            )
+        else:
+            refusal = outcome.refusal or Refusal.UNAVAILABLE
+            dispatcher.utter_message(
+                response=REFUSAL_RESPONSES[refusal],
+                next_open=next_open_sentence(outcome.next_open, datetime.now(timezone.utc)),
+            )

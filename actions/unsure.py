@@ -1,0 +1,77 @@
+"""What the bot does when it is unsure: suggest, then offer a person."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.catalog import faq_entry
+from actions.nlu_output import faq_ranking
+
+MAX_SUGGESTIONS = 3
+# Suggestions far below the best one are noise, not help.
+MIN_SUGGESTION_SHARE = 0.2
+ADVISOR_BUTTON = {"title": "Snakk med en veileder", "payload": "/request_human"}
+
+
+def suggestion_ids(ranking: list[tuple[str, float]]) -> list[str]:
+    """The 2–3 FAQ ids worth offering: the best, and those not far behind it."""
+    if not ranking:
+        return []
+    best = ranking[0][1]
+    picked = [fid for fid, conf in ranking[:MAX_SUGGESTIONS] if conf >= best * MIN_SUGGESTION_SHARE]
+    # Two choices at least, so the visitor really chooses.
+    return picked if len(picked) >= 2 else [fid for fid, _ in ranking[:2]]
+
+
+def choice_payload(faq_id: str) -> str:
+    """The button payload that answers `faq_id` without running the NLU."""
+    return "/faq" + json.dumps({"faq_id": faq_id})
+
+
+class ActionUnsure(Action):
+    """First unsure turn: 2–3 likely FAQs plus a person. Second in a row: offer a person."""
+
+    def name(self) -> str:
+        return "action_unsure"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[dict[str, Any]]:
+        """Suggests or offers the handoff, and counts unsure turns."""
+        count = int(tracker.get_slot("unsure_count") or 0) + 1
+        if count >= 2:
+            dispatcher.utter_message(response="utter_unsure_offer_handoff")
+            return [SlotSet("unsure_count", float(count)), SlotSet("handoff_offered", True)]
+        buttons = []
+        for faq_id in suggestion_ids(faq_ranking(tracker)):
+            entry = faq_entry(domain, faq_id)
+            if entry is not None:
+                buttons.append({"title": entry.title, "payload": choice_payload(entry.id)})
+        buttons.append(ADVISOR_BUTTON)
+        dispatcher.utter_message(response="utter_unsure_suggestions", buttons=buttons)
+        return [SlotSet("unsure_count", float(count))]
+
+
+class ActionUnsureReset(Action):
+    """The visitor declined the handoff offer: start counting unsure turns anew."""
+
+    def name(self) -> str:
+        return "action_unsure_reset"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[dict[str, Any]]:
+        """Resets the unsure counter and the offer."""
+        return [SlotSet("unsure_count", 0.0), SlotSet("handoff_offered", False)]

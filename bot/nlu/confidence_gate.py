@@ -1,0 +1,101 @@
+"""NavConfidenceGate: falls back when the intent *or the chosen FAQ answer* is unsure.
+
+Put it last in the pipeline, after DIETClassifier and ResponseSelector. On an
+unsure message it sets the intent to `nlu_fallback` (as Rasa's FallbackClassifier
+does) and keeps the ResponseSelector's ranking, which the unsure action turns
+into suggestions.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.confidence import Thresholds, unsure_reason
+
+logger = logging.getLogger(__name__)
+
+UNSURE_REASON_KEY = "unsure_reason"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class NavConfidenceGate(GraphComponent, IntentClassifier):
+    """Predicts `nlu_fallback` when the intent or the FAQ answer is unsure."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config (the project sets all in config.yml)."""
+        return {
+            # Below this intent confidence the bot is unsure.
+            "intent_threshold": 0.5,
+            # Below this confidence of the chosen FAQ answer the bot is unsure.
+            "faq_threshold": 0.5,
+            # If the best two FAQ answers are closer than this, the bot is unsure.
+            "faq_margin": 0.1,
+            # The retrieval intent whose ResponseSelector output is checked.
+            "faq_intent": "faq",
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._thresholds = Thresholds(
+            intent=config["intent_threshold"],
+            faq=config["faq_threshold"],
+            faq_margin=config["faq_margin"],
+        )
+        self._faq_intent: str = config["faq_intent"]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NavConfidenceGate:
+        """Creates the gate (nothing to train)."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Sets `nlu_fallback` on unsure messages."""
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            name = intent.get(INTENT_NAME_KEY)
+            if not name:
+                continue
+            confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            reason = unsure_reason(
+                self._thresholds,
+                name,
+                confidence,
+                self._faq_ranking(message),
+                self._faq_intent,
+            )
+            if reason is None:
+                continue
+            logger.debug("Unsure (%s) about '%s'", reason.value, message.get("text"))
+            fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: confidence}
+            message.set(INTENT, fallback, add_to_output=True)
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
+            message.set(UNSURE_REASON_KEY, reason.value, add_to_output=True)
+        return messages
+
+    def _faq_ranking(self, message: Message) -> list[float]:
+        selector = (message.get("response_selector") or {}).get(self._faq_intent) or {}
+        return [float(r.get(PREDICTED_CONFIDENCE_KEY, 0.0)) for r in selector.get("ranking", [])]

@@ -1,0 +1,147 @@
+"""Spelling normalisation for Norwegian chat text: plain functions, no Rasa.
+
+Visitors write æ/ø/å as ae/oe/aa or drop them (a/o), write Nynorsk or dialect,
+and mix in English. The functions here map those variants onto one form so that
+"søke", "soeke" and "soke" become the same feature.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Nynorsk and dialect word forms → Bokmål. Only unambiguous, frequent function
+# words and question words: a wrong mapping costs more than a missing one, and
+# content words are left to the stemmer and the fuzzy vocabulary match.
+DIALECT_TO_BOKMAL: dict[str, str] = {
+    # jeg / meg / deg / seg
+    "eg": "jeg",
+    "æ": "jeg",
+    "je": "jeg",
+    "jæ": "jeg",
+    "mæ": "meg",
+    "dæ": "deg",
+    "sæ": "seg",
+    # hva / hvor / hvordan / hvem / hvorfor / når
+    "kva": "hva",
+    "ka": "hva",
+    "kå": "hva",
+    "va": "hva",
+    "hvafor": "hvorfor",
+    "kor": "hvor",
+    "korleis": "hvordan",
+    "kordan": "hvordan",
+    "koss": "hvordan",
+    "kossen": "hvordan",
+    "åssen": "hvordan",
+    "hvordn": "hvordan",
+    "kem": "hvem",
+    "kæm": "hvem",
+    "kven": "hvem",
+    "kvifor": "hvorfor",
+    "korfor": "hvorfor",
+    "åffer": "hvorfor",
+    "kvar": "hver",
+    "kvart": "hvert",
+    "kår": "hvor",
+    # ikke / noe / noen / nå / bare / mye
+    "ikkje": "ikke",
+    "ikkj": "ikke",
+    "itj": "ikke",
+    "ittj": "ikke",
+    "ikkje'": "ikke",
+    "noko": "noe",
+    "nokon": "noen",
+    "nåkka": "noe",
+    "nokka": "noe",
+    "no": "nå",
+    "berre": "bare",
+    "bærre": "bare",
+    "mykje": "mye",
+    "mykkje": "mye",
+    # pronouns and small words
+    "me": "vi",
+    "dokker": "dere",
+    "dokke": "dere",
+    "dykk": "dere",
+    "dei": "de",
+    "ho": "hun",
+    "ein": "en",
+    "eit": "et",
+    "frå": "fra",
+    "ifrå": "fra",
+    "heime": "hjemme",
+    "korte": "korte",
+    # frequent verbs
+    "kjem": "kommer",
+    "treng": "trenger",
+    "veit": "vet",
+    "fekk": "fikk",
+    "gjer": "gjør",
+    "vere": "være",
+    "vera": "være",
+    "søkje": "søke",
+    "søkja": "søke",
+    "sjå": "se",
+    "sjekka": "sjekke",
+    "betala": "betale",
+    "få": "få",
+    "har'kje": "har ikke",
+    "sku": "skulle",
+    "sjuk": "syk",
+    "sjukmeld": "sykmeldt",
+    "sjukmeldt": "sykmeldt",
+    "sjukemeldt": "sykmeldt",
+    "sjukepengar": "sykepenger",
+    "pengar": "penger",
+    "pengane": "pengene",
+    "dagpengar": "dagpenger",
+    "dagpengane": "dagpengene",
+    "ungane": "barna",
+    "borna": "barna",
+    "unga": "barna",
+    "ungan": "barna",
+    "kona": "kona",
+}
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "è": "e", "ü": "u", "ö": "o", "ä": "ae"})
+_DIGRAPHS = re.compile(r"aa|oe")
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+_stemmer = snowballstemmer.stemmer("norwegian")
+
+
+def clean(text: str) -> str:
+    """Lower-case and Unicode-normalise a text, and shorten letter runs ("hjelppp")."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return _REPEATS.sub(r"\1\1", text)
+
+
+def to_bokmal(word: str) -> str:
+    """Map a lower-cased Nynorsk or dialect word form to its Bokmål form."""
+    return DIALECT_TO_BOKMAL.get(word, word)
+
+
+def fold(word: str) -> str:
+    """Fold æ/ø/å and their ASCII spellings onto one form.
+
+    "søke", "soeke" and "soke" all become "soke"; "går" and "gaar" become "gar".
+    """
+    return _DIGRAPHS.sub(lambda m: m.group(0)[0], word.translate(_FOLD))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball (Norwegian) stem of a lower-cased word, folded afterwards.
+
+    The stemmer is run on the unfolded word: it knows the æ/ø/å suffixes.
+    """
+    return fold(_stemmer.stemWord(word))
+
+
+def normalise_word(word: str, dialect: bool = True) -> str:
+    """The folded Bokmål form of one lower-cased word."""
+    return fold(to_bokmal(word) if dialect else word)
