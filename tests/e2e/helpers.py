@@ -67,3 +67,13 @@ def wait_for_more_messages(page: Page, count: int, timeout: float = 60_000) -> N
         arg=['[role="log"] > ol > li', count],
         timeout=timeout,
     )
+
+
+def conversation_id(page: Page) -> str:
+    """The visitor's conversation id, as the widget keeps it."""
+    return str(page.evaluate("JSON.parse(localStorage.getItem('navchat:conversation')).id"))
+
+
+def queue_item(advisor: Page, visitor: Page) -> Locator:
+    """The visitor's entry in the advisor's queue overview."""
+    return advisor.locator(f'.waiting__item[data-conversation="{conversation_id(visitor)}"]')

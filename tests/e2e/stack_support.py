@@ -10,6 +10,7 @@ import importlib.util
 import os
 import secrets
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ def _load_stack():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("hub_test_stack", path)
     assert spec and spec.loader, f"cannot load {path}"
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

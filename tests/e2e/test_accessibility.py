@@ -6,7 +6,7 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 from conftest import Site, shot
-from helpers import WIDGET, expect_bot_says, launcher, login_advisor, open_and_start, send
+from helpers import WIDGET, expect_bot_says, launcher, login_advisor, open_and_start, queue_item, send
 from playwright.sync_api import BrowserContext, Page, expect
 
 AXE = Axe()
@@ -57,7 +57,7 @@ def test_console_is_accessible(advisor: Page, visitor: Page, site: Site) -> None
     open_and_start(visitor)
     send(visitor, "Jeg vil snakke med et menneske")
     expect(visitor.get_by_test_id("queue-position")).to_be_visible(timeout=60_000)
-    advisor.locator(".waiting__item").first.get_by_role("button").click()
+    queue_item(advisor, visitor).get_by_role("button").click()
     expect(advisor.get_by_label("Svar til brukeren")).to_be_visible()
     advisor.get_by_label("Søk etter et ferdig svar").fill("dagpenger")
     expect(advisor.get_by_role("button", name=re.compile("^Sett inn svaret")).first).to_be_visible()

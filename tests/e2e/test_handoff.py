@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import Site, shot
-from helpers import WIDGET, chat_input, login_advisor, messages, open_and_start, send
+from helpers import WIDGET, chat_input, login_advisor, messages, open_and_start, queue_item, send
 from playwright.sync_api import Page, expect
 
 
@@ -26,8 +26,9 @@ def test_visitor_gets_a_person(visitor: Page, advisor: Page, site: Site) -> None
     shot(visitor, "widget-queue-desktop")
 
     # The advisor sees the conversation in the live queue overview, with its first lines.
-    item = advisor.locator(".waiting__item").filter(has_text=question)
+    item = queue_item(advisor, visitor)
     expect(item).to_be_visible()
+    expect(item).to_contain_text(question)
     expect(item).to_contain_text("Har ventet")
     shot(advisor, "console-queue-desktop")
     item.get_by_role("button", name=re.compile("^Ta samtalen")).click()

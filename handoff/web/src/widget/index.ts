@@ -132,7 +132,6 @@ class ChatWidget {
 
     const host = h("div", { id: "nav-chat-widget" });
     const shadow = host.attachShadow({ mode: "open" });
-    const style = h("style", null, __WIDGET_CSS__);
 
     this.badge = h("span", { class: "badge", "aria-hidden": "true", hidden: true });
     this.launcher = h(
@@ -228,7 +227,15 @@ class ChatWidget {
       this.launcher,
     );
     const landmark = h("aside", { "aria-label": "Chat med Nav" }, this.wrap);
-    shadow.append(style, landmark);
+    // A constructed stylesheet is not inline markup, so a strict Content-Security-Policy allows it.
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(__WIDGET_CSS__);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch {
+      shadow.append(h("style", null, __WIDGET_CSS__));
+    }
+    shadow.append(landmark);
     document.body.appendChild(host);
     this.injectFonts();
     this.updateCounter();
