@@ -178,14 +178,9 @@ class NorwegianTokenizer(Tokenizer):
                 else:
                     extra.extend(self._vocabulary.split_compound(token.text))
             if i + 1 < len(tokens):
+                # "dag penger": the compound the examples use, beside its halves.
                 joined = self._vocabulary.join_pair(token.text, tokens[i + 1].text)
-                if joined and token.text not in self._vocabulary or (
-                    joined and tokens[i + 1].text not in self._vocabulary
-                ):
-                    extra.append(joined)
-                elif joined:
-                    # Both halves are known words ("dag", "penger"), yet the
-                    # compound is what the examples say: add it as well.
+                if joined:
                     extra.append(joined)
             for word in extra:
                 added = self._token(word, token.start)

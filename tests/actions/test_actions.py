@@ -1,0 +1,161 @@
+"""The custom actions, run in-process against a hub speaking the handoff contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq import ActionAnswerFaq
+from actions.handoff import ActionHandoff
+from actions.unsure import ActionUnsure, suggestion_ids
+from tests.contract_hub import ContractHub
+
+
+def tracker(
+    intent: str,
+    text: str = "hei",
+    slots: dict[str, Any] | None = None,
+    ranking: list[tuple[str, float]] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "response_selector": {
+            "faq": {"ranking": [{"intent_response_key": f"faq/{f}", "confidence": c} for f, c in ranking or []]}
+        },
+    }
+    events = [
+        {"event": "user", "text": "/start", "timestamp": 1.0},
+        {"event": "bot", "text": "Hei! Jeg er Navs chatbot.", "timestamp": 1.1},
+        {"event": "user", "text": text, "timestamp": 2.0},
+    ]
+    return Tracker("conv-1", slots or {}, latest, events, False, None, {}, "action_listen")
+
+
+async def run(action: Any, t: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, domain)
+    return events, dispatcher.messages
+
+
+def slot(events: list[dict[str, Any]], name: str) -> Any:
+    return [e["value"] for e in events if e.get("event") == "slot" and e["name"] == name][-1]
+
+
+async def test_faq_answer_is_the_selectors_choice_and_sets_topic(domain_dict: dict[str, Any]) -> None:
+    events, messages = await run(ActionAnswerFaq(), tracker("faq", ranking=[("sykepenger_rett", 0.9)]), domain_dict)
+    assert messages[0]["response"] == "utter_faq/sykepenger_rett"
+    assert slot(events, "topic") == "helse"
+    assert slot(events, "unsure_count") == 0.0
+
+
+async def test_faq_answer_from_a_suggestion_button_uses_the_entity(domain_dict: dict[str, Any]) -> None:
+    t = tracker("faq", ranking=[], entities=[{"entity": "faq_id", "value": "barnetrygd"}])
+    _, messages = await run(ActionAnswerFaq(), t, domain_dict)
+    assert messages[0]["response"] == "utter_faq/barnetrygd"
+
+
+async def test_nodhjelp_answer_gives_emergency_information_and_hands_off(domain_dict: dict[str, Any]) -> None:
+    events, messages = await run(ActionAnswerFaq(), tracker("faq", ranking=[("nodhjelp", 0.9)]), domain_dict)
+    assert [m["response"] for m in messages] == ["utter_faq/nodhjelp", "utter_emergency"]
+    assert {"event": "followup", "name": "action_handoff", "timestamp": None} in events
+
+
+async def test_first_unsure_turn_suggests_faqs_and_a_person(domain_dict: dict[str, Any]) -> None:
+    ranking = [("dagpenger_soke", 0.4), ("dagpenger_rett", 0.3), ("meldekort_sende", 0.2), ("tolk", 0.01)]
+    events, messages = await run(ActionUnsure(), tracker("nlu_fallback", ranking=ranking), domain_dict)
+    buttons = messages[0]["buttons"]
+    assert messages[0]["response"] == "utter_unsure_suggestions"
+    assert [b["payload"] for b in buttons[:-1]] == [
+        "/faq" + json.dumps({"faq_id": f}) for f in ("dagpenger_soke", "dagpenger_rett", "meldekort_sende")
+    ]
+    assert buttons[0]["title"] == "Hvordan søker jeg om dagpenger?"
+    assert buttons[-1] == {"title": "Snakk med en veileder", "payload": "/request_human"}
+    assert slot(events, "unsure_count") == 1.0
+
+
+async def test_second_unsure_turn_in_a_row_offers_the_handoff(domain_dict: dict[str, Any]) -> None:
+    t = tracker("nlu_fallback", slots={"unsure_count": 1.0}, ranking=[("tolk", 0.3)])
+    events, messages = await run(ActionUnsure(), t, domain_dict)
+    assert messages[0]["response"] == "utter_unsure_offer_handoff"
+    assert slot(events, "handoff_offered") is True
+
+
+def test_suggestions_drop_far_weaker_guesses_but_keep_two() -> None:
+    assert suggestion_ids([("a", 0.9), ("b", 0.05), ("c", 0.01)]) == ["a", "b"]
+    assert suggestion_ids([("a", 0.5), ("b", 0.3), ("c", 0.2)]) == ["a", "b", "c"]
+    assert suggestion_ids([]) == []
+
+
+@pytest.fixture()
+def hub_env(hub: ContractHub, monkeypatch: pytest.MonkeyPatch) -> ContractHub:
+    monkeypatch.setenv("HUB_URL", hub.url)
+    monkeypatch.setenv("HUB_BOT_SECRET", hub.secret)
+    hub.received.clear()
+    hub.status = 200
+    return hub
+
+
+async def test_handoff_sends_the_contract_and_pauses_when_queued(hub_env: ContractHub, domain_dict: dict[str, Any]) -> None:
+    hub_env.answer = {"status": "queued", "queue": "helse", "position": 3, "estimated_wait_minutes": 6}
+    t = tracker("request_human", text="kan jeg snakke med en person", slots={"faq_id": "sykmelding"})
+    events, messages = await run(ActionHandoff(), t, domain_dict)
+    [sent] = hub_env.received
+    assert sent["conversation_id"] == "conv-1"
+    assert (sent["reason"], sent["topic"], sent["faq_id"]) == ("asked_for_person", "helse", "sykmelding")
+    assert [line["sender"] for line in sent["transcript"]] == ["bot", "visitor"]  # "/start" left out
+    assert messages[0]["response"] == "utter_handoff_queued"
+    assert (messages[0]["position"], messages[0]["wait"]) == (3, 6)
+    assert {"event": "pause", "timestamp": None} in events
+
+
+async def test_urgent_handoff_says_the_reason(hub_env: ContractHub, domain_dict: dict[str, Any]) -> None:
+    hub_env.answer = {"status": "queued", "queue": "generell", "position": 1, "estimated_wait_minutes": 1}
+    _, messages = await run(ActionHandoff(), tracker("urgent", text="jeg orker ikke mer"), domain_dict)
+    assert hub_env.received[0]["reason"] == "urgent"
+    assert messages[0]["response"] == "utter_handoff_urgent_queued"
+
+
+async def test_accepted_offer_is_an_unsure_handoff(hub_env: ContractHub, domain_dict: dict[str, Any]) -> None:
+    await run(ActionHandoff(), tracker("affirm", text="ja", slots={"handoff_offered": True}), domain_dict)
+    assert hub_env.received[0]["reason"] == "unsure"
+
+
+@pytest.mark.parametrize(
+    ("answer", "response"),
+    [
+        ({"status": "refused", "reason": "closed", "next_open": "2026-11-25T09:00:00+01:00"}, "utter_handoff_closed"),
+        ({"status": "refused", "reason": "queue_full", "next_open": None}, "utter_handoff_queue_full"),
+        ({"status": "refused", "reason": "no_advisors", "next_open": None}, "utter_handoff_no_advisors"),
+    ],
+)
+async def test_refused_handoff_does_not_pause_and_offers_alternatives(
+    hub_env: ContractHub, domain_dict: dict[str, Any], answer: dict[str, Any], response: str
+) -> None:
+    hub_env.answer = answer
+    events, messages = await run(ActionHandoff(), tracker("request_human"), domain_dict)
+    assert messages[0]["response"] == response
+    assert not any(e["event"] == "pause" for e in events)
+    if answer["reason"] == "closed":
+        assert messages[0]["next_open"].startswith("Neste gang er")
+
+
+async def test_hub_error_or_wrong_secret_is_a_refusal(hub_env: ContractHub, domain_dict: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUB_BOT_SECRET", "wrong")
+    events, messages = await run(ActionHandoff(), tracker("request_human"), domain_dict)
+    assert messages[0]["response"] == "utter_handoff_unavailable"
+    assert not any(e["event"] == "pause" for e in events)
+
+
+async def test_unreachable_hub_is_a_refusal(domain_dict: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.runtime.processes import free_port
+
+    monkeypatch.setenv("HUB_URL", f"http://127.0.0.1:{free_port()}")
+    _, messages = await run(ActionHandoff(), tracker("request_human"), domain_dict)
+    assert messages[0]["response"] == "utter_handoff_unavailable"
