@@ -1,0 +1,79 @@
+"""The FAQ content against the catalogue, and no evaluation sentence in the training data."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.runtime.processes import PROJECT_ROOT
+
+FAQ_DIR = PROJECT_ROOT / "data" / "faq"
+SHARED = PROJECT_ROOT.parent / "shared"
+MIN_EXAMPLES = 15
+
+
+def _examples(block: str) -> list[str]:
+    return [line[2:].strip() for line in block.splitlines() if line.startswith("- ")]
+
+
+@pytest.fixture(scope="module")
+def faq_files() -> dict[str, dict[str, Any]]:
+    return {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted(FAQ_DIR.glob("*.yml"))}
+
+
+def test_every_catalogue_entry_has_its_examples_and_answer_in_its_topic_file(
+    faq_files: dict[str, dict[str, Any]], catalogue: list[dict[str, Any]]
+) -> None:
+    for entry in catalogue:
+        data = faq_files.get(entry["tema"])
+        assert data is not None, f"no data/faq/{entry['tema']}.yml"
+        intents = {i["intent"]: _examples(i["examples"]) for i in data["nlu"]}
+        examples = intents.get(f"faq/{entry['id']}")
+        assert examples is not None, f"faq/{entry['id']} missing in {entry['tema']}.yml"
+        assert len(set(examples)) >= MIN_EXAMPLES, f"faq/{entry['id']}: {len(set(examples))} examples"
+        [answer] = data["responses"][f"utter_faq/{entry['id']}"]
+        assert entry["lenke"] in answer["text"], f"utter_faq/{entry['id']} lacks {entry['lenke']}"
+        assert answer["metadata"]["tema"] == entry["tema"]
+        assert answer["metadata"]["title"]
+
+
+def test_no_faq_beyond_the_catalogue(faq_files: dict[str, dict[str, Any]], catalogue: list[dict[str, Any]]) -> None:
+    ids = {f"faq/{e['id']}" for e in catalogue}
+    for name, data in faq_files.items():
+        extra = {i["intent"] for i in data["nlu"]} - ids
+        assert not extra, f"{name}.yml has intents outside the catalogue: {extra}"
+
+
+def test_answers_are_short_plain_text(faq_files: dict[str, dict[str, Any]]) -> None:
+    for data in faq_files.values():
+        for key, [answer] in data["responses"].items():
+            text = answer["text"]
+            sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s and not s.startswith("Les mer")]
+            assert 1 <= len(sentences) <= 5, f"{key}: {len(sentences)} sentences"
+            assert "**" not in text and "<" not in text, f"{key}: markup in a plain-text answer"
+
+
+def test_no_example_is_in_two_intents() -> None:
+    seen: dict[str, str] = {}
+    for path in sorted((PROJECT_ROOT / "data").rglob("*.yml")):
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        for item in data.get("nlu", []):
+            for example in _examples(item.get("examples", "")):
+                key = example.lower()
+                assert seen.setdefault(key, item["intent"]) == item["intent"], f"'{example}' in two intents"
+
+
+def test_no_evaluation_or_benchmark_sentence_is_in_the_training_data() -> None:
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "eval_leak_check.py"), str(PROJECT_ROOT)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 evaluation sentences found" in result.stdout

@@ -1,0 +1,77 @@
+"""Whole turns through the trained model, the rules and the real action server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rasa.core.agent import Agent
+from rasa.utils.endpoints import EndpointConfig
+
+from tests.contract_hub import ContractHub
+
+
+@pytest.fixture(scope="module")
+def agent(test_model: Path, action_url: str) -> Iterator[Agent]:
+    yield Agent.load(str(test_model), action_endpoint=EndpointConfig(url=action_url))
+
+
+async def say(agent: Agent, sender: str, text: str) -> list[str]:
+    replies = await agent.handle_text(text, sender_id=sender)
+    return [r.get("text", "") for r in replies or []]
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
+async def test_opening_says_it_is_a_bot_and_warns_about_personal_data(agent: Agent) -> None:
+    [welcome] = await say(agent, new_sender(), "/start")
+    assert "chatbot" in welcome and "personopplysninger" in welcome
+
+
+async def test_a_clear_question_gets_its_faq_answer(agent: Agent) -> None:
+    replies = await say(agent, new_sender(), "hvordan søker jeg om dagpenger")
+    assert replies and "https://www.nav.no/dagpenger" in replies[0]
+
+
+async def test_asking_for_a_person_queues_and_pauses_the_bot(agent: Agent, queued_hub: ContractHub) -> None:
+    sender = new_sender()
+    replies = await say(agent, sender, "kan du sette meg over til et ekte menneske")
+    assert "nummer 2 i køen" in replies[-1]
+    assert queued_hub.received[-1]["reason"] == "asked_for_person"
+    tracker = await agent.tracker_store.retrieve(sender)
+    assert tracker is not None and tracker.is_paused()
+
+
+async def test_closed_queue_gives_the_alternatives_and_the_bot_keeps_helping(agent: Agent, hub: ContractHub) -> None:
+    hub.answer = {"status": "refused", "reason": "closed", "next_open": "2026-11-30T09:00:00+01:00"}
+    sender = new_sender()
+    replies = await say(agent, sender, "kan du sette meg over til et ekte menneske")
+    assert "55 55 33 33" in replies[-1] and "09–15" in replies[-1]
+    tracker = await agent.tracker_store.retrieve(sender)
+    assert tracker is not None and not tracker.is_paused()
+    assert await say(agent, sender, "hvordan søker jeg om dagpenger")
+
+
+async def test_urgent_need_gets_emergency_numbers_and_an_urgent_handoff(agent: Agent, queued_hub: ContractHub) -> None:
+    replies = await say(agent, new_sender(), "jeg vil ikke leve lenger")
+    assert "113" in replies[0] and "116 123" in replies[0] and "116 117" in replies[0]
+    assert queued_hub.received[-1]["reason"] == "urgent"
+
+
+async def test_two_unsure_turns_then_yes_hands_off_as_unsure(agent: Agent, queued_hub: ContractHub) -> None:
+    sender = new_sender()
+    first = await say(agent, sender, "/nlu_fallback")
+    assert "Mente du" in first[0]
+    second = await say(agent, sender, "/nlu_fallback")
+    assert "Vil du snakke med en veileder" in second[0]
+    await say(agent, sender, "/affirm")
+    assert queued_hub.received[-1]["reason"] == "unsure"
+
+
+async def test_a_suggestion_button_answers_that_faq(agent: Agent) -> None:
+    replies = await say(agent, new_sender(), '/faq{"faq_id": "barnetrygd"}')
+    assert "https://www.nav.no/barnetrygd" in replies[0]
