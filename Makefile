@@ -1,0 +1,43 @@
+# The front door. `make run` starts everything; `make test` runs every test.
+# Each target installs what is missing first.
+.PHONY: setup setup-bot setup-hub setup-web train test-model run test eval norsid bench bench-nlu clean
+
+setup: setup-bot setup-hub setup-web
+
+setup-bot:
+	@bash scripts/setup_bot.sh
+
+setup-hub:
+	@bash handoff/scripts/setup.sh
+
+setup-web:
+	@bash scripts/setup_web.sh
+
+train: setup-bot
+	@.venv/bot/bin/python -m bot.runtime.training
+
+test-model: setup-bot
+	@.venv/bot/bin/python -m bot.runtime.test_model
+
+run: setup train
+	@bash scripts/run.sh
+
+test: setup
+	@bash scripts/test.sh
+
+# Measurements (not tests): scores on the dev set, the NorSID benchmark, speed.
+eval: train
+	@.venv/bot/bin/python -m bot.evaluate --cases ../shared/eval/dev.yml --model models/nav.tar.gz \
+		--json docs/results/dev.json --confusion docs/results/confusion-dev.png
+
+norsid: setup-bot
+	@.venv/bot/bin/python -m bot.benchmarks.norsid --out docs/results/norsid.json
+
+bench-nlu: train
+	@.venv/bot/bin/python bench/nlu_speed.py --out docs/results/nlu-speed.json
+
+bench: setup test-model
+	@.venv/hub/bin/python bench/hub_bench.py
+
+clean:
+	rm -rf .cache models/*.tar.gz

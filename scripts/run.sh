@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Run the whole system on this machine: action server, Rasa, and the hub (which
+# serves the demo page, the widget and the advisor console). Ctrl+C stops all.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PORT="${PORT:-8000}"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export HUB_BOT_SECRET="${HUB_BOT_SECRET:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
+export HUB_URL="http://127.0.0.1:$PORT"
+export HUB_RASA_URL="http://127.0.0.1:$RASA_PORT"
+export HUB_WEB_DIR="${HUB_WEB_DIR:-$ROOT/handoff/web/dist}"
+export HUB_DATABASE_URL="${HUB_DATABASE_URL:-sqlite:///$ROOT/.cache/hub.db}"
+# The demo answers around the clock; set HUB_ALWAYS_OPEN=false for real opening hours.
+export HUB_ALWAYS_OPEN="${HUB_ALWAYS_OPEN:-true}"
+export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+mkdir -p .cache/logs
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+.venv/bot/bin/rasa run actions --port "$ACTIONS_PORT" > .cache/logs/actions.log 2>&1 &
+pids+=($!)
+sed "s#http://localhost:5055/webhook#http://127.0.0.1:$ACTIONS_PORT/webhook#" endpoints.yml > .cache/endpoints.run.yml
+.venv/bot/bin/rasa run --enable-api -i 127.0.0.1 --port "$RASA_PORT" -m models/nav.tar.gz \
+    --endpoints .cache/endpoints.run.yml --credentials credentials.yml > .cache/logs/rasa.log 2>&1 &
+pids+=($!)
+
+# A demo advisor, once: user "veileder", password "veileder123" (change it for real use).
+# (Fails harmlessly when the account exists.)
+echo "veileder123" | .venv/hub/bin/hub advisor create --username veileder --name "Demo-veileder" \
+    --max-chats 3 --password-stdin > /dev/null 2>&1 || true
+.venv/hub/bin/hub serve --host 127.0.0.1 --port "$PORT" > .cache/logs/hub.log 2>&1 &
+pids+=($!)
+
+echo "Starting (Rasa needs about 30-60 s to load the model; logs in .cache/logs/) ..."
+.venv/bot/bin/python - "$RASA_PORT" "$PORT" <<'PY'
+import sys
+from bot.runtime.processes import wait_for_http
+wait_for_http(f"http://127.0.0.1:{sys.argv[1]}/status", timeout=300)
+wait_for_http(f"http://127.0.0.1:{sys.argv[2]}/health", timeout=60)
+PY
+cat <<MSG
+
+  Nav chat assistant is running.
+    Demo page with the chat widget:  http://127.0.0.1:$PORT/
+    Advisor console:                 http://127.0.0.1:$PORT/veileder   (veileder / veileder123)
+    API description:                 http://127.0.0.1:$PORT/docs
+  Ctrl+C stops everything.
+MSG
+wait -n "${pids[@]}"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Every test of the project, in its own environment, with one summary at the end:
+# lint and types, the bot (NLU, actions, data, Rasa stories; trains the test
+# model if needed), the hub (SQLite and PostgreSQL, real HTTP/WebSocket, real Rasa),
+# and the browser tests (Debian's Chromium through Playwright).
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+RESULTS="$ROOT/.cache/test-results"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+status=0
+
+step() { echo; echo "=== $1"; }
+
+step "lint and types"
+.venv/bot/bin/ruff check bot actions tests --exclude tests/e2e || status=1
+.venv/bot/bin/ruff format --check bot actions tests --exclude tests/e2e || status=1
+.venv/bot/bin/mypy || status=1
+.venv/hub/bin/ruff check handoff/src handoff/tests tests/e2e bench || status=1
+.venv/hub/bin/mypy handoff/src/hub || status=1
+
+step "test model (trained only if data, config or NLU code changed)"
+.venv/bot/bin/python -m bot.runtime.test_model || status=1
+
+step "bot: NLU, actions, content, Rasa stories"
+.venv/bot/bin/pytest tests -q --junitxml="$RESULTS/bot.xml" || status=1
+
+step "hub: services on SQLite and PostgreSQL, HTTP, WebSocket, real Rasa"
+.venv/hub/bin/pytest handoff/tests -q --junitxml="$RESULTS/hub.xml" || status=1
+
+step "browser: widget, console, accessibility"
+(cd tests/e2e && "$ROOT/.venv/hub/bin/pytest" -q --junitxml="$RESULTS/e2e.xml") || status=1
+
+echo
+python3 - "$RESULTS" <<'PY'
+import sys, pathlib, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.xml")):
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        total, f, e, s = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+        passed += total - f - e - s; failed += f + e; skipped += s
+        print(f"  {path.stem:>4}: {total - f - e - s} passed, {f + e} failed, {s} skipped")
+print(f"all: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
