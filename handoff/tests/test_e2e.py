@@ -256,6 +256,13 @@ def _cases(v: Visitor, token: str) -> list[tuple[str, str, dict[str, Any], int, 
         ("POST", "/api/conversations", {"content": b"{not json"}, 400, "invalid_request"),
         ("POST", "/api/conversations", {"json": {"page": 5}}, 400, "invalid_request"),
         ("POST", "/api/conversations", {"json": {"page": big}}, 413, "body_too_large"),
+        (
+            "POST",
+            c + "/messages",
+            {"headers": v.headers, "content": b"x" * 2_000_000},
+            413,
+            "body_too_large",
+        ),
         ("GET", c, {}, 401, "unauthorized"),
         ("GET", "/api/conversations/c_finnesikke", {"headers": v.headers}, 404, "not_found"),
         ("GET", c + "?after=-1", {"headers": v.headers}, 400, "invalid_request"),
@@ -414,8 +421,9 @@ def test_internal_handoff_contract(hub: Proc) -> None:
     unknown = httpx.post(url, json={**body, "conversation_id": "c_ukjent"}, headers=good)
     assert unknown.status_code == 404 and unknown.json() == {"error": "unknown_conversation"}
     login(hub.url, "ola")  # somebody is logged in
-    r = httpx.post(url, json=body, headers=good)
-    assert r.status_code == 200
+    long_transcript = [{"sender": "visitor", "text": "x" * 900, "timestamp": 1.0}] * 40
+    r = httpx.post(url, json={**body, "transcript": long_transcript}, headers=good)
+    assert r.status_code == 200, r.text  # a long conversation still hands off
     answer = r.json()
     assert answer["status"] == "queued" and answer["queue"] == "pensjon"
     assert answer["position"] == 1 and answer["estimated_wait_minutes"] >= 1

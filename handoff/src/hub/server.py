@@ -31,6 +31,8 @@ from hub.settings import Settings
 
 log = logging.getLogger("hub")
 
+INTERNAL_MAX_BODY_BYTES = 1024 * 1024
+
 
 class HubContext:
     """What the app holds while it runs (set in ``before_server_start``)."""
@@ -62,7 +64,9 @@ def create_app(
     settings = settings or Settings.from_env()
     setup_logging(settings.log_level)
     app: HubApp = Sanic(name, ctx=HubContext(), dumps=partial(json.dumps, ensure_ascii=False))
-    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    # Browser-facing bodies are limited to max_body_bytes in api.common.body(); the
+    # transport limit is higher so the bot's handoff can carry a long transcript.
+    app.config.REQUEST_MAX_SIZE = max(settings.max_body_bytes, INTERNAL_MAX_BODY_BYTES)
     app.config.WEBSOCKET_MAX_SIZE = settings.max_body_bytes
     app.config.ACCESS_LOG = False
     app.extend(config={"oas_url_prefix": "/docs", "health": False})

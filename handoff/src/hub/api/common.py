@@ -73,7 +73,10 @@ def setup_errors(app: Sanic[Any, Any]) -> None:
 
     @app.exception(PayloadTooLarge)
     async def too_large(request: Request, exc: Exception) -> HTTPResponse:
-        return error_response(BodyTooLarge(int(request.app.config.REQUEST_MAX_SIZE)))
+        limit = int(request.app.config.REQUEST_MAX_SIZE)
+        if not request.path.startswith("/internal/"):
+            limit = min(limit, hub_of(request).settings.max_body_bytes)
+        return error_response(BodyTooLarge(limit))
 
     @app.exception(RouteNotFound)
     async def not_found(request: Request, exc: Exception) -> HTTPResponse:
