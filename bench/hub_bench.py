@@ -34,7 +34,7 @@ import websockets
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "handoff"))
 
-from tests.stack import free_port, model_path, start_hub, start_rasa_stack
+from tests.stack import free_port, model_path, start_hub, start_rasa_stack  # noqa: E402
 
 # Our own everyday questions (not from any evaluation set).
 QUESTIONS = [
