@@ -1,0 +1,119 @@
+"""What each part of the NLU pipeline is worth (a measurement, not a test).
+
+Trains each variant of config.yml on the project's data, runs ../shared/eval/dev.yml
+through the real dialogue, and records the scores with the training time:
+
+    .venv/bot/bin/python bench/nlu_ablation.py [--only NAME ...] [--out docs/results/ablation]
+
+Results: one JSON per variant, summarised in docs/nlu-pipeline.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import json
+import platform
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.evaluation.dialogue import run_cases  # noqa: E402
+from bot.evaluation.scoring import load_cases, score  # noqa: E402
+from bot.runtime.processes import PROJECT_ROOT, action_server  # noqa: E402
+from bot.runtime.training import ensure_model  # noqa: E402
+
+TOKENIZER = "bot.nlu.tokenizer.NorwegianTokenizer"
+
+# Rasa's default pipeline (what `rasa init` writes), with our gate so that the
+# dialogue can be unsure the same way; and without it, as Rasa ships.
+RASA_DEFAULT = [
+    {"name": "WhitespaceTokenizer"},
+    {"name": "RegexFeaturizer"},
+    {"name": "LexicalSyntacticFeaturizer"},
+    {"name": "CountVectorsFeaturizer"},
+    {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4},
+    {"name": "DIETClassifier", "epochs": 100, "constrain_similarities": True},
+    {"name": "EntitySynonymMapper"},
+    {"name": "ResponseSelector", "epochs": 100, "retrieval_intent": "faq", "constrain_similarities": True},
+    {"name": "FallbackClassifier", "threshold": 0.3, "ambiguity_threshold": 0.1},
+]
+
+
+def project_config() -> dict[str, Any]:
+    return dict(yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8")))
+
+
+def with_component(config: dict[str, Any], name: str, **changes: Any) -> dict[str, Any]:
+    """A copy of `config` with the first component called `name` changed."""
+    config = copy.deepcopy(config)
+    for component in config["pipeline"]:
+        if component["name"] == name:
+            component.update(changes)
+            break
+    else:
+        raise KeyError(name)
+    return config
+
+
+def variants() -> dict[str, dict[str, Any]]:
+    base = project_config()
+    rasa_default = {**copy.deepcopy(base), "pipeline": copy.deepcopy(RASA_DEFAULT)}
+    no_norm = with_component(base, TOKENIZER, dialect=False, fold=False, stem=False, repair=False)
+    return {
+        "project": base,
+        "rasa_default": rasa_default,
+        "no_repair": with_component(base, TOKENIZER, repair=False),
+        "no_normalisation": no_norm,
+        "no_stem": with_component(base, TOKENIZER, stem=False),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", help="variant names (default: all)")
+    parser.add_argument("--cases", default=str(PROJECT_ROOT.parent / "shared" / "eval" / "dev.yml"))
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "results" / "ablation")
+    args = parser.parse_args(argv)
+    chosen = {k: v for k, v in variants().items() if not args.only or k in args.only}
+    cases = load_cases(args.cases)
+    work = PROJECT_ROOT / ".cache" / "ablation"
+    work.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with action_server() as action_url:
+        for name, config in chosen.items():
+            config_path = work / f"{name}.yml"
+            config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+            started = time.monotonic()
+            model = ensure_model(work, name, config_path)
+            seconds = time.monotonic() - started
+            outcomes = asyncio.run(run_cases(model, action_url, cases))
+            scores = score(cases, outcomes)
+            result = {
+                "variant": name,
+                "date": date.today().isoformat(),
+                "machine": f"{platform.node()} {platform.processor() or platform.machine()}, 2 cores (shared)",
+                "train_seconds": round(seconds, 1),
+                "model_mb": round(model.stat().st_size / 1e6, 1),
+                "pipeline": config["pipeline"],
+                **{k: v for k, v in scores.items() if k != "failures"},
+            }
+            (args.out / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+            print(
+                f"{name:<18} faq {scores['faq_accuracy']:.3f} wrong {scores['wrong_answers']:.3f} "
+                f"handoff {scores['handoff_recall']:.3f} oos {scores['out_of_scope_rejection']:.3f} "
+                f"chat {scores['chitchat_accuracy']:.3f} train {seconds:.0f}s",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
