@@ -41,5 +41,5 @@ def faq_entry(domain: DomainDict, faq_id: str) -> FaqEntry | None:
 
 
 def faq_id_of(response_key: str) -> str:
-    """"faq/dagpenger_soke" or "utter_faq/dagpenger_soke" → "dagpenger_soke"."""
+    """ "faq/dagpenger_soke" or "utter_faq/dagpenger_soke" → "dagpenger_soke"."""
     return response_key.rsplit("/", 1)[-1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -64,9 +64,7 @@ class ActionHandoff(Action):
     ) -> list[dict[str, Any]]:
         """Queues the visitor or explains the alternatives."""
         topic, faq_id = handoff_topic(tracker, domain)
-        reason = handoff_reason(
-            latest_intent(tracker), faq_id, bool(tracker.get_slot("handoff_offered"))
-        )
+        reason = handoff_reason(latest_intent(tracker), faq_id, bool(tracker.get_slot("handoff_offered")))
         request = HandoffRequest(
             conversation_id=tracker.sender_id,
             reason=reason,
@@ -100,5 +98,5 @@ class ActionHandoff(Action):
             refusal = outcome.refusal or Refusal.UNAVAILABLE
             dispatcher.utter_message(
                 response=REFUSAL_RESPONSES[refusal],
-                next_open=next_open_sentence(outcome.next_open, datetime.now(timezone.utc)),
+                next_open=next_open_sentence(outcome.next_open, datetime.now(UTC)),
             )

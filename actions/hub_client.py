@@ -101,12 +101,14 @@ async def request_handoff(settings: HubSettings, request: HandoffRequest) -> Han
     headers = {"Authorization": f"Bearer {settings.secret}"}
     try:
         timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(url, json=request.as_json(), headers=headers) as response:
-                if response.status != 200:
-                    logger.error("Hub answered %s to handoff of %s", response.status, request.conversation_id)
-                    return UNAVAILABLE
-                return HandoffOutcome.from_json(await response.json())
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(url, json=request.as_json(), headers=headers) as response,
+        ):
+            if response.status != 200:
+                logger.error("Hub answered %s to handoff of %s", response.status, request.conversation_id)
+                return UNAVAILABLE
+            return HandoffOutcome.from_json(await response.json())
     except (aiohttp.ClientError, TimeoutError, ValueError) as error:
         logger.error("Hub unreachable for handoff of %s: %s", request.conversation_id, error)
         return UNAVAILABLE

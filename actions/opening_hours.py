@@ -12,7 +12,7 @@ MONTHS = [
 
 
 def next_open_sentence(next_open_iso: str | None, now: datetime) -> str:
-    """"Neste gang er i morgen kl. 09.00." or "" when the time is unknown or malformed.
+    """ "Neste gang er i morgen kl. 09.00." or "" when the time is unknown or malformed.
 
     `now` must be in the same time zone as the hub's answer (Europe/Oslo).
     """

@@ -54,7 +54,9 @@ def print_report(name: str, scores: dict[str, Any], max_failures: int) -> None:
             target = f"  target {op} {bound * 100:.0f} %  {'met' if met[key] else 'NOT MET'}"
         print(f"  {key:<24}{shown}{target}")
     failures = scores["failures"]
-    print(f"\n  {len(failures)} failures" + (f" (first {max_failures})" if len(failures) > max_failures else ""))
+    print(
+        f"\n  {len(failures)} failures" + (f" (first {max_failures})" if len(failures) > max_failures else "")
+    )
     for failure in failures[:max_failures]:
         print(f"  - expect {failure['expect']:<34} got {failure['got']:<34} {failure['text'][:70]}")
 
@@ -90,8 +92,12 @@ def confusion_plot(cases: list[Case], outcomes: list[Outcome], path: Path) -> No
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", required=True, action="append", help="an evaluation YAML file (repeatable)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--cases", required=True, action="append", help="an evaluation YAML file (repeatable)"
+    )
     parser.add_argument("--model", type=Path, help="a trained model (default: the newest in models/)")
     parser.add_argument("--json", type=Path, help="write scores, failures and outcomes here")
     parser.add_argument("--confusion", type=Path, help="write a confusion plot (PNG) here")
@@ -117,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             print_report(path, scores, args.max_failures)
             report["sets"][path] = scores | {
                 "targets_met": target_report(scores),
-                "outcomes": [{"text": c.text, "expect": c.expect} | outcome_as_dict(o) for c, o in zip(cases, outcomes, strict=True)],
+                "outcomes": [
+                    {"text": c.text, "expect": c.expect} | outcome_as_dict(o)
+                    for c, o in zip(cases, outcomes, strict=True)
+                ],
             }
             if args.confusion:
                 confusion_plot(cases, outcomes, args.confusion)

@@ -24,7 +24,14 @@ class ContractHub:
     """Configurable answer, recorded requests."""
 
     secret: str = "test-secret"
-    answer: dict[str, Any] = field(default_factory=lambda: {"status": "queued", "queue": "generell", "position": 2, "estimated_wait_minutes": 4})
+    answer: dict[str, Any] = field(
+        default_factory=lambda: {
+            "status": "queued",
+            "queue": "generell",
+            "position": 2,
+            "estimated_wait_minutes": 4,
+        }
+    )
     status: int = 200
     received: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""

@@ -98,13 +98,28 @@ def train_rasa(name: str, pipeline: list[dict[str, Any]], train: Sequence[Uttera
     """Trains an NLU-only Rasa model on the training utterances."""
     work.mkdir(parents=True, exist_ok=True)
     (work / "nlu.yml").write_text(_rasa_nlu_data(train), "utf-8")
-    config = {"recipe": "default.v1", "language": "nb", "assistant_id": f"norsid-{name}", "pipeline": pipeline, "policies": []}
+    config = {
+        "recipe": "default.v1",
+        "language": "nb",
+        "assistant_id": f"norsid-{name}",
+        "pipeline": pipeline,
+        "policies": [],
+    }
     (work / f"{name}.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "RASA_MAX_CACHE_SIZE": "0"}
     result = subprocess.run(
         [
-            RASA, "train", "nlu", "--config", str(work / f"{name}.yml"), "--nlu", str(work / "nlu.yml"),
-            "--out", str(work), "--fixed-model-name", name,
+            RASA,
+            "train",
+            "nlu",
+            "--config",
+            str(work / f"{name}.yml"),
+            "--nlu",
+            str(work / "nlu.yml"),
+            "--out",
+            str(work),
+            "--fixed-model-name",
+            name,
         ],  # fmt: skip
         cwd=PROJECT_ROOT,
         env=env,
@@ -154,9 +169,13 @@ def project_pipeline() -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "results" / "norsid.json")
-    parser.add_argument("--limit", type=int, default=0, help="test on the first N utterances only (smoke runs)")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="test on the first N utterances only (smoke runs)"
+    )
     args = parser.parse_args(argv)
 
     train = [u for u in read_conll(NORSID / "norsid_dev.conll") if u.id.endswith("/B")]
@@ -167,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     work = PROJECT_ROOT / ".cache" / "norsid"
     systems: dict[str, Callable[[], Callable[[Sequence[str]], list[str]]]] = {
         "project": lambda: rasa_predictor(train_rasa("project", project_pipeline(), train, work)),
-        "rasa_default": lambda: rasa_predictor(train_rasa("rasa_default", RASA_DEFAULT_PIPELINE, train, work)),
+        "rasa_default": lambda: rasa_predictor(
+            train_rasa("rasa_default", RASA_DEFAULT_PIPELINE, train, work)
+        ),
         "tfidf_svm": lambda: svm_predictor(train),
     }
     results: dict[str, Any] = {

@@ -32,9 +32,7 @@ logger = logging.getLogger(__name__)
 UNSURE_REASON_KEY = "unsure_reason"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class NavConfidenceGate(GraphComponent, IntentClassifier):
     """Predicts `nlu_fallback` when the intent or the FAQ answer is unsure."""
 
@@ -89,7 +87,10 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
             if reason is None:
                 continue
             logger.debug("Unsure (%s) about '%s'", reason.value, message.get("text"))
-            fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: confidence}
+            fallback = {
+                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                PREDICTED_CONFIDENCE_KEY: confidence,
+            }
             message.set(INTENT, fallback, add_to_output=True)
             ranking = message.get(INTENT_RANKING_KEY) or []
             message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)

@@ -33,9 +33,7 @@ logger = logging.getLogger(__name__)
 _VOCABULARY_FILE = "vocabulary.json"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class NorwegianTokenizer(Tokenizer):
     """Tokenises Norwegian chat text and normalises its spelling."""
 
@@ -124,9 +122,7 @@ class NorwegianTokenizer(Tokenizer):
                 words.update(self._normalised_words(text))
         self._vocabulary = Vocabulary(words)
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / _VOCABULARY_FILE).write_text(
-                json.dumps(sorted(words), ensure_ascii=False), "utf-8"
-            )
+            (directory / _VOCABULARY_FILE).write_text(json.dumps(sorted(words), ensure_ascii=False), "utf-8")
         return self._resource
 
     def _normalise(self, word: str) -> list[str]:

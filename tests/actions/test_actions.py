@@ -27,7 +27,9 @@ def tracker(
         "intent": {"name": intent, "confidence": 0.9},
         "entities": entities or [],
         "response_selector": {
-            "faq": {"ranking": [{"intent_response_key": f"faq/{f}", "confidence": c} for f, c in ranking or []]}
+            "faq": {
+                "ranking": [{"intent_response_key": f"faq/{f}", "confidence": c} for f, c in ranking or []]
+            }
         },
     }
     events = [
@@ -38,7 +40,9 @@ def tracker(
     return Tracker("conv-1", slots or {}, latest, events, False, None, {}, "action_listen")
 
 
-async def run(action: Any, t: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def run(
+    action: Any, t: Tracker, domain: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, t, domain)
     return events, dispatcher.messages
@@ -49,7 +53,9 @@ def slot(events: list[dict[str, Any]], name: str) -> Any:
 
 
 async def test_faq_answer_is_the_selectors_choice_and_sets_topic(domain_dict: dict[str, Any]) -> None:
-    events, messages = await run(ActionAnswerFaq(), tracker("faq", ranking=[("sykepenger_rett", 0.9)]), domain_dict)
+    events, messages = await run(
+        ActionAnswerFaq(), tracker("faq", ranking=[("sykepenger_rett", 0.9)]), domain_dict
+    )
     assert messages[0]["response"] == "utter_faq/sykepenger_rett"
     assert slot(events, "topic") == "helse"
     assert slot(events, "unsure_count") == 0.0
@@ -102,7 +108,9 @@ def hub_env(hub: ContractHub, monkeypatch: pytest.MonkeyPatch) -> ContractHub:
     return hub
 
 
-async def test_handoff_sends_the_contract_and_pauses_when_queued(hub_env: ContractHub, domain_dict: dict[str, Any]) -> None:
+async def test_handoff_sends_the_contract_and_pauses_when_queued(
+    hub_env: ContractHub, domain_dict: dict[str, Any]
+) -> None:
     hub_env.answer = {"status": "queued", "queue": "helse", "position": 3, "estimated_wait_minutes": 6}
     t = tracker("request_human", text="kan jeg snakke med en person", slots={"faq_id": "sykmelding"})
     events, messages = await run(ActionHandoff(), t, domain_dict)
@@ -130,7 +138,10 @@ async def test_accepted_offer_is_an_unsure_handoff(hub_env: ContractHub, domain_
 @pytest.mark.parametrize(
     ("answer", "response"),
     [
-        ({"status": "refused", "reason": "closed", "next_open": "2026-11-25T09:00:00+01:00"}, "utter_handoff_closed"),
+        (
+            {"status": "refused", "reason": "closed", "next_open": "2026-11-25T09:00:00+01:00"},
+            "utter_handoff_closed",
+        ),
         ({"status": "refused", "reason": "queue_full", "next_open": None}, "utter_handoff_queue_full"),
         ({"status": "refused", "reason": "no_advisors", "next_open": None}, "utter_handoff_no_advisors"),
     ],
@@ -146,14 +157,18 @@ async def test_refused_handoff_does_not_pause_and_offers_alternatives(
         assert messages[0]["next_open"].startswith("Neste gang er")
 
 
-async def test_hub_error_or_wrong_secret_is_a_refusal(hub_env: ContractHub, domain_dict: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_hub_error_or_wrong_secret_is_a_refusal(
+    hub_env: ContractHub, domain_dict: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HUB_BOT_SECRET", "wrong")
     events, messages = await run(ActionHandoff(), tracker("request_human"), domain_dict)
     assert messages[0]["response"] == "utter_handoff_unavailable"
     assert not any(e["event"] == "pause" for e in events)
 
 
-async def test_unreachable_hub_is_a_refusal(domain_dict: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unreachable_hub_is_a_refusal(
+    domain_dict: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.runtime.processes import free_port
 
     monkeypatch.setenv("HUB_URL", f"http://127.0.0.1:{free_port()}")

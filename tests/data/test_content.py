@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,7 +42,9 @@ def test_every_catalogue_entry_has_its_examples_and_answer_in_its_topic_file(
         assert answer["metadata"]["title"]
 
 
-def test_no_faq_beyond_the_catalogue(faq_files: dict[str, dict[str, Any]], catalogue: list[dict[str, Any]]) -> None:
+def test_no_faq_beyond_the_catalogue(
+    faq_files: dict[str, dict[str, Any]], catalogue: list[dict[str, Any]]
+) -> None:
     ids = {f"faq/{e['id']}" for e in catalogue}
     for name, data in faq_files.items():
         extra = {i["intent"] for i in data["nlu"]} - ids

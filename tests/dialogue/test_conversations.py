@@ -46,7 +46,9 @@ async def test_asking_for_a_person_queues_and_pauses_the_bot(agent: Agent, queue
     assert tracker is not None and tracker.is_paused()
 
 
-async def test_closed_queue_gives_the_alternatives_and_the_bot_keeps_helping(agent: Agent, hub: ContractHub) -> None:
+async def test_closed_queue_gives_the_alternatives_and_the_bot_keeps_helping(
+    agent: Agent, hub: ContractHub
+) -> None:
     hub.answer = {"status": "refused", "reason": "closed", "next_open": "2026-11-30T09:00:00+01:00"}
     sender = new_sender()
     replies = await say(agent, sender, "kan du sette meg over til et ekte menneske")
@@ -56,7 +58,9 @@ async def test_closed_queue_gives_the_alternatives_and_the_bot_keeps_helping(age
     assert await say(agent, sender, "hvordan søker jeg om dagpenger")
 
 
-async def test_urgent_need_gets_emergency_numbers_and_an_urgent_handoff(agent: Agent, queued_hub: ContractHub) -> None:
+async def test_urgent_need_gets_emergency_numbers_and_an_urgent_handoff(
+    agent: Agent, queued_hub: ContractHub
+) -> None:
     replies = await say(agent, new_sender(), "jeg vil ikke leve lenger")
     assert "113" in replies[0] and "116 123" in replies[0] and "116 117" in replies[0]
     assert queued_hub.received[-1]["reason"] == "urgent"

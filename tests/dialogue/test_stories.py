@@ -14,7 +14,11 @@ ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
 
 def test_rasa_data_validate_fails_on_no_warning() -> None:
     result = subprocess.run(
-        [RASA, "data", "validate", "--fail-on-warnings"], cwd=PROJECT_ROOT, env=ENV, capture_output=True, text=True
+        [RASA, "data", "validate", "--fail-on-warnings"],
+        cwd=PROJECT_ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
@@ -25,15 +29,29 @@ def test_rasa_test_stories_pass(test_model: Path, action_url: str, tmp_path: Pat
     out = tmp_path / "results"
     result = subprocess.run(
         [
-            RASA, "test", "core", "--model", str(test_model), "--stories", "tests/stories",
-            "--endpoints", str(endpoints), "--out", str(out), "--fail-on-prediction-errors",
+            RASA,
+            "test",
+            "core",
+            "--model",
+            str(test_model),
+            "--stories",
+            "tests/stories",
+            "--endpoints",
+            str(endpoints),
+            "--out",
+            str(out),
+            "--fail-on-prediction-errors",
         ],  # fmt: skip
         cwd=PROJECT_ROOT,
         env=ENV,
         capture_output=True,
         text=True,
     )
-    failed = (out / "failed_test_stories.yml").read_text("utf-8") if (out / "failed_test_stories.yml").exists() else ""
+    failed = (
+        (out / "failed_test_stories.yml").read_text("utf-8")
+        if (out / "failed_test_stories.yml").exists()
+        else ""
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:] + failed
     report = json.loads((out / "story_report.json").read_text("utf-8"))
     assert report["conversation_accuracy"]["accuracy"] == 1.0

@@ -21,12 +21,16 @@ T = Thresholds(intent=0.5, faq=0.4, faq_margin=0.1)
         ("faq", 0.9, [], None),
     ],
 )
-def test_unsure_reason(intent: str, confidence: float, faq: list[float], expected: UnsureReason | None) -> None:
+def test_unsure_reason(
+    intent: str, confidence: float, faq: list[float], expected: UnsureReason | None
+) -> None:
     assert unsure_reason(T, intent, confidence, faq) == expected
 
 
 def _message(intent_confidence: float, faq_confidences: list[float]) -> Message:
-    ranking = [{"id": i, "confidence": c, "intent_response_key": f"faq/f{i}"} for i, c in enumerate(faq_confidences)]
+    ranking = [
+        {"id": i, "confidence": c, "intent_response_key": f"faq/f{i}"} for i, c in enumerate(faq_confidences)
+    ]
     return Message(
         data={
             "text": "x",
@@ -38,7 +42,9 @@ def _message(intent_confidence: float, faq_confidences: list[float]) -> Message:
 
 
 def _gate() -> NavConfidenceGate:
-    return NavConfidenceGate({**NavConfidenceGate.get_default_config(), "faq_threshold": 0.4, "faq_margin": 0.1})
+    return NavConfidenceGate(
+        {**NavConfidenceGate.get_default_config(), "faq_threshold": 0.4, "faq_margin": 0.1}
+    )
 
 
 def test_gate_falls_back_when_the_faq_answer_is_unsure_though_the_intent_is_sure() -> None:

@@ -20,7 +20,14 @@ def test_fold_maps_every_spelling_of_aeoeaa_to_one_form(spellings: list[str], fo
 
 @pytest.mark.parametrize(
     ("dialect", "bokmal"),
-    [("eg", "jeg"), ("kva", "hva"), ("korleis", "hvordan"), ("ikkje", "ikke"), ("æ", "jeg"), ("dagpengar", "dagpenger")],
+    [
+        ("eg", "jeg"),
+        ("kva", "hva"),
+        ("korleis", "hvordan"),
+        ("ikkje", "ikke"),
+        ("æ", "jeg"),
+        ("dagpengar", "dagpenger"),
+    ],
 )
 def test_dialect_and_nynorsk_forms_become_bokmal(dialect: str, bokmal: str) -> None:
     assert to_bokmal(dialect) == bokmal

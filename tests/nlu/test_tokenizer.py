@@ -34,7 +34,9 @@ def _texts(tokenizer: NorwegianTokenizer, text: str) -> list[str]:
         ("SØKNAD om AAP", ["soknad", "om", "ap"], [(0, 6), (7, 9), (10, 13)]),
     ],
 )
-def test_tokens_are_normalised_and_keep_offsets(tmp_path: Any, text: str, tokens: list[str], offsets: list[tuple[int, int]]) -> None:
+def test_tokens_are_normalised_and_keep_offsets(
+    tmp_path: Any, text: str, tokens: list[str], offsets: list[tuple[int, int]]
+) -> None:
     result = _tokenizer(tmp_path).tokenize(Message(data={"text": text}), "text")
     assert [t.text for t in result] == tokens
     assert [(t.start, t.end) for t in result] == offsets
@@ -51,7 +53,9 @@ def test_switches_turn_normalisation_off(tmp_path: Any) -> None:
     assert (token.text, token.lemma) == ("søknaden", "søknaden")
 
 
-@pytest.mark.parametrize("text", ["", "???", "😀😀", "\u200b", "a" * 5000, "Robert'); DROP TABLE--", "١٢٣", "\n\t "])
+@pytest.mark.parametrize(
+    "text", ["", "???", "😀😀", "\u200b", "a" * 5000, "Robert'); DROP TABLE--", "١٢٣", "\n\t "]
+)
 def test_naughty_strings_give_at_least_one_token(tmp_path: Any, text: str) -> None:
     assert _tokenizer(tmp_path).tokenize(Message(data={"text": text}), "text")
 

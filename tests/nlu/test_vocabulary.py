@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from bot.nlu.vocabulary import Vocabulary
 
-VOCAB = Vocabulary(["dagpenger", "sykepenger", "soknad", "foreldrepenger", "meldekort", "arbeid", "ledig", "barnetrygd"])
+VOCAB = Vocabulary(
+    ["dagpenger", "sykepenger", "soknad", "foreldrepenger", "meldekort", "arbeid", "ledig", "barnetrygd"]
+)
 
 
 def test_a_typo_is_corrected_to_the_training_word() -> None:
