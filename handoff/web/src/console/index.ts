@@ -522,7 +522,19 @@ class Console {
     );
     const chat = this.chats.get(this.active as string) as Chat;
     chat.unread = 0;
+    // Re-rendering must not take focus (or the caret) away from the advisor.
+    const focused = document.activeElement as HTMLElement | null;
+    const focusId = focused && this.chatBox.contains(focused) ? focused.id : "";
+    const caret = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused.selectionStart : null;
+    this.saveDraft();
     setChildren(this.chatBox, tabs, this.chatPanel(chat));
+    if (focusId) {
+      const again = this.chatBox.querySelector<HTMLElement>(`#${CSS.escape(focusId)}`);
+      again?.focus();
+      if (caret !== null && (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) {
+        again.setSelectionRange(caret, caret);
+      }
+    }
     this.scrollLog();
   }
 
@@ -533,8 +545,9 @@ class Console {
   }
 
   private saveDraft(): void {
-    const chat = this.active ? this.chats.get(this.active) : undefined;
     const ta = this.chatBox?.querySelector<HTMLTextAreaElement>("#reply");
+    const id = ta?.closest<HTMLElement>("[data-conversation]")?.dataset.conversation;
+    const chat = id ? this.chats.get(id) : undefined;
     if (chat && ta) chat.draft = ta.value;
   }
 
@@ -777,7 +790,10 @@ class Console {
     } catch {
       chat.faqResults = [];
     }
-    if (chat.faqQuery.trim() === q) this.fillFaq(box, chat);
+    if (chat.faqQuery.trim() !== q) return;
+    // The panel may have been drawn again meanwhile: fill the box that is on screen now.
+    const live = chat.id === this.active ? this.chatBox.querySelector<HTMLElement>(".faq__results") : null;
+    this.fillFaq(live ?? box, chat);
   }
 
   private fillFaq(box: HTMLElement, chat: Chat): void {
