@@ -34,7 +34,7 @@ norsid: setup-bot
 	@.venv/bot/bin/python -m bot.benchmarks.norsid --out docs/results/norsid.json
 
 bench-nlu: train
-	@.venv/bot/bin/python bench/nlu_speed.py --out docs/results/nlu-speed.json
+	@.venv/bot/bin/python bench/nlu_speed.py --train --out docs/results/nlu-speed.json
 
 bench: setup test-model
 	@.venv/hub/bin/python bench/hub_bench.py

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.evaluation.dialogue import run_cases  # noqa: E402
 from bot.evaluation.scoring import load_cases, score  # noqa: E402
-from bot.runtime.processes import PROJECT_ROOT, action_server  # noqa: E402
+from bot.runtime.processes import PROJECT_ROOT, action_server, quiet_rasa_logs  # noqa: E402
 from bot.runtime.training import ensure_model  # noqa: E402
 
 TOKENIZER = "bot.nlu.tokenizer.NorwegianTokenizer"
@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default=str(PROJECT_ROOT.parent / "shared" / "eval" / "dev.yml"))
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "results" / "ablation")
     args = parser.parse_args(argv)
+    quiet_rasa_logs()
     chosen = {k: v for k, v in variants().items() if not args.only or k in args.only}
     cases = load_cases(args.cases)
     work = PROJECT_ROOT / ".cache" / "ablation"

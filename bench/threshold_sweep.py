@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.evaluation.scoring import CHITCHAT, Case, Outcome, load_cases, score  # noqa: E402
 from bot.nlu.confidence import Thresholds, unsure_reason  # noqa: E402
-from bot.runtime.processes import PROJECT_ROOT  # noqa: E402
+from bot.runtime.processes import PROJECT_ROOT, quiet_rasa_logs  # noqa: E402
 
 URGENT_FAQS = {"nodhjelp"}
 
@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default=str(PROJECT_ROOT.parent / "shared" / "eval" / "dev.yml"))
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "results" / "thresholds.json")
     args = parser.parse_args(argv)
+    quiet_rasa_logs()
     cases = load_cases(args.cases)
     predictions = asyncio.run(parse_all(args.model, cases))
     grid = []

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from bot.evaluation.scoring import (
     target_report,
 )
 from bot.runtime.models import latest_model
-from bot.runtime.processes import action_server
+from bot.runtime.processes import action_server, quiet_rasa_logs
 
 
 def print_report(name: str, scores: dict[str, Any], max_failures: int) -> None:
@@ -103,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--confusion", type=Path, help="write a confusion plot (PNG) here")
     parser.add_argument("--max-failures", type=int, default=40)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
+    quiet_rasa_logs()
 
     model = args.model or latest_model()
     if model is None or not model.exists():

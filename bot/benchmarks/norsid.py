@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from bot.runtime.processes import PROJECT_ROOT, RASA
+from bot.runtime.processes import PROJECT_ROOT, RASA, quiet_rasa_logs
 
 NORSID = PROJECT_ROOT.parent / "shared" / "benchmarks" / "norsid"
 DIALECTS = ("B", "N", "T", "V")
@@ -177,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         "--limit", type=int, default=0, help="test on the first N utterances only (smoke runs)"
     )
     args = parser.parse_args(argv)
+    quiet_rasa_logs()
 
     train = [u for u in read_conll(NORSID / "norsid_dev.conll") if u.id.endswith("/B")]
     test = read_conll(NORSID / "norsid_test.conll")

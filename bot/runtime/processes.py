@@ -114,3 +114,13 @@ def rasa_server(
         _stop(process)
         if log:
             out.close()  # type: ignore[union-attr]
+
+
+def quiet_rasa_logs() -> None:
+    """Rasa's structlog prints every parse at debug level by default: warnings only."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    logging.basicConfig(level=logging.WARNING)
+    configure_structlog(logging.WARNING)

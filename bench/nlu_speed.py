@@ -1,0 +1,98 @@
+"""NLU speed: in-process parse latency and full training time (a measurement, not a test).
+
+    .venv/bot/bin/python bench/nlu_speed.py [--model models/nav.tar.gz] [--train]
+        [--out docs/results/nlu-speed.json]
+
+Parse: every dev-set text parsed in-process by the trained model (Agent.parse_message),
+after a warm-up, three rounds; median and p95 per message. Train (with --train):
+`rasa train --force` of config.yml into a scratch folder, wall clock.
+Target (issue): parse ≤ 20 ms at the median; full training ≤ 3 minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.evaluation.scoring import load_cases  # noqa: E402
+from bot.runtime.processes import PROJECT_ROOT, RASA, quiet_rasa_logs  # noqa: E402
+
+
+async def parse_latencies(model: Path, texts: list[str], rounds: int) -> list[float]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    for text in texts[:20]:
+        await agent.parse_message(text)  # warm-up: TensorFlow traces its graph on first calls
+    latencies = []
+    for _ in range(rounds):
+        for text in texts:
+            started = time.perf_counter()
+            await agent.parse_message(text)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def train_seconds() -> float:
+    out = PROJECT_ROOT / ".cache" / "speed"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "RASA_MAX_CACHE_SIZE": "0"}
+    started = time.monotonic()
+    subprocess.run(
+        [RASA, "train", "--force", "--out", str(out), "--fixed-model-name", "speed"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return time.monotonic() - started
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "nav.tar.gz")
+    parser.add_argument("--cases", default=str(PROJECT_ROOT.parent / "shared" / "eval" / "dev.yml"))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--train", action="store_true", help="also time a full training")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "results" / "nlu-speed.json")
+    args = parser.parse_args(argv)
+    quiet_rasa_logs()
+    texts = [c.text for c in load_cases(args.cases)]
+    result: dict[str, object] = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}",
+        "load_average_before": load_average(),
+    }
+    if args.train:
+        result["train_seconds"] = round(train_seconds(), 1)
+        result["load_average_after_training"] = load_average()
+    latencies = asyncio.run(parse_latencies(args.model, texts, args.rounds))
+    quantiles = statistics.quantiles(latencies, n=100)
+    result |= {
+        "parses": len(latencies),
+        "parse_ms_median": round(statistics.median(latencies), 2),
+        "parse_ms_p95": round(quantiles[94], 2),
+        "load_average_after": load_average(),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1), "utf-8")
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
