@@ -262,7 +262,7 @@ class Console {
       h(
         "main",
         { class: "console" },
-        h("section", { class: "queues", "aria-labelledby": "queues-title" }, h("h1", { class: "aksel-heading aksel-heading--medium", id: "queues-title" }, "Køer"), this.queueBox),
+        h("section", { class: "queues", "aria-labelledby": "queues-title", tabindex: 0 }, h("h1", { class: "aksel-heading aksel-heading--medium", id: "queues-title" }, "Køer"), this.queueBox),
         h("section", { class: "chats", "aria-labelledby": "chats-title" }, h("h2", { class: "aksel-sr-only", id: "chats-title" }, "Mine samtaler"), this.chatBox),
       ),
       this.announcer,
@@ -571,7 +571,7 @@ class Console {
         live ? this.actions(chat) : h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => this.closeTab(chat.id) }, h("span", null, "Lukk samtalen")),
       ),
       chat.notice ? h("div", { role: "status" }, this.alert("info", chat.notice)) : null,
-      h("div", { class: "chat__body" }, h("div", { class: "chat__scroll" }, h("div", { role: "log", "aria-label": "Samtalen", "aria-live": "polite" }, log), typing), live ? this.faqPanel(chat) : null),
+      h("div", { class: "chat__body" }, h("div", { class: "chat__scroll", tabindex: 0, role: "group", "aria-label": "Meldinger i samtalen" }, h("div", { role: "log", "aria-label": "Samtalen", "aria-live": "polite" }, log), typing), live ? this.faqPanel(chat) : null),
       live ? this.composer(chat) : null,
     );
     this.fillLog(log, chat);

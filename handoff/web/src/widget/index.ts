@@ -171,7 +171,8 @@ class ChatWidget {
       this.log,
     );
     this.typing = h("div", { class: "typing", "aria-live": "polite" });
-    this.body = h("div", { class: "panel__body" });
+    // Scrollable, so it must be reachable with the keyboard (WCAG 2.1.1).
+    this.body = h("div", { class: "panel__body", tabindex: 0, role: "group", "aria-label": "Samtalen" });
     this.queueBox = h("div", { class: "queue", role: "status", hidden: true });
 
     this.input = h("textarea", {
