@@ -9,7 +9,10 @@ import asyncio
 import json
 import os
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ import websockets
 
 from hub import texts
 from tests.conftest import CLOSED_PORT_URL
-from tests.stack import HUB_VENV, REPO, Proc, free_port, start_hub
+from tests.stack import HUB_VENV, REPO, Proc, free_port, start_hub, wait_http
 
 HUB_ENV = {"HUB_ALWAYS_OPEN": "true", "HUB_RASA_TIMEOUT_SECONDS": "2"}
 PASSWORD = "veileder-passord"
@@ -395,6 +398,15 @@ def test_bad_input_gets_a_clear_stable_error(hub: Proc) -> None:
     assert r.status_code == 405
 
 
+def test_faq_search_while_rasa_is_down(hub: Proc) -> None:
+    auth = {"Authorization": f"Bearer {login(hub.url, 'ola')}"}
+    r = httpx.get(f"{hub.url}/api/advisor/faq", params={"q": "dagpenger"}, headers=auth)
+    assert r.status_code == 503 and r.json()["error"] == "faq_unavailable"
+    assert "Svarbanken" in r.json()["message"]
+    empty = httpx.get(f"{hub.url}/api/advisor/faq", params={"q": " "}, headers=auth)
+    assert empty.status_code == 200 and empty.json() == []
+
+
 def test_rate_limit_over_http(hub: Proc) -> None:
     v = Visitor(hub.url)
     codes = [v.post("/messages", json={"text": f"m{i}"}).status_code for i in range(21)]
@@ -491,5 +503,171 @@ async def test_killed_while_queued_nothing_lost(tmp_path: Path) -> None:
             claim = httpx.post(f"{second.url}/api/advisor/conversations/{v.id}/claim", headers=auth)
             assert claim.status_code == 200, claim.text
             await next_frame(ws, "state", owner="advisor")
+    finally:
+        second.stop()
+
+
+class SlowRasa:
+    """A real HTTP server on loopback standing in for a slow Rasa: it greets
+    ``/start`` at once and takes its time with everything else.
+
+    ``silent``: reads the request and says nothing. ``trickle``: sends the
+    status and headers at once, then one byte of the body every 0.1 s (each
+    read is quick; only a deadline on the whole answer stops the wait).
+    """
+
+    WELCOME = "Hei! Jeg er Navs chatbot."
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.stopping = threading.Event()
+        self.held = threading.Event()  # a request is being held back
+        self.received: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self._answer(b"{}")
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                message = json.loads(body or b"{}").get("message", "")
+                outer.received.append(message)
+                if message == "/start":
+                    self._answer(json.dumps([{"text": outer.WELCOME}]).encode())
+                    return
+                outer.held.set()
+                if outer.mode == "trickle":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "1000")
+                    self.end_headers()
+                    try:
+                        while not outer.stopping.wait(0.1):
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                    except OSError:
+                        pass  # the hub gave up and closed the connection
+                else:
+                    outer.stopping.wait(60)
+
+            def _answer(self, data: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> SlowRasa:
+        self.thread.start()
+        wait_http(self.url + "/status", 5)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("mode", ["silent", "trickle"])
+async def test_rasa_slower_than_the_timeout_never_leaves_the_visitor_in_silence(
+    tmp_path: Path, mode: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'slow.db'}"
+    create_advisor(url, "kari")
+    with SlowRasa(mode) as rasa:
+        hub = start_hub(
+            database_url=url,
+            rasa_url=rasa.url,
+            env={**HUB_ENV, "HUB_RASA_TIMEOUT_SECONDS": "0.5"},
+        )
+        try:
+            login(hub.url, "kari")  # somebody can take the visitor
+            v = Visitor(hub.url)
+            assert [m["text"] for m in v.first] == [SlowRasa.WELCOME]
+            async with websockets.connect(v.ws_url()) as ws:
+                await ws.send(
+                    json.dumps(
+                        {"type": "auth", "secret": v.secret, "last_seen_id": v.first[-1]["id"]}
+                    )
+                )
+                await next_frame(ws, "state", owner="bot")
+                started = time.monotonic()
+                await ws.send(json.dumps({"type": "message", "text": "Når kommer pengene?"}))
+                echo = await next_frame(ws, "message", sender="visitor")
+                assert echo["text"] == "Når kommer pengene?"
+                notice = await next_frame(ws, "message", sender="system")
+                waited = time.monotonic() - started
+                assert notice["text"] == texts.BOT_UNAVAILABLE
+                assert notice["buttons"] == [texts.REQUEST_ADVISOR_BUTTON]
+                assert 0.4 < waited < 5, waited  # the timeout, not Rasa's pace
+                # The offered way out works while Rasa still dawdles.
+                await ws.send(
+                    json.dumps(
+                        {
+                            "type": "message",
+                            "text": "Snakk med en veileder",
+                            "payload": texts.REQUEST_ADVISOR_PAYLOAD,
+                        }
+                    )
+                )
+                state = await next_frame(ws, "state", owner="queue")
+                assert state["queue"]["topic"] == "generell"
+            assert rasa.received == ["/start", "Når kommer pengene?"]
+            stored = httpx.get(f"{hub.url}/api/conversations/{v.id}", headers=v.headers).json()
+            visitor_texts = [m["text"] for m in stored["messages"] if m["sender"] == "visitor"]
+            assert visitor_texts == ["Når kommer pengene?", "Snakk med en veileder"]
+        finally:
+            hub.stop()
+
+
+async def test_killed_while_waiting_for_the_bot_the_visitor_is_told_to_send_again(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'lost.db'}"
+    port = free_port()
+    question = "Hvordan søker jeg om dagpenger?"
+    with SlowRasa("silent") as rasa:
+        first = start_hub(
+            port=port,
+            database_url=url,
+            rasa_url=rasa.url,
+            env={**HUB_ENV, "HUB_RASA_TIMEOUT_SECONDS": "30"},
+        )
+        try:
+            v = Visitor(first.url)
+            sent = v.post("/messages", json={"text": question})
+            assert sent.status_code == 201
+            assert await asyncio.to_thread(rasa.held.wait, 10)
+            assert rasa.received == ["/start", question]  # the hub is waiting for Rasa now
+        finally:
+            first.kill()  # SIGKILL between the stored message and the bot's reply
+    assert first.proc.returncode == -9
+    message_id = sent.json()["message"]["id"]
+    second = start_hub(
+        port=port,
+        database_url=url,
+        rasa_url=CLOSED_PORT_URL,
+        env={**HUB_ENV, "HUB_RASA_TIMEOUT_SECONDS": "0.5", "HUB_SWEEP_SECONDS": "0.5"},
+    )
+    try:
+        async with websockets.connect(v.ws_url().replace(first.url, second.url)) as ws:
+            await ws.send(
+                json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": message_id})
+            )
+            told = await next_frame(ws, "message", timeout=20, sender="system")
+            assert told["text"] == texts.bot_reply_lost(question)
+            assert told["id"] > message_id
+        after = httpx.get(f"{second.url}/api/conversations/{v.id}", headers=v.headers).json()
+        assert [m["text"] for m in after["messages"] if m["sender"] == "visitor"] == [question]
+        assert [m["text"] for m in after["messages"]].count(told["text"]) == 1
     finally:
         second.stop()

@@ -307,3 +307,62 @@ async def test_simultaneous_claims_one_winner(hub) -> None:  # type: ignore[no-u
     assert len(entries) == 1 and entries[0].state == EntryState.assigned
     joined = [m for m in await _messages(hub, cid) if m.text.endswith("har tatt over samtalen.")]
     assert len(joined) == 1
+
+
+async def _awaiting(hub, cid: str) -> list[bool]:  # type: ignore[no-untyped-def]
+    return [m.awaiting_bot for m in await _messages(hub, cid) if m.sender == Sender.visitor]
+
+
+async def test_the_awaiting_mark_goes_with_the_bots_answer(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, _ = await _open(hub)
+    msg = await hub.visitor_message(cid, secret, "Hei", None)
+    assert msg.awaiting_bot  # committed together with the message
+    await hub.drain()  # Rasa is down: the notice is the answer
+    assert await _awaiting(hub, cid) == [False]
+    assert (await _messages(hub, cid))[-1].text == texts.BOT_UNAVAILABLE
+    clock.advance(seconds=hub.lost_after_seconds() + 1)
+    assert await hub.recover_lost_replies() == []
+    # Not for the bot: the «person» button, and messages while queued.
+    await hub.visitor_message(cid, secret, "Snakk med en veileder", texts.REQUEST_ADVISOR_PAYLOAD)
+    await hub.drain()
+    assert await _awaiting(hub, cid) == [False, False]
+
+
+async def test_a_lost_bot_reply_is_told_to_the_visitor_once(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    cid, _, _ = await _open(hub)
+    # What a crash leaves behind: the message stored and marked, no exchange running.
+    async with hub.unit() as u:
+        conv = await conv_svc.get(u, cid)
+        first = await conv_svc.add_message(
+            u, conv, Sender.visitor, "Når kommer pengene?", clock.now(), awaiting_bot=True
+        )
+        long = "Jeg lurer på " + "veldig " * 20 + "mye"
+        await conv_svc.add_message(u, conv, Sender.visitor, long, clock.now(), awaiting_bot=True)
+    clock.advance(seconds=hub.lost_after_seconds() - 1)
+    assert await hub.recover_lost_replies() == []  # could still be on its way
+    clock.advance(seconds=2)
+    hub._awaiting.add(first.id)  # in flight in this process: not lost
+    assert await hub.recover_lost_replies() == [cid]
+    stored = await _messages(hub, cid)
+    assert stored[-1].sender == Sender.system
+    assert stored[-1].text == texts.bot_reply_lost(long)
+    assert "Send meldingen på nytt" in stored[-1].text and "…" in stored[-1].text
+    assert await _awaiting(hub, cid) == [True, False]
+    hub._awaiting.clear()
+    assert await hub.recover_lost_replies() == [cid]
+    assert await _awaiting(hub, cid) == [False, False]
+    assert await hub.recover_lost_replies() == []
+    assert len(await _messages(hub, cid)) == len(stored) + 1
+
+
+async def test_a_lost_reply_in_a_conversation_an_advisor_has_is_only_unmarked(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    await new_advisor(hub, "kari")
+    cid = await _handoff(hub)
+    async with hub.unit() as u:
+        conv = await conv_svc.get(u, cid)
+        await conv_svc.add_message(u, conv, Sender.visitor, "Hei", clock.now(), awaiting_bot=True)
+    before = await _messages(hub, cid)
+    clock.advance(seconds=hub.lost_after_seconds() + 1)
+    assert await hub.recover_lost_replies() == [cid]
+    assert [m.id for m in await _messages(hub, cid)] == [m.id for m in before]  # no notice
+    assert await _awaiting(hub, cid) == [False]

@@ -131,3 +131,22 @@ async def test_open_conversation_gets_the_welcome_quickly(rasa_hub: tuple[Proc, 
                                          for _ in range(5)))  # fmt: skip
     for r in results:
         assert r.status_code == 201 and r.json()["messages"][0]["sender"] == "bot"
+
+
+def test_advisor_faq_search_gives_the_bots_own_answers(rasa_hub: tuple[Proc, RasaStack]) -> None:
+    hub, stack = rasa_hub
+    auth = {"Authorization": f"Bearer {login(hub.url, 'kari')}"}
+    r = httpx.get(f"{hub.url}/api/advisor/faq", params={"q": "dagpenger"}, headers=auth)
+    assert r.status_code == 200, r.text
+    results = r.json()
+    assert results and all(set(f) == {"id", "topic", "question", "answer"} for f in results)
+    assert "https://www.nav.no/dagpenger" in results[0]["answer"]
+    assert results[0]["topic"] == "arbeid" and "dagpenger" in results[0]["question"].lower()
+    # The very text the bot sends for that answer (Rasa's domain, not a copy).
+    domain = httpx.get(stack.rasa_url + "/domain", headers={"Accept": "application/json"}).json()
+    assert results[0]["answer"] == domain["responses"][f"utter_faq/{results[0]['id']}"][0]["text"]
+    spelled = httpx.get(
+        f"{hub.url}/api/advisor/faq", params={"q": "hvordan soeker jeg dagpenger"}, headers=auth
+    ).json()
+    assert spelled[0]["id"] == results[0]["id"]
+    assert httpx.get(f"{hub.url}/api/advisor/faq", params={"q": "dagpenger"}).status_code == 401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,10 +51,13 @@ class RasaClient:
     async def _post(self, path: str, json: dict[str, Any]) -> Any:
         started = time.perf_counter()
         try:
-            resp = await self.client.post(self.base_url + path, json=json, timeout=self.timeout)
-            resp.raise_for_status()
-            return resp.json()
-        except (httpx.HTTPError, ValueError) as exc:
+            # httpx's timeout is per read; the deadline is for the whole answer
+            # (a Rasa that trickles bytes must not hold the visitor either).
+            async with asyncio.timeout(self.timeout):
+                resp = await self.client.post(self.base_url + path, json=json, timeout=self.timeout)
+                resp.raise_for_status()
+                return resp.json()
+        except (httpx.HTTPError, ValueError, TimeoutError) as exc:
             raise BotUnavailable(f"{type(exc).__name__}: {exc}") from exc
         finally:
             self.last_latency = time.perf_counter() - started
@@ -66,6 +70,20 @@ class RasaClient:
     async def resume(self, sender: str) -> None:
         """Unpause the tracker (after a handoff ends)."""
         await self._post(f"/conversations/{quote(sender)}/tracker/events", {"event": "resume"})
+
+    async def domain(self) -> Any:
+        """The bot's domain (``GET /domain`` as JSON: intents, responses, ...)."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                resp = await self.client.get(
+                    self.base_url + "/domain",
+                    headers={"Accept": "application/json"},
+                    timeout=self.timeout,
+                )
+                resp.raise_for_status()
+                return resp.json()
+        except (httpx.HTTPError, ValueError, TimeoutError) as exc:
+            raise BotUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     async def ready(self) -> bool:
         try:

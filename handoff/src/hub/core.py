@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -60,6 +61,8 @@ class Hub:
     tz: ZoneInfo = field(init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _bot_locks: dict[str, tuple[asyncio.Lock, list[int]]] = field(default_factory=dict)
+    # Visitor messages this process is getting the bot's reply for (see Message.awaiting_bot).
+    _awaiting: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.policy = build_policy(self.settings)
@@ -119,25 +122,38 @@ class Hub:
         ):
             raise InvalidRequest("«payload» må være tekst på høyst 1000 tegn.")
         now = self.clock.now()
+        wants_advisor = payload == texts.REQUEST_ADVISOR_PAYLOAD
         async with self.unit() as u:
             conv = await conv_svc.authenticate(u, conversation_id, secret)
             conv_svc.ensure_open(conv)
             await conv_svc.check_rate(u, conv, now, self.settings.messages_per_minute)
             conv_svc.touch(conv, now)
+            to_bot = conv.owner == Owner.bot and not wants_advisor
             msg = await conv_svc.add_message(
-                u, conv, Sender.visitor, text, now, payload=payload or None
+                u, conv, Sender.visitor, text, now, payload=payload or None, awaiting_bot=to_bot
             )
-            owner = conv.owner
         self.metrics.messages.labels("visitor").inc()
-        if payload == texts.REQUEST_ADVISOR_PAYLOAD:
+        if wants_advisor:
             self.spawn(self._queue_from_chat(conversation_id), f"queue:{conversation_id}")
-        elif owner == Owner.bot:
-            to_bot = mask_personal_numbers(payload) if payload else msg.text
-            self.spawn(self._ask_bot(conversation_id, to_bot), f"bot:{conversation_id}")
+        elif to_bot:
+            self._awaiting.add(msg.id)
+            forwarded = mask_personal_numbers(payload) if payload else msg.text
+            self.spawn(self._ask_bot(conversation_id, forwarded, msg.id), f"bot:{conversation_id}")
         return msg
 
-    async def _ask_bot(self, conversation_id: str, text: str) -> None:
-        """Forward to Rasa and store the replies; never leave the visitor in silence."""
+    async def _ask_bot(self, conversation_id: str, text: str, answering: int | None = None) -> None:
+        """Forward to Rasa and store the replies; never leave the visitor in silence.
+
+        ``answering`` is the visitor message's id: its ``awaiting_bot`` mark is
+        cleared in the same transaction that stores the replies.
+        """
+        try:
+            await self._exchange(conversation_id, text, answering)
+        finally:
+            if answering is not None:
+                self._awaiting.discard(answering)
+
+    async def _exchange(self, conversation_id: str, text: str, answering: int | None) -> None:
         async with self._conversation_turn(conversation_id):
             self.broker.publish(
                 f"conv:{conversation_id}", event("typing", sender="bot", typing=True)
@@ -158,13 +174,15 @@ class Hub:
                 self.broker.publish(
                     f"conv:{conversation_id}", event("typing", sender="bot", typing=False)
                 )
-            await self._store_bot_replies(conversation_id, replies)
+            await self._store_bot_replies(conversation_id, replies, answering)
 
     async def _store_bot_replies(
-        self, conversation_id: str, replies: list[BotReply] | None
+        self, conversation_id: str, replies: list[BotReply] | None, answering: int | None = None
     ) -> None:
         now = self.clock.now()
         async with self.unit() as u:
+            if answering is not None:
+                await conv_svc.answered(u, answering)
             conv = await conv_svc.get(u, conversation_id)
             if conv.owner == Owner.closed:
                 return
@@ -462,6 +480,32 @@ class Hub:
             await self._store_bot_replies(conversation_id, replies)
 
     # ---- housekeeping ------------------------------------------------------
+
+    def lost_after_seconds(self) -> float:
+        """A bot exchange ends (replies or the "not answering" notice) within the
+        Rasa timeout; a mark older than twice that plus a margin was lost."""
+        return 2 * self.settings.rasa_timeout_seconds + 5
+
+    async def recover_lost_replies(self) -> list[str]:
+        """Tell visitors whose message never got the bot's answer (the process died
+        between storing it and Rasa's reply) to send it again. At start and in the sweep."""
+        now = self.clock.now()
+        cutoff = now - timedelta(seconds=self.lost_after_seconds())
+        async with self.unit() as u:
+            lost = await conv_svc.lost_bot_replies(u, cutoff, exclude=self._awaiting)
+            for cid, messages in lost.items():
+                await conv_svc.answered(u, *(m.id for m in messages))
+                conv = await conv_svc.get(u, cid)
+                if conv.owner == Owner.bot:
+                    await conv_svc.add_message(
+                        u, conv, Sender.system, texts.bot_reply_lost(messages[-1].text), now
+                    )
+        if lost:
+            log.warning(
+                "bot replies lost; visitors asked to send again",
+                extra={"conversations": len(lost), "messages": sum(map(len, lost.values()))},
+            )
+        return list(lost)
 
     async def sweep_absent(self) -> list[str]:
         """Take visitors who have been gone too long out of the queue."""

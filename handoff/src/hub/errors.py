@@ -103,3 +103,14 @@ class QueueRefused(Conflict):
     def __init__(self, reason: str, message: str, next_open: str | None) -> None:
         super().__init__(message, next_open=next_open)
         self.code = reason
+
+
+class FaqUnavailable(HubError):
+    """The bot's answers could not be read from Rasa, and there is no earlier copy."""
+
+    status = 503
+    code = "faq_unavailable"
+    message = (
+        "Svarbanken er ikke tilgjengelig akkurat nå, fordi chatboten ikke svarer. "
+        "Prøv igjen om litt."
+    )

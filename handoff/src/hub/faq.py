@@ -1,53 +1,208 @@
-"""The FAQ catalogue, for the advisors' search (a small word-overlap ranking)."""
+"""The bot's FAQ answers, for the advisors' search.
+
+The answers are the bot's own: the responses ``utter_faq/<id>`` (with
+``metadata: {tema, title}``) of the running Rasa, read from its ``GET /domain``.
+:class:`FaqSource` keeps them in the process for a short while and serves the
+last good copy while Rasa is away. :func:`search` ranks them by word overlap
+with the title and the answer (æ/ø/å and ae/oe/aa count as the same; a
+compound or an inflected form matches its stem).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
 import re
-from pathlib import Path
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+from hub.bot import BotUnavailable, RasaClient
+from hub.errors import FaqUnavailable
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+log = logging.getLogger("hub")
+
+FAQ_PREFIX = "utter_faq/"
+_WORD = re.compile(r"[a-z0-9]+")
+_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
+_DIGRAPH = re.compile(r"ae|oe|aa")
+_ENDINGS = ("ende", "ene", "ane", "er", "en", "et", "ar", "e", "r")
+# Words that say nothing about which answer is meant.
+_STOPWORDS = frozenset(
+    "og i pa er det en et ei av til for med som jeg eg du meg deg min mitt mine kan ma "
+    "har hva hvordan hvor hvem hvilke hvilken nar om ikke skal vil den de seg sin sitt "
+    "sine fra ved etter nav no www https http".split()
+)
+TITLE_WEIGHT = 3.0
+ANSWER_WEIGHT = 1.0
 
 
-def load_catalog(path: str) -> list[dict[str, str]]:
-    """Entries as ``{"id", "topic", "question", "answer", "link"}``; [] if there is no file."""
-    if not path or not Path(path).is_file():
-        return []
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+def normalise(text: str) -> str:
+    """Lower case, æ/ø/å and ae/oe/aa written alike (as a/o/a), other accents dropped.
+
+    People type ``søke``, ``soeke`` and ``soke``; all three become ``soke``.
+    """
+    folded = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _DIGRAPH.sub(lambda m: m[0][0], plain)
+
+
+def stem(word: str) -> str:
+    """A light stem: a common Norwegian ending cut off (``dagpenger`` → ``dagpeng``)."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def words(text: str) -> set[str]:
+    """The stems of the words in ``text`` that say something."""
+    return {stem(w) for w in _WORD.findall(normalise(text)) if len(w) > 1 and w not in _STOPWORDS}
+
+
+def _matches(query: str, word: str) -> bool:
+    """Same stem, or the query starts the word (compounds: ``dagpeng`` in
+    ``dagpengesoknad``). Not the other way: ``barnetrygd`` is not about ``barn``."""
+    return query == word or (len(query) >= 3 and word.startswith(query))
+
+
+def _starts_query(query: str, word: str) -> bool:
+    return len(word) >= 5 and query.startswith(word)
+
+
+def _hits(
+    entries: list[FaqEntry], query: str, match: Callable[[str, str], bool]
+) -> list[tuple[bool, bool]]:
+    """Per entry: (query word found in the title, found in the answer)."""
+    return [
+        (
+            any(match(query, w) for w in e.title_words),
+            any(match(query, w) for w in e.answer_words),
+        )
+        for e in entries
+    ]
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    topic: str
+    question: str
+    answer: str
+    title_words: frozenset[str] = field(repr=False, compare=False)
+    answer_words: frozenset[str] = field(repr=False, compare=False)
+
+    @classmethod
+    def make(cls, id: str, topic: str, question: str, answer: str) -> FaqEntry:
+        title = words(f"{question} {id.replace('_', ' ')}")
+        return cls(id, topic, question, answer, frozenset(title), frozenset(words(answer)))
+
+    def json(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "question": self.question,
+            "answer": self.answer,
+        }
+
+
+def entries_from_domain(domain: Any) -> list[FaqEntry]:
+    """The FAQ answers in a Rasa domain (``GET /domain`` as JSON), in domain order."""
+    responses = domain.get("responses") if isinstance(domain, dict) else None
+    if not isinstance(responses, dict):
+        raise ValueError("the domain has no responses")
     out = []
-    for item in data:
-        if not isinstance(item, dict) or "id" not in item:
+    for name, variants in responses.items():
+        if not name.startswith(FAQ_PREFIX) or not isinstance(variants, list) or not variants:
             continue
+        first = variants[0]
+        if not isinstance(first, dict) or not isinstance(first.get("text"), str):
+            continue
+        meta = first.get("metadata")
+        if not isinstance(meta, dict):
+            meta = {}
+        faq_id = name.removeprefix(FAQ_PREFIX)
         out.append(
-            {
-                "id": str(item["id"]),
-                "topic": str(item.get("tema", "generell")),
-                "question": str(item.get("spørsmål", "")),
-                "answer": str(item.get("svar") or item.get("fakta") or ""),
-                "link": str(item.get("lenke", "")),
-            }
+            FaqEntry.make(
+                faq_id,
+                str(meta.get("tema") or "generell"),
+                str(meta.get("title") or faq_id.replace("_", " ")),
+                first["text"],
+            )
         )
     return out
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 2}
-
-
-def search_faq(catalog: list[dict[str, str]], query: str, limit: int = 10) -> list[dict[str, Any]]:
-    words = _words(query)
-    if not words:
+def search(entries: Iterable[FaqEntry], query: str, limit: int = 10) -> list[FaqEntry]:
+    """Best first. Each query word scores its rarity (IDF over the answers) times
+    3 if it is in the title, 1 if only in the answer; ties keep domain order."""
+    entries = list(entries)
+    wanted = words(query)
+    if not wanted or not entries:
         return []
-    scored = []
-    for entry in catalog:
-        haystack = _words(f"{entry['id'].replace('_', ' ')} {entry['question']} {entry['answer']}")
-        # A query word counts when it starts a catalogue word (Norwegian compounds).
-        score = sum(
-            2 if w in haystack else 1 for w in words if any(h.startswith(w) for h in haystack)
-        )
-        if score:
-            scored.append((score, entry))
-    scored.sort(key=lambda pair: -pair[0])
-    return [entry for _, entry in scored[:limit]]
+    hits = {q: _hits(entries, q, _matches) for q in wanted}
+    for q, per_entry in hits.items():
+        if not any(t or a for t, a in per_entry):
+            # A compound nobody wrote (``dagpengesoknad``): try the words it starts with.
+            hits[q] = _hits(entries, q, _starts_query)
+    scores = [0.0] * len(entries)
+    for per_entry in hits.values():
+        found_in = sum(1 for t, a in per_entry if t or a)
+        if not found_in:
+            continue
+        idf = math.log(1 + len(entries) / found_in)
+        for i, (in_title, in_answer) in enumerate(per_entry):
+            if in_title:
+                scores[i] += TITLE_WEIGHT * idf
+            elif in_answer:
+                scores[i] += ANSWER_WEIGHT * idf
+    ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: -scores[i])
+    return [entries[i] for i in ranked[:limit]]
+
+
+class FaqSource:
+    """The bot's FAQ answers, fetched from Rasa at most every ``ttl`` seconds.
+
+    Refreshed lazily on use. If Rasa does not answer, the last good copy is
+    served; with no copy yet, :class:`FaqUnavailable` (503). After a failure
+    Rasa is not asked again for ``retry_seconds``.
+    """
+
+    def __init__(
+        self,
+        bot: RasaClient,
+        ttl: float = 300.0,
+        retry_seconds: float = 10.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.bot, self.ttl, self.retry_seconds, self._now = bot, ttl, retry_seconds, monotonic
+        self._entries: list[FaqEntry] | None = None
+        self._next_fetch = 0.0
+        self._lock = asyncio.Lock()
+
+    async def entries(self) -> list[FaqEntry]:
+        if self._now() < self._next_fetch and self._entries is not None:
+            return self._entries
+        async with self._lock:
+            if self._now() >= self._next_fetch:
+                await self._refresh()
+        if self._entries is None:
+            raise FaqUnavailable()
+        return self._entries
+
+    async def _refresh(self) -> None:
+        try:
+            entries = entries_from_domain(await self.bot.domain())
+        except (BotUnavailable, ValueError) as exc:
+            self._next_fetch = self._now() + self.retry_seconds
+            log.warning(
+                "faq answers not refreshed from rasa",
+                extra={"error": str(exc), "stale_copy": self._entries is not None},
+            )
+            return
+        self._entries = entries
+        self._next_fetch = self._now() + self.ttl

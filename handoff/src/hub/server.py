@@ -25,7 +25,7 @@ from hub.clock import Clock, SystemClock
 from hub.core import Hub
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
-from hub.faq import load_catalog
+from hub.faq import FaqSource
 from hub.logs import setup_logging
 from hub.settings import Settings
 
@@ -40,14 +40,24 @@ class HubContext:
     hub: Hub
     engine: AsyncEngine
     http: httpx.AsyncClient
-    faq: list[dict[str, str]]
+    faq: FaqSource
     sweeper: asyncio.Task[Any] | None = None
 
 
 HubApp: TypeAlias = Sanic[Config, HubContext]
 
 
+async def _recover_lost_replies(hub: Hub) -> None:
+    try:
+        await hub.recover_lost_replies()
+    except Exception:
+        log.exception("lost reply sweep failed")
+
+
 async def _sweep_forever(hub: Hub) -> None:
+    """Housekeeping: visitors whose bot reply was lost are asked to send again (at
+    start too); every ``sweep_seconds`` absent visitors also leave the queue."""
+    await _recover_lost_replies(hub)
     while True:
         await asyncio.sleep(hub.settings.sweep_seconds)
         try:
@@ -56,6 +66,7 @@ async def _sweep_forever(hub: Hub) -> None:
                 log.info("absent visitors left the queue", extra={"count": len(gone)})
         except Exception:
             log.exception("queue sweep failed")
+        await _recover_lost_replies(hub)
 
 
 def create_app(
@@ -94,13 +105,9 @@ def create_app(
         http = httpx.AsyncClient(limits=httpx.Limits(max_connections=200))
         app.ctx.engine = engine
         app.ctx.http = http
-        app.ctx.faq = load_catalog(settings.faq_catalog)
-        app.ctx.hub = Hub(
-            settings,
-            clock or SystemClock(),
-            session_factory(engine),
-            RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http),
-        )
+        bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
+        app.ctx.faq = FaqSource(bot)
+        app.ctx.hub = Hub(settings, clock or SystemClock(), session_factory(engine), bot)
         app.ctx.sweeper = asyncio.create_task(_sweep_forever(app.ctx.hub), name="sweeper")
         if not settings.bot_secret:
             log.warning("HUB_BOT_SECRET is not set: the bot's handoffs will be refused")

@@ -31,14 +31,6 @@ def _default_web_dir() -> str:
     return str(dist if dist.is_dir() else _HANDOFF_DIR / "web")
 
 
-def _default_faq_catalog() -> str:
-    repo = _HANDOFF_DIR.parent
-    for candidate in (repo / "faq-catalog.yml", repo.parent / "shared" / "faq-catalog.yml"):
-        if candidate.is_file():
-            return str(candidate)
-    return ""
-
-
 @dataclass(frozen=True)
 class Settings:
     # Storage
@@ -71,7 +63,6 @@ class Settings:
     ws_poll_seconds: float = 15.0
     sweep_seconds: float = 20.0
     web_dir: str = field(default_factory=_default_web_dir)
-    faq_catalog: str = field(default_factory=_default_faq_catalog)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

@@ -13,6 +13,17 @@ REQUEST_ADVISOR_BUTTON = {"title": "Snakk med en veileder", "payload": REQUEST_A
 BOT_UNAVAILABLE = (
     "Chatboten svarer ikke akkurat nå. Prøv igjen om litt, eller velg å snakke med en veileder."
 )
+
+
+def bot_reply_lost(message: str) -> str:
+    """The hub lost the bot's answer to ``message`` (it stopped before the reply came)."""
+    quoted = message if len(message) <= 60 else message[:57].rstrip() + "…"
+    return (
+        f"Beklager, svaret fra chatboten på meldingen din («{quoted}») ble borte "
+        "på grunn av en feil hos oss. Send meldingen på nytt, så prøver vi igjen."
+    )
+
+
 BOT_BACK_FALLBACK = "Du snakker nå med chatboten igjen. Hva kan jeg hjelpe deg med?"
 
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")

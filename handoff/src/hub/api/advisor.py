@@ -14,7 +14,7 @@ from hub.api.common import ADVISOR_COOKIE, bearer, body, current_advisor, hub_of
 from hub.db.base import Owner
 from hub.db.models import Advisor
 from hub.errors import Forbidden, InvalidRequest, Unauthorized
-from hub.faq import search_faq
+from hub.faq import search, words
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
@@ -216,10 +216,13 @@ async def handback(request: Request, conversation_id: str) -> HTTPResponse:
 
 
 @bp.get("/faq")
-@openapi.summary("Search the FAQ catalogue (best first)")
+@openapi.summary("Search the bot's FAQ answers, read from Rasa (best first)")
 @login_required
 async def faq(request: Request) -> HTTPResponse:
     q = request.args.get("q", "")
     if len(q) > 200:
         raise InvalidRequest("Søket kan ha høyst 200 tegn.")
-    return json(search_faq(request.app.ctx.faq, q))
+    if not words(q):
+        return json([])
+    entries = await request.app.ctx.faq.entries()
+    return json([e.json() for e in search(entries, q)])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hub.broker import event
 from hub.db.base import Owner, RatingValue, Sender
@@ -96,6 +97,7 @@ async def add_message(
     payload: str | None = None,
     advisor: Advisor | None = None,
     notify_advisor_id: int | None = None,
+    awaiting_bot: bool = False,
 ) -> Message:
     """Store a message (masked) and announce it after commit."""
     msg = Message(
@@ -110,6 +112,7 @@ async def add_message(
         advisor_id=advisor.id if advisor else None,
         advisor_name=advisor.name if advisor else None,
         created_at=now,
+        awaiting_bot=awaiting_bot,
     )
     u.session.add(msg)
     await u.session.flush()
@@ -135,6 +138,33 @@ async def assigned_advisor_id(u: Unit, conversation_id: str) -> int | None:
             )
         )
     ).scalar_one_or_none()
+
+
+async def answered(u: Unit, *message_ids: int) -> None:
+    """The bot's exchange for these visitor messages is over (replies or notice stored)."""
+    await u.session.execute(
+        update(Message)
+        .where(Message.id.in_(message_ids), Message.awaiting_bot)
+        .values(awaiting_bot=False)
+    )
+
+
+async def lost_bot_replies(
+    u: Unit, before: datetime, exclude: Collection[int] = ()
+) -> dict[str, list[Message]]:
+    """Visitor messages still waiting for the bot since before ``before`` (and not
+    in flight here), by conversation, oldest first."""
+    rows = await u.session.execute(
+        select(Message)
+        .where(Message.awaiting_bot, Message.created_at < before)
+        .order_by(Message.id)
+        .limit(1000)
+    )
+    lost: dict[str, list[Message]] = {}
+    for m in rows.scalars():
+        if m.id not in exclude:
+            lost.setdefault(m.conversation_id, []).append(m)
+    return lost
 
 
 def check_text(text: Any, max_chars: int) -> str:
