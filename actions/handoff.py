@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -79,7 +79,9 @@ class ActionHandoff(Action):
             SlotSet("handoff_offered", False),
         ]
         if outcome.queued:
-            events.append(ConversationPaused())
+            # Paused *while listening*: when the hub resumes the conversation and
+            # sends "/start", the rules see a fresh turn, not one after the handoff.
+            events += [ConversationPaused(), ActionExecuted("action_listen")]
         return events
 
     @staticmethod

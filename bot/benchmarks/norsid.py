@@ -176,11 +176,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--limit", type=int, default=0, help="test on the first N utterances only (smoke runs)"
     )
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="test on the dialect versions (N, T, V) in norsid_dev.conll instead: for choices, not for reporting",
+    )
+    parser.add_argument("--systems", nargs="*", help="only these systems")
     args = parser.parse_args(argv)
     quiet_rasa_logs()
 
     train = [u for u in read_conll(NORSID / "norsid_dev.conll") if u.id.endswith("/B")]
-    test = read_conll(NORSID / "norsid_test.conll")
+    if args.dev:
+        test = [u for u in read_conll(NORSID / "norsid_dev.conll") if not u.id.endswith("/B")]
+    else:
+        test = read_conll(NORSID / "norsid_test.conll")
     if args.limit:
         test = test[: args.limit]
     texts = [u.text for u in test]
@@ -199,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         "test_utterances": len(test),
         "systems": {},
     }
+    results["test_set"] = "norsid_dev.conll N/T/V (development)" if args.dev else "norsid_test.conll"
     for name, build in systems.items():
+        if args.systems and name not in args.systems:
+            continue
         started = time.monotonic()
         predict = build()
         trained = time.monotonic()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rasa.core.agent import Agent
+from rasa.shared.core.events import ConversationResumed
 from rasa.utils.endpoints import EndpointConfig
 
 from tests.contract_hub import ContractHub
@@ -44,6 +45,23 @@ async def test_asking_for_a_person_queues_and_pauses_the_bot(agent: Agent, queue
     assert queued_hub.received[-1]["reason"] == "asked_for_person"
     tracker = await agent.tracker_store.retrieve(sender)
     assert tracker is not None and tracker.is_paused()
+
+
+async def test_after_the_advisor_hands_back_the_bot_welcomes_and_answers_again(
+    agent: Agent, queued_hub: ContractHub
+) -> None:
+    sender = new_sender()
+    await say(agent, sender, "kan du sette meg over til et ekte menneske")
+    # What the hub does on hand back (docs/contracts/handoff.md): resume, then "/start".
+    tracker = await agent.tracker_store.retrieve(sender)
+    assert tracker is not None
+    tracker.update(ConversationResumed())
+    await agent.tracker_store.save(tracker)
+    [welcome] = await say(agent, sender, "/start")
+    assert "chatbot" in welcome
+    replies = await say(agent, sender, "hvordan søker jeg om dagpenger")
+    assert "https://www.nav.no/dagpenger" in replies[0]
+    assert len(queued_hub.received) == 1  # no second handoff
 
 
 async def test_closed_queue_gives_the_alternatives_and_the_bot_keeps_helping(
