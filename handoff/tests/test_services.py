@@ -366,3 +366,24 @@ async def test_a_lost_reply_in_a_conversation_an_advisor_has_is_only_unmarked(hu
     assert await hub.recover_lost_replies() == [cid]
     assert [m.id for m in await _messages(hub, cid)] == [m.id for m in before]  # no notice
     assert await _awaiting(hub, cid) == [False]
+
+
+async def test_a_read_only_unit_does_not_hold_up_writers_on_sqlite(
+    sqlite_url, settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_hub
+
+    hub = await make_hub(sqlite_url, settings, clock)
+    try:
+        cid, secret, _ = await _open(hub)
+        async with hub.unit(read_only=True) as reader:
+            await conv_svc.messages_after(reader, cid)  # its snapshot is open
+            # A writer commits meanwhile (with BEGIN IMMEDIATE here it would wait 30 s).
+            await asyncio.wait_for(hub.visitor_message(cid, secret, "Hei", None), 5)
+            assert [m.text for m in await conv_svc.messages_after(reader, cid)][-1] != "Hei"
+        async with hub.unit(read_only=True) as reader:
+            assert "Hei" in [m.text for m in await conv_svc.messages_after(reader, cid)]
+    finally:
+        await hub.drain()
+        await hub.bot.client.aclose()
+        await hub.sessions.kw["bind"].dispose()

@@ -30,13 +30,11 @@ async def open_conversation(request: Request) -> HTTPResponse:
     if page is not None and (not isinstance(page, str) or len(page) > 300):
         raise InvalidRequest("«page» må være tekst på høyst 300 tegn.")
     conv, secret, messages = await hub_of(request).open_conversation(page)
-    async with hub_of(request).unit() as u:
-        owner = (await conv_svc.get(u, conv.id)).owner
     return json(
         {
             "id": conv.id,
             "secret": secret,
-            "owner": owner.value,
+            "owner": conv.owner.value,
             "messages": [conv_svc.message_json(m) for m in messages],
         },
         status=201,

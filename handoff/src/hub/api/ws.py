@@ -83,7 +83,8 @@ class VisitorStream:
     async def sync(self, touch: bool = False) -> None:
         hub = self.hub
         now = hub.clock.now()
-        async with hub.unit() as u:
+        # A poll marks a queued visitor as present (a write); a wake-up only reads.
+        async with hub.unit(read_only=not touch) as u:
             conv = await conv_svc.get(u, self.cid)
             if touch and conv.owner == Owner.queue:
                 conv_svc.touch(conv, now)

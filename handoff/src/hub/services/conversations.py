@@ -146,6 +146,8 @@ async def answered(u: Unit, *message_ids: int) -> None:
         update(Message)
         .where(Message.id.in_(message_ids), Message.awaiting_bot)
         .values(awaiting_bot=False)
+        # Nothing loaded needs refreshing: skip the ORM's session bookkeeping.
+        .execution_options(synchronize_session=False)
     )
 
 
