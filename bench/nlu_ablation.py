@@ -70,7 +70,7 @@ def variants() -> dict[str, dict[str, Any]]:
     return {
         "project": base,
         "rasa_default": rasa_default,
-        "no_repair": with_component(base, TOKENIZER, repair=False),
+        "with_repair": with_component(base, TOKENIZER, repair=True),
         "no_normalisation": no_norm,
         "no_stem": with_component(base, TOKENIZER, stem=False),
     }
