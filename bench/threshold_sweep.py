@@ -36,7 +36,10 @@ def raw_prediction(parsed: dict[str, Any]) -> tuple[str, float, list[tuple[str, 
     ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
     top = ranking[0] if ranking else parsed["intent"]
     selector = (parsed.get("response_selector") or {}).get("faq") or {}
-    faqs = [(r["intent_response_key"].split("/", 1)[1], float(r["confidence"])) for r in selector.get("ranking", [])]
+    faqs = [
+        (r["intent_response_key"].split("/", 1)[1], float(r["confidence"]))
+        for r in selector.get("ranking", [])
+    ]
     return top["name"], float(top["confidence"]), faqs
 
 
@@ -66,7 +69,9 @@ async def parse_all(model: Path, cases: list[Case]) -> list[tuple[str, float, li
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "nav.tar.gz")
     parser.add_argument("--cases", default=str(PROJECT_ROOT.parent / "shared" / "eval" / "dev.yml"))
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "results" / "thresholds.json")
@@ -90,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     best = max(allowed, key=lambda g: (g["faq_accuracy"], g["handoff_recall"], -g["unsure_share"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        json.dumps({"date": date.today().isoformat(), "model": str(args.model), "best": best, "grid": grid}, indent=1),
+        json.dumps(
+            {"date": date.today().isoformat(), "model": str(args.model), "best": best, "grid": grid}, indent=1
+        ),
         "utf-8",
     )
     print("best:", json.dumps(best))

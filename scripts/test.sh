@@ -14,10 +14,11 @@ status=0
 step() { echo; echo "=== $1"; }
 
 step "lint and types"
-.venv/bot/bin/ruff check bot actions tests --exclude tests/e2e || status=1
-.venv/bot/bin/ruff format --check bot actions tests --exclude tests/e2e || status=1
+BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/threshold_sweep.py"
+.venv/bot/bin/ruff check $BOT_PY --exclude tests/e2e || status=1
+.venv/bot/bin/ruff format --check $BOT_PY --exclude tests/e2e || status=1
 .venv/bot/bin/mypy || status=1
-.venv/hub/bin/ruff check handoff/src handoff/tests tests/e2e bench || status=1
+.venv/hub/bin/ruff check handoff/src handoff/tests tests/e2e bench/hub_bench.py || status=1
 .venv/hub/bin/mypy handoff/src/hub || status=1
 
 step "test model (trained only if data, config or NLU code changed)"

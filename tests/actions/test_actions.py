@@ -120,7 +120,10 @@ async def test_handoff_sends_the_contract_and_pauses_when_queued(
     assert [line["sender"] for line in sent["transcript"]] == ["bot", "visitor"]  # "/start" left out
     assert messages[0]["response"] == "utter_handoff_queued"
     assert (messages[0]["position"], messages[0]["wait"]) == (3, 6)
-    assert [(e["event"], e.get("name")) for e in events[-2:]] == [("pause", None), ("action", "action_listen")]
+    assert [(e["event"], e.get("name")) for e in events[-2:]] == [
+        ("pause", None),
+        ("action", "action_listen"),
+    ]
 
 
 async def test_urgent_handoff_says_the_reason(hub_env: ContractHub, domain_dict: dict[str, Any]) -> None:
