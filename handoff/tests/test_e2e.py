@@ -467,6 +467,43 @@ def test_operations_endpoints(hub: Proc) -> None:
         assert path in spec["paths"]
 
 
+def test_login_starts_available_and_any_login_counts_for_the_queue(tmp_path: Path) -> None:
+    """A login starts as available; the queue refuses (no_advisors) only when nobody
+    is logged in: an advisor who is away still counts."""
+    url = f"sqlite:///{tmp_path / 'status.db'}"
+    create_advisor(url, "kari")  # a new account is away
+    hub = start_hub(database_url=url, rasa_url=CLOSED_PORT_URL, env=HUB_ENV)
+    try:
+        v = Visitor(hub.url)
+        refused = v.post("/queue")
+        assert refused.status_code == 409 and refused.json()["error"] == "no_advisors"
+        assert "pålogget" in refused.json()["message"]
+
+        r = httpx.post(
+            f"{hub.url}/api/advisor/login", json={"username": "kari", "password": PASSWORD}
+        )
+        assert r.status_code == 200 and r.json()["advisor"]["status"] == "available"
+        auth = {"Authorization": f"Bearer {r.json()['token']}"}
+        assert httpx.get(f"{hub.url}/api/advisor/me", headers=auth).json()["status"] == "available"
+        away = httpx.put(f"{hub.url}/api/advisor/status", headers=auth, json={"status": "away"})
+        assert away.status_code == 200 and away.json()["status"] == "away"
+        assert httpx.get(f"{hub.url}/api/advisor/me", headers=auth).json()["status"] == "away"
+
+        queued = v.post("/queue")  # away, but logged in: the visitor may wait
+        assert queued.status_code == 200, queued.text
+        left = httpx.delete(f"{hub.url}/api/conversations/{v.id}/queue", headers=v.headers)
+        assert left.status_code == 200
+        assert httpx.post(f"{hub.url}/api/advisor/logout", headers=auth).status_code == 204
+        again = v.post("/queue")
+        assert again.status_code == 409 and again.json()["error"] == "no_advisors"
+
+        token = login(hub.url, "kari")  # the next login is available again
+        me = httpx.get(f"{hub.url}/api/advisor/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.json()["status"] == "available"
+    finally:
+        hub.stop()
+
+
 async def test_killed_while_queued_nothing_lost(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     create_advisor(url, "kari")

@@ -40,6 +40,9 @@ class Site:
     advisor_user: str
     advisor_password: str
     advisor_name: str
+    # A second origin the hub allows (HUB_ALLOWED_ORIGINS), for a page that embeds the widget
+    # from elsewhere; None when testing a hub that is already running.
+    embed_origin: str | None = None
 
 
 def _require_build() -> None:

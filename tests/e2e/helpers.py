@@ -50,9 +50,7 @@ def login_advisor(page: Page, user: str, password: str, name: str) -> None:
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_test_id("advisor-name")).to_contain_text(name)
-    status = page.get_by_label("Status")
-    if status.input_value() != "available":
-        status.select_option("available")
+    expect(page.get_by_label("Status")).to_have_value("available")  # a login starts available
     expect(page.get_by_role("heading", name="Køer")).to_be_visible()
 
 

@@ -70,6 +70,7 @@ def running_stack() -> Iterator[Site]:
     bot_secret = secrets.token_urlsafe(16)
     hub_port = stack.free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"
+    embed_origin = f"http://127.0.0.1:{stack.free_port()}"  # same host, another port: another origin
     rasa = stack.start_rasa_stack(model, hub_url=hub_url, bot_secret=bot_secret)
     hub = None
     try:
@@ -78,9 +79,9 @@ def running_stack() -> Iterator[Site]:
             database_url=database_url,
             rasa_url=rasa.rasa_url,
             bot_secret=bot_secret,
-            env={"HUB_ALWAYS_OPEN": "true", "HUB_WEB_DIR": str(DIST)},
+            env={"HUB_ALWAYS_OPEN": "true", "HUB_WEB_DIR": str(DIST), "HUB_ALLOWED_ORIGINS": embed_origin},
         )
-        yield Site(hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME)
+        yield Site(hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin)
     finally:
         if hub is not None:
             hub.stop()

@@ -6,6 +6,7 @@ import re
 
 from conftest import Site, shot
 from helpers import WIDGET, chat_input, login_advisor, messages, open_and_start, queue_item, send
+from hub.errors import FaqUnavailable
 from playwright.sync_api import Page, expect
 
 
@@ -66,8 +67,21 @@ def test_visitor_gets_a_person(visitor: Page, advisor: Page, site: Site) -> None
     assert messages(visitor).all_inner_texts() == before
     expect(visitor.locator(f"{WIDGET} .panel__status")).to_have_text("Du chatter med en veileder")
 
+    # While the FAQ bank cannot be read (the hub answers 503 faq_unavailable when Rasa is down and
+    # it has no copy yet), the console says so instead of "no answers".
+    unavailable = FaqUnavailable()
+    faq_down = {"status": unavailable.status, "json": unavailable.body()}
+    advisor.route("**/api/advisor/faq?*", lambda route: route.fulfill(**faq_down))
+    search = advisor.get_by_label("Søk etter et ferdig svar")
+    search.fill("meldekort")
+    faq_box = advisor.locator(".faq__results")
+    expect(faq_box).to_contain_text(unavailable.message)
+    expect(faq_box).not_to_contain_text("Fant ingen svar")
+    advisor.unroute("**/api/advisor/faq?*")
+
     # The advisor answers from the FAQ bank.
-    advisor.get_by_label("Søk etter et ferdig svar").fill("meldekort")
+    search.fill("")
+    search.fill("meldekort")
     insert = advisor.get_by_role("button", name=re.compile("^Sett inn svaret")).first
     expect(insert).to_be_visible()
     shot(advisor, "console-chat-desktop")

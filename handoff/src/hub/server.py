@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.api import advisor, internal, ops, pages, visitor, ws
 from hub.api.common import setup_errors
+from hub.api.cors import setup_cors
 from hub.bot import RasaClient
 from hub.clock import Clock, SystemClock
 from hub.core import Hub
@@ -80,7 +81,8 @@ def create_app(
     app.config.REQUEST_MAX_SIZE = max(settings.max_body_bytes, INTERNAL_MAX_BODY_BYTES)
     app.config.WEBSOCKET_MAX_SIZE = settings.max_body_bytes
     app.config.ACCESS_LOG = False
-    app.extend(config={"oas_url_prefix": "/docs", "health": False})
+    # CORS is ours (api/cors.py: per path, from HUB_ALLOWED_ORIGINS), not sanic-ext's.
+    app.extend(config={"oas_url_prefix": "/docs", "health": False, "cors": False})
     SpecificationBuilder().describe(
         "Nav chat hub",
         version="0.1.0",
@@ -96,6 +98,7 @@ def create_app(
     app.blueprint(ws.bp)
     app.blueprint(pages.bp)
     setup_errors(app)
+    setup_cors(app, settings)
 
     @app.before_server_start
     async def start(app: HubApp) -> None:

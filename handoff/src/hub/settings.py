@@ -57,6 +57,9 @@ class Settings:
     advisor_token_hours: float = 8.0
     default_max_chats: int = 3
     cookie_secure: bool = False
+    # Browsers: other sites that may embed the widget (CORS and the visitor WebSocket's
+    # Origin check); empty = the hub's own origin only
+    allowed_origins: tuple[str, ...] = ()
     # Retention, logs, pages
     retention_days: int = 30
     log_level: str = "INFO"
@@ -80,6 +83,15 @@ class Settings:
         return replace(self, **changes)
 
 
+def origin(raw: str) -> str:
+    """A web origin as browsers send it: ``scheme://host[:port]``, lower case, no path."""
+    value = raw.strip().rstrip("/").lower()
+    scheme, sep, host = value.partition("://")
+    if scheme not in {"http", "https"} or not sep or not host or any(c in host for c in "/?#@* "):
+        raise ValueError(f"not an origin (https://host[:port]): {raw.strip()!r}")
+    return value
+
+
 def _parse(name: str, type_name: str, raw: str) -> Any:
     raw = raw.strip()
     try:
@@ -95,6 +107,8 @@ def _parse(name: str, type_name: str, raw: str) -> Any:
             return float(raw)
         if type_name.startswith("tuple[date"):
             return tuple(date.fromisoformat(p.strip()) for p in raw.split(",") if p.strip())
+        if name == "allowed_origins":
+            return tuple(origin(p) for p in raw.split(",") if p.strip())
     except ValueError as exc:
         raise ValueError(f"HUB_{name.upper()}: cannot read {raw!r}") from exc
     return raw

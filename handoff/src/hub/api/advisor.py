@@ -11,7 +11,7 @@ from sanic.response import HTTPResponse, empty, json
 from sanic_ext import openapi
 
 from hub.api.common import ADVISOR_COOKIE, bearer, body, current_advisor, hub_of
-from hub.db.base import Owner
+from hub.db.base import AdvisorStatus, Owner
 from hub.db.models import Advisor
 from hub.errors import Forbidden, InvalidRequest, Unauthorized
 from hub.faq import search, words
@@ -55,6 +55,8 @@ async def login(request: Request) -> HTTPResponse:
         token, advisor = await advisor_svc.start_session(
             u, found[0], hub.clock.now(), hub.settings.advisor_token_hours
         )
+        # They logged in to work: available at once (they may switch to away).
+        await advisor_svc.set_status(u, advisor, AdvisorStatus.available)
         u.outbox.add("queues", {"type": "queues", "data": {}})
     resp = json({"token": token, "advisor": advisor_svc.advisor_json(advisor)})
     resp.add_cookie(

@@ -49,6 +49,8 @@ interface Chat {
   draft: string;
   faqQuery: string;
   faqResults: Faq[] | null;
+  /** Why the last search failed (the hub's Norwegian message), or "". */
+  faqError: string;
   notice: string;
 }
 
@@ -431,6 +433,7 @@ class Console {
         draft: "",
         faqQuery: "",
         faqResults: null,
+        faqError: "",
         notice: "",
       };
       this.chats.set(c.id, chat);
@@ -782,13 +785,17 @@ class Console {
     const q = chat.faqQuery.trim();
     if (!q) {
       chat.faqResults = null;
+      chat.faqError = "";
       this.fillFaq(box, chat);
       return;
     }
     try {
       chat.faqResults = await this.api<Faq[]>("GET", `/api/advisor/faq?q=${encodeURIComponent(q)}`);
-    } catch {
+      chat.faqError = "";
+    } catch (err) {
+      // E.g. 503 faq_unavailable while the bot is down: say so, not "no answers".
       chat.faqResults = [];
+      chat.faqError = err instanceof ApiFailure ? err.message : "Søket virket ikke. Prøv igjen om litt.";
     }
     if (chat.faqQuery.trim() !== q) return;
     // The panel may have been drawn again meanwhile: fill the box that is on screen now.
@@ -799,6 +806,10 @@ class Console {
   private fillFaq(box: HTMLElement, chat: Chat): void {
     if (chat.faqResults === null) {
       setChildren(box, h("p", { class: "faq__hint" }, "Søk med noen ord. Velg et svar for å sette det inn i meldingen din."));
+      return;
+    }
+    if (chat.faqError) {
+      setChildren(box, this.alert("warning", chat.faqError));
       return;
     }
     if (chat.faqResults.length === 0) {

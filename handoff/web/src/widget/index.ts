@@ -821,7 +821,9 @@ class ChatWidget {
       if (this.open) this.input.focus();
     } catch (e) {
       this.typing.replaceChildren();
-      const msg = (e as ApiError)?.message || "Chatten er ikke tilgjengelig akkurat nå. Prøv igjen senere, eller ring oss på 55 55 33 33.";
+      // Only the hub's own errors carry Norwegian text; a network or CORS failure is a TypeError in English.
+      const fromHub = typeof (e as ApiError)?.error === "string" ? (e as ApiError).message : "";
+      const msg = fromHub || "Chatten er ikke tilgjengelig akkurat nå. Prøv igjen senere, eller ring oss på 55 55 33 33.";
       setChildren(
         this.body,
         h("div", { class: "aksel-base-alert", "data-color": "danger", role: "alert" }, h("p", null, msg)),
