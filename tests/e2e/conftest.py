@@ -46,7 +46,11 @@ class Site:
 
 
 def _require_build() -> None:
-    missing = [n for n in ("index.html", "veileder.html", "widget.js", "static/console.js") if not (DIST / n).is_file()]
+    missing = [
+        n
+        for n in ("index.html", "veileder.html", "widget.js", "static/console.js")
+        if not (DIST / n).is_file()
+    ]
     if missing:
         pytest.fail(
             f"the front-end is not built ({', '.join(missing)} missing): "

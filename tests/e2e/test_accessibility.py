@@ -6,7 +6,16 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 from conftest import Site, shot
-from helpers import WIDGET, expect_bot_says, launcher, login_advisor, messages, open_and_start, queue_item, send
+from helpers import (
+    WIDGET,
+    expect_bot_says,
+    launcher,
+    login_advisor,
+    messages,
+    open_and_start,
+    queue_item,
+    send,
+)
 from playwright.sync_api import BrowserContext, Page, expect
 
 AXE = Axe()
@@ -14,7 +23,9 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 def assert_no_serious(page: Page, where: str) -> None:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
+    results = AXE.run(
+        page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
+    )
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     report = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} → " + "; ".join(str(n.get("target")) for n in v["nodes"][:5])

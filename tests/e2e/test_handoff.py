@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from conftest import Site, shot
 from helpers import WIDGET, chat_input, login_advisor, messages, open_and_start, queue_item, send
@@ -103,7 +104,7 @@ def test_visitor_gets_a_person(visitor: Page, advisor: Page, site: Site) -> None
     with visitor.expect_download() as info:
         visitor.get_by_role("button", name="Last ned samtalen").click()
     path = info.value.path()
-    transcript = open(path, encoding="utf-8").read()
+    transcript = Path(path).read_text(encoding="utf-8")
     assert "Jeg glemte å sende meldekortet i går." in transcript
     assert "Hva lurer du på om meldekortet?" in transcript
 
