@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db.base import AdvisorStatus, Base
+
+
+class Advisor(Base):
+    __tablename__ = "advisors"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    status: Mapped[AdvisorStatus] = mapped_column(default=AdvisorStatus.away)
+    max_chats: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class AdvisorSession(Base):
+    """A login. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "advisor_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

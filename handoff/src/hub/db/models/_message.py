@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy import text as sql
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db.base import Base, Sender
+
+
+class Message(Base):
+    """A message in a conversation. ``id`` grows, so it doubles as "last seen".
+
+    ``awaiting_bot`` is true from the commit of a visitor message that goes to
+    Rasa until the commit of Rasa's replies (or of the "bot unavailable"
+    notice): a row left true past the bot timeout is a reply the process lost.
+    """
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    sender: Mapped[Sender]
+    text: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str | None] = mapped_column(String(1000))
+    buttons: Mapped[list[dict[str, str]]] = mapped_column(default=list)
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id", ondelete="SET NULL"))
+    advisor_name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    awaiting_bot: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    __table_args__ = (
+        Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+        # Partial: only the few messages in flight are in it.
+        Index(
+            "ix_messages_awaiting_bot",
+            "created_at",
+            sqlite_where=sql("awaiting_bot"),
+            postgresql_where=sql("awaiting_bot"),
+        ),
+    )
