@@ -20,9 +20,7 @@ class Message(Base):
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     sender: Mapped[Sender]
     text: Mapped[str] = mapped_column(Text)
     payload: Mapped[str | None] = mapped_column(String(1000))

@@ -18,9 +18,7 @@ class QueueEntry(Base):
     __tablename__ = "queue_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(32))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
