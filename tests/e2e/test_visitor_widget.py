@@ -86,11 +86,20 @@ def test_keyboard_only(visitor: Page) -> None:
     visitor.keyboard.type(FAQ_QUESTION)
     visitor.keyboard.press("Enter")
     expect(messages(visitor, "visitor")).to_have_count(1)
+    expect(messages(visitor, "bot")).to_have_count(2, timeout=60_000)  # welcome + answer
     # Escape minimises and gives focus back to the launcher.
     visitor.keyboard.press("Escape")
     expect(visitor.locator(f"{WIDGET} #navchat-panel")).to_be_hidden()
     expect(launcher(visitor)).to_be_focused()
-    # The answer arrives while minimised: the launcher shows an unread badge.
+    # A message that arrives while minimised gives the launcher an unread badge.
+    # (Sent from outside the widget, so that it surely arrives after minimising.)
+    saved = visitor.evaluate("() => JSON.parse(localStorage.getItem('navchat:conversation'))")
+    response = visitor.request.post(
+        f"/api/conversations/{saved['id']}/messages",
+        headers={"Authorization": f"Bearer {saved['secret']}"},
+        data={"text": FAQ_QUESTION},
+    )
+    assert response.status == 201
     expect(launcher(visitor)).to_have_accessible_name(re.compile(r"ny(e)? melding"), timeout=60_000)
     shot(visitor, "widget-minimised-unread-desktop")
     visitor.keyboard.press("Enter")
