@@ -25,6 +25,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.benchmarks.norsid import RASA_DEFAULT_PIPELINE  # noqa: E402
 from bot.evaluation.dialogue import run_cases  # noqa: E402
 from bot.evaluation.scoring import load_cases, score  # noqa: E402
 from bot.runtime.processes import PROJECT_ROOT, action_server, quiet_rasa_logs  # noqa: E402
@@ -32,18 +33,12 @@ from bot.runtime.training import ensure_model  # noqa: E402
 
 TOKENIZER = "bot.nlu.tokenizer.NorwegianTokenizer"
 
-# Rasa's default pipeline (what `rasa init` writes), with our gate so that the
-# dialogue can be unsure the same way; and without it, as Rasa ships.
+# Rasa's default pipeline (what `rasa init` writes), with its ResponseSelector for
+# the FAQ retrieval intent, placed before the FallbackClassifier as `rasa init` does.
 RASA_DEFAULT = [
-    {"name": "WhitespaceTokenizer"},
-    {"name": "RegexFeaturizer"},
-    {"name": "LexicalSyntacticFeaturizer"},
-    {"name": "CountVectorsFeaturizer"},
-    {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4},
-    {"name": "DIETClassifier", "epochs": 100, "constrain_similarities": True},
-    {"name": "EntitySynonymMapper"},
+    *RASA_DEFAULT_PIPELINE[:-1],
     {"name": "ResponseSelector", "epochs": 100, "retrieval_intent": "faq", "constrain_similarities": True},
-    {"name": "FallbackClassifier", "threshold": 0.3, "ambiguity_threshold": 0.1},
+    RASA_DEFAULT_PIPELINE[-1],
 ]
 
 
