@@ -72,50 +72,6 @@ def action_server(
             out.close()  # type: ignore[union-attr]
 
 
-@contextlib.contextmanager
-def rasa_server(
-    model: Path,
-    action_url: str,
-    port: int | None = None,
-    log: Path | None = None,
-    workdir: Path | None = None,
-) -> Iterator[str]:
-    """Runs `rasa run --enable-api` with `model`; yields its base URL."""
-    port = port or free_port()
-    workdir = workdir or PROJECT_ROOT / ".cache" / f"rasa-{port}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n', "utf-8")
-    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            RASA,
-            "run",
-            "--enable-api",
-            "--model",
-            str(model),
-            "--port",
-            str(port),
-            "--interface",
-            "127.0.0.1",
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(PROJECT_ROOT / "credentials.yml"),
-        ],  # fmt: skip
-        cwd=workdir,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/status", timeout=240, process=process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        _stop(process)
-        if log:
-            out.close()  # type: ignore[union-attr]
-
-
 def quiet_rasa_logs() -> None:
     """Rasa's structlog prints every parse at debug level by default: warnings only."""
     import logging
