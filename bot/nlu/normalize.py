@@ -52,7 +52,6 @@ DIALECT_TO_BOKMAL: dict[str, str] = {
     "ikkj": "ikke",
     "itj": "ikke",
     "ittj": "ikke",
-    "ikkje'": "ikke",
     "noko": "noe",
     "nokon": "noen",
     "nåkka": "noe",
@@ -74,7 +73,6 @@ DIALECT_TO_BOKMAL: dict[str, str] = {
     "frå": "fra",
     "ifrå": "fra",
     "heime": "hjemme",
-    "korte": "korte",
     # frequent verbs
     "kjem": "kommer",
     "treng": "trenger",
@@ -88,7 +86,6 @@ DIALECT_TO_BOKMAL: dict[str, str] = {
     "sjå": "se",
     "sjekka": "sjekke",
     "betala": "betale",
-    "få": "få",
     "har'kje": "har ikke",
     "sku": "skulle",
     "sjuk": "syk",
@@ -104,7 +101,6 @@ DIALECT_TO_BOKMAL: dict[str, str] = {
     "borna": "barna",
     "unga": "barna",
     "ungan": "barna",
-    "kona": "kona",
 }
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "è": "e", "ü": "u", "ö": "o", "ä": "ae"})
