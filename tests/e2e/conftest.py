@@ -105,26 +105,25 @@ def _context(browser: Browser, site: Site, viewport: dict[str, int], **kw: objec
     return ctx
 
 
-@pytest.fixture
-def visitor(browser: Browser, site: Site) -> Iterator[Page]:
+def _page_without_js_errors(browser: Browser, site: Site, whose: str) -> Iterator[Page]:
+    """A desktop page whose uncaught JavaScript errors fail the test."""
     ctx = _context(browser, site, DESKTOP)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
     ctx.close()
-    assert not errors, f"JavaScript errors on the visitor's page: {errors}"
+    assert not errors, f"JavaScript errors on {whose}: {errors}"
+
+
+@pytest.fixture
+def visitor(browser: Browser, site: Site) -> Iterator[Page]:
+    yield from _page_without_js_errors(browser, site, "the visitor's page")
 
 
 @pytest.fixture
 def advisor(browser: Browser, site: Site) -> Iterator[Page]:
-    ctx = _context(browser, site, DESKTOP)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    ctx.close()
-    assert not errors, f"JavaScript errors in the console: {errors}"
+    yield from _page_without_js_errors(browser, site, "the advisor console")
 
 
 @pytest.fixture
