@@ -1,0 +1,188 @@
+"""LinearIntentClassifier: a linear intent model beside DIET, blended with it.
+
+Place it after DIETClassifier. It reads the sentence features of the named
+featurizers (word and character counts, the sentence embedding), fits
+`bot.nlu.linear_model.LinearIntentModel`, and at prediction time mixes its
+probabilities with the ranking DIET has already set:
+`blend * linear + (1 - blend) * DIET`. With `sub_intents` on, it learns each
+FAQ as its own class (a topic's examples are alike; "any FAQ" is not) and adds
+their probabilities up to the retrieval intent ("faq") that the dialogue sees.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    RESPONSE_IDENTIFIER_DELIMITER,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.linear_model import BlockScaler, LinearIntentModel
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(GraphComponent, IntentClassifier):
+    """Logistic regression on TF-IDF counts and a sentence embedding, blended with DIET."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The component's default config."""
+        return {
+            # Aliases of count featurizers (sparse) and embedding featurizers (dense).
+            "count_featurizers": [],
+            "embedding_featurizers": [],
+            # Inverse regularisation strength of the logistic regression.
+            "C": 20.0,
+            # Learn each retrieval sub-intent ("faq/x") as its own class.
+            "sub_intents": True,
+            # Share of this model in the final ranking; the rest is the earlier one's.
+            "blend": 0.5,
+            "ranking_length": 10,
+        }
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        """Packages the component imports."""
+        return ["sklearn", "scipy", "numpy"]
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: LinearIntentModel | None = None,
+    ) -> None:
+        self._validate(config)
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @staticmethod
+    def _validate(config: dict[str, Any]) -> None:
+        if not (config["count_featurizers"] or config["embedding_featurizers"]):
+            raise InvalidConfigException("Name at least one featurizer alias for LinearIntentClassifier.")
+        if not 0.0 <= float(config["blend"]) <= 1.0:
+            raise InvalidConfigException("'blend' must be between 0 and 1.")
+        if not float(config["C"]) > 0:
+            raise InvalidConfigException("'C' must be positive.")
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
+        """Creates an untrained classifier."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
+        """Loads the trained model; without one the classifier leaves messages as they are."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = LinearIntentModel.load(directory)
+        except (ValueError, FileNotFoundError):
+            logger.warning("No trained model for %s: it will not classify.", cls.__name__)
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def _blocks(self, messages: list[Message]) -> list[sp.spmatrix | np.ndarray]:
+        """One matrix per featurizer, one row per message (zeros where missing)."""
+        blocks: list[sp.spmatrix | np.ndarray] = []
+        for alias in self._config["count_featurizers"]:
+            rows = [m.get_sparse_features(TEXT, [alias])[1] for m in messages]
+            width = next((r.features.shape[1] for r in rows if r is not None), 0)
+            blocks.append(
+                sp.vstack(
+                    [sp.csr_matrix(r.features) if r else sp.csr_matrix((1, width)) for r in rows]
+                ).tocsr()
+            )
+        for alias in self._config["embedding_featurizers"]:
+            dense = [m.get_dense_features(TEXT, [alias])[1] for m in messages]
+            width = next((d.features.shape[1] for d in dense if d is not None), 0)
+            blocks.append(np.vstack([d.features if d else np.zeros((1, width)) for d in dense]))
+        return blocks
+
+    def _label(self, message: Message) -> str:
+        full = message.get(INTENT_RESPONSE_KEY)
+        return str(full) if self._config["sub_intents"] and full else str(message.get(INTENT))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fits the model on the examples that have an intent and text."""
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        labels = [self._label(m) for m in examples]
+        if len(set(labels)) < 2:
+            logger.warning("LinearIntentClassifier needs two intents or more: not trained.")
+            return self._resource
+        scalers = [BlockScaler("counts") for _ in self._config["count_featurizers"]] + [
+            BlockScaler("embedding") for _ in self._config["embedding_featurizers"]
+        ]
+        self._model = LinearIntentModel(scalers, float(self._config["C"])).fit(self._blocks(examples), labels)
+        with self._storage.write_to(self._resource) as directory:
+            self._model.save(directory)
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Sets the blended intent and ranking on each message."""
+        with_text = [m for m in messages if m.get(TEXT) is not None]
+        if self._model is None or not with_text:
+            return messages
+        probabilities = self._model.predict_proba(self._blocks(with_text))
+        for message, row in zip(with_text, probabilities, strict=True):
+            self._set_ranking(message, self._intent_probabilities(row))
+        return messages
+
+    def _intent_probabilities(self, row: np.ndarray) -> dict[str, float]:
+        assert self._model is not None
+        totals: dict[str, float] = defaultdict(float)
+        for name, probability in zip(self._model.classes, row, strict=True):
+            totals[name.split(RESPONSE_IDENTIFIER_DELIMITER)[0]] += float(probability)
+        return totals
+
+    def _set_ranking(self, message: Message, linear: dict[str, float]) -> None:
+        blend = float(self._config["blend"])
+        earlier = {
+            r[INTENT_NAME_KEY]: float(r[PREDICTED_CONFIDENCE_KEY])
+            for r in message.get(INTENT_RANKING_KEY) or []
+        }
+        if earlier and blend < 1.0:
+            names = set(linear) | set(earlier)
+            mixed = {n: blend * linear.get(n, 0.0) + (1 - blend) * earlier.get(n, 0.0) for n in names}
+        else:
+            mixed = dict(linear)
+        ranking = sorted(
+            ({INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: p} for n, p in mixed.items()),
+            key=lambda r: -float(r[PREDICTED_CONFIDENCE_KEY]),  # type: ignore[arg-type]
+        )[: int(self._config["ranking_length"])]
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
