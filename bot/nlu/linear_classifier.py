@@ -1,16 +1,18 @@
 """LinearIntentClassifier: a linear intent model beside DIET, blended with it.
 
-Place it after DIETClassifier. It reads the sentence features of the named
-featurizers (word and character counts, the sentence embedding), fits
-`bot.nlu.linear_model.LinearIntentModel`, and at prediction time mixes its
-probabilities with the ranking DIET has already set:
-`blend * linear + (1 - blend) * DIET`. With `sub_intents` on, it learns each
-FAQ as its own class (a topic's examples are alike; "any FAQ" is not) and adds
-their probabilities up to the retrieval intent ("faq") that the dialogue sees.
+Place it after DIETClassifier and the ResponseSelector. It reads the sentence
+features of the named featurizers (word and character counts, the sentence
+embedding), fits `bot.nlu.linear_model.LinearIntentModel`, and at prediction
+time mixes its probabilities with what those two have already set:
+`blend * linear + (1 - blend) * earlier`. With `sub_intents` on, it learns each
+FAQ as its own class (a topic's examples are alike; "any FAQ" is not), adds their
+probabilities up to the retrieval intent ("faq") for the intent ranking, and
+blends them into the ResponseSelector's ranking of that retrieval intent.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from typing import Any
@@ -22,6 +24,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY as PREDICTION_KEY
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.nlu.constants import RESPONSE_SELECTOR_RANKING_KEY as RANKING_KEY
+from rasa.nlu.constants import RESPONSE_SELECTOR_RESPONSES_KEY as RESPONSES_KEY
+from rasa.nlu.constants import RESPONSE_SELECTOR_UTTER_ACTION_KEY as UTTER_ACTION_KEY
+from rasa.shared.constants import UTTER_PREFIX
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import (
     INTENT,
@@ -38,6 +46,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.linear_model import BlockScaler, LinearIntentModel
 
 logger = logging.getLogger(__name__)
+
+_RESPONSES_FILE = "responses.json"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -57,6 +67,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "sub_intents": True,
             # Share of this model in the final ranking; the rest is the earlier one's.
             "blend": 0.5,
+            # Blend the FAQ ranking of the ResponseSelector for this retrieval
+            # intent too (needs `sub_intents`); null to leave it alone.
+            "retrieval_intent": None,
             "ranking_length": 10,
         }
 
@@ -71,12 +84,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         model: LinearIntentModel | None = None,
+        responses: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         self._validate(config)
         self._config = config
         self._storage = model_storage
         self._resource = resource
         self._model = model
+        # The retrieval responses, so that a changed FAQ choice carries its texts
+        # as the ResponseSelector's own choice does.
+        self._responses = responses or {}
 
     @staticmethod
     def _validate(config: dict[str, Any]) -> None:
@@ -111,10 +128,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         try:
             with model_storage.read_from(resource) as directory:
                 model = LinearIntentModel.load(directory)
+                responses = json.loads((directory / _RESPONSES_FILE).read_text("utf-8"))
         except (ValueError, FileNotFoundError):
             logger.warning("No trained model for %s: it will not classify.", cls.__name__)
-            model = None
-        return cls(config, model_storage, resource, model)
+            model, responses = None, {}
+        return cls(config, model_storage, resource, model, responses)
 
     def _blocks(self, messages: list[Message]) -> list[sp.spmatrix | np.ndarray]:
         """One matrix per featurizer, one row per message (zeros where missing)."""
@@ -148,8 +166,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             BlockScaler("embedding") for _ in self._config["embedding_featurizers"]
         ]
         self._model = LinearIntentModel(scalers, float(self._config["C"])).fit(self._blocks(examples), labels)
+        prefix = f"{self._config['retrieval_intent']}{RESPONSE_IDENTIFIER_DELIMITER}"
+        self._responses = {k: v for k, v in training_data.responses.items() if k.startswith(prefix)}
         with self._storage.write_to(self._resource) as directory:
             self._model.save(directory)
+            (directory / _RESPONSES_FILE).write_text(json.dumps(self._responses, ensure_ascii=False), "utf-8")
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -160,7 +181,19 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         probabilities = self._model.predict_proba(self._blocks(with_text))
         for message, row in zip(with_text, probabilities, strict=True):
             self._set_ranking(message, self._intent_probabilities(row))
+            if self._config["retrieval_intent"]:
+                self._set_retrieval_ranking(message, row)
         return messages
+
+    def _mix(self, linear: dict[str, float], earlier: dict[str, float]) -> list[tuple[str, float]]:
+        """The blended distribution, best first, cut to the ranking length."""
+        blend = float(self._config["blend"])
+        if earlier and blend < 1.0:
+            names = set(linear) | set(earlier)
+            mixed = {n: blend * linear.get(n, 0.0) + (1 - blend) * earlier.get(n, 0.0) for n in names}
+        else:
+            mixed = dict(linear)
+        return sorted(mixed.items(), key=lambda item: -item[1])[: int(self._config["ranking_length"])]
 
     def _intent_probabilities(self, row: np.ndarray) -> dict[str, float]:
         assert self._model is not None
@@ -170,19 +203,40 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return totals
 
     def _set_ranking(self, message: Message, linear: dict[str, float]) -> None:
-        blend = float(self._config["blend"])
         earlier = {
             r[INTENT_NAME_KEY]: float(r[PREDICTED_CONFIDENCE_KEY])
             for r in message.get(INTENT_RANKING_KEY) or []
         }
-        if earlier and blend < 1.0:
-            names = set(linear) | set(earlier)
-            mixed = {n: blend * linear.get(n, 0.0) + (1 - blend) * earlier.get(n, 0.0) for n in names}
-        else:
-            mixed = dict(linear)
-        ranking = sorted(
-            ({INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: p} for n, p in mixed.items()),
-            key=lambda r: -float(r[PREDICTED_CONFIDENCE_KEY]),  # type: ignore[arg-type]
-        )[: int(self._config["ranking_length"])]
+        ranking = [{INTENT_NAME_KEY: n, PREDICTED_CONFIDENCE_KEY: p} for n, p in self._mix(linear, earlier)]
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    def _set_retrieval_ranking(self, message: Message, row: np.ndarray) -> None:
+        """Blends this model's answer ranking into the ResponseSelector's output."""
+        assert self._model is not None
+        intent = str(self._config["retrieval_intent"])
+        selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        selected = selectors.get(intent)
+        prefix = f"{intent}{RESPONSE_IDENTIFIER_DELIMITER}"
+        answers = {n: float(p) for n, p in zip(self._model.classes, row, strict=True) if n.startswith(prefix)}
+        total = sum(answers.values())
+        if not selected or total <= 0:
+            return
+        linear = {n: p / total for n, p in answers.items()}
+        earlier = {
+            r[INTENT_RESPONSE_KEY]: float(r[PREDICTED_CONFIDENCE_KEY])
+            for r in selected.get(RANKING_KEY) or []
+        }
+        ranking = self._mix(linear, earlier)
+        best, confidence = ranking[0]
+        before = selected.get(PREDICTION_KEY) or {}
+        same = before.get(INTENT_RESPONSE_KEY) == best
+        selected[RANKING_KEY] = [{PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: n} for n, p in ranking]
+        selected[PREDICTION_KEY] = {
+            **before,
+            RESPONSES_KEY: before.get(RESPONSES_KEY) if same else self._responses.get(best, []),
+            PREDICTED_CONFIDENCE_KEY: confidence,
+            INTENT_RESPONSE_KEY: best,
+            UTTER_ACTION_KEY: f"{UTTER_PREFIX}{best}",
+        }
+        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
