@@ -41,6 +41,7 @@ from bot.runtime.processes import PROJECT_ROOT, quiet_rasa_logs  # noqa: E402
 
 FOLDS = 5
 EMBEDDING = "bot.nlu.sentence_featurizer.SentenceEmbeddingFeaturizer"
+LINEAR = "bot.nlu.linear_classifier.LinearIntentClassifier"
 Pipeline = list[dict[str, Any]]
 
 
@@ -48,22 +49,21 @@ def _without(pipeline: Pipeline, name: str) -> Pipeline:
     return [c for c in pipeline if c["name"] != name]
 
 
-def _changed(pipeline: Pipeline, name: str, **changes: Any) -> Pipeline:
-    pipeline = copy.deepcopy(pipeline)
+def _first_pipeline(pipeline: Pipeline) -> Pipeline:
+    """The pipeline before the sentence embedding and the linear model (DIET 100 epochs)."""
+    pipeline = copy.deepcopy(_without(_without(pipeline, EMBEDDING), LINEAR))
     for component in pipeline:
-        if component["name"] == name:
-            component.update(changes)
+        if component["name"] == "DIETClassifier":
+            component.pop("featurizers", None)
+            component["epochs"] = 100
     return pipeline
 
 
-def _embedding(pipeline: Pipeline, **config: Any) -> Pipeline:
-    """The pipeline with the sentence embedding (re)placed before the classifier."""
-    pipeline = _without(pipeline, EMBEDDING)
+def _embedding_in_diet(pipeline: Pipeline, text: str) -> Pipeline:
+    """The first pipeline with the embedding as one more DIET feature."""
+    pipeline = _first_pipeline(pipeline)
     at = next(i for i, c in enumerate(pipeline) if c["name"] == "DIETClassifier")
-    return [*pipeline[:at], {"name": EMBEDDING, **config}, *pipeline[at:]]
-
-
-LINEAR = "bot.nlu.linear_classifier.LinearIntentClassifier"
+    return [*pipeline[:at], {"name": EMBEDDING, "text": text}, *pipeline[at:]]
 
 
 def _linear(
@@ -98,15 +98,12 @@ def _linear(
 
 VARIANTS: dict[str, Callable[[Pipeline], Pipeline]] = {
     "project": lambda p: p,
-    "no_embedding": lambda p: _without(p, EMBEDDING),
-    "embedding_raw": lambda p: _embedding(p, text="raw"),
-    "embedding_bokmal": lambda p: _embedding(p, text="bokmal"),
-    "embedding_bokmal_w3": lambda p: _embedding(p, text="bokmal", weight=3.0),
-    "embedding_bokmal_e200": lambda p: _changed(_embedding(p, text="bokmal"), "DIETClassifier", epochs=200),
+    "first_pipeline": _first_pipeline,
+    "embedding_in_diet_raw": lambda p: _embedding_in_diet(p, "raw"),
+    "embedding_in_diet_bokmal": lambda p: _embedding_in_diet(p, "bokmal"),
     "linear_only": lambda p: _linear(p, 1.0, diet=False),
-    "linear_only_noemb": lambda p: _linear(p, 1.0, diet=False, embedding=False),
-    "diet_linear_05": lambda p: _linear(p, 0.5),
-    "diet_linear_07": lambda p: _linear(p, 0.7),
+    "linear_only_no_embedding": lambda p: _linear(p, 1.0, diet=False, embedding=False),
+    "blend_07": lambda p: _linear(p, 0.7),
     "rasa_default": lambda p: RASA_DEFAULT_PIPELINE,
 }
 
