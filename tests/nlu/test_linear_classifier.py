@@ -124,17 +124,28 @@ def test_bad_config_is_refused(tmp_path: Path, config: dict[str, Any]) -> None:
 
 def test_the_faq_ranking_is_blended_and_a_new_choice_carries_its_texts(tmp_path: Path) -> None:
     classifier, _, _ = _classifier(tmp_path, blend=0.9, retrieval_intent="faq")
-    responses = {"faq/dagpenger_soke": [{"text": "Søk på nav.no."}], "faq/barnetrygd": [{"text": "Barnetrygd."}]}
+    responses = {
+        "faq/dagpenger_soke": [{"text": "Søk på nav.no."}],
+        "faq/barnetrygd": [{"text": "Barnetrygd."}],
+    }
     classifier.train(TrainingData([_message(c, label) for c, label in EXAMPLES], responses=responses))
     message = _message([0, 1, 0, 0, 0])  # "dagpenger" for the linear model
     selector_says = {"confidence": 0.9, "intent_response_key": "faq/barnetrygd"}
     message.set(
         "response_selector",
-        {"faq": {"response": {**selector_says, "utter_action": "utter_faq/barnetrygd"}, "ranking": [selector_says]}},
+        {
+            "faq": {
+                "response": {**selector_says, "utter_action": "utter_faq/barnetrygd"},
+                "ranking": [selector_says],
+            }
+        },
     )
     classifier.process([message])
     selected = message.get("response_selector")["faq"]
     assert selected["response"]["intent_response_key"] == "faq/dagpenger_soke"
     assert selected["response"]["utter_action"] == "utter_faq/dagpenger_soke"
     assert selected["response"]["responses"] == [{"text": "Søk på nav.no."}]
-    assert [r["intent_response_key"] for r in selected["ranking"]][:2] == ["faq/dagpenger_soke", "faq/barnetrygd"]
+    assert [r["intent_response_key"] for r in selected["ranking"]][:2] == [
+        "faq/dagpenger_soke",
+        "faq/barnetrygd",
+    ]
