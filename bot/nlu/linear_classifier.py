@@ -134,21 +134,33 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             model, responses = None, {}
         return cls(config, model_storage, resource, model, responses)
 
-    def _blocks(self, messages: list[Message]) -> list[sp.spmatrix | np.ndarray]:
-        """One matrix per featurizer, one row per message (zeros where missing)."""
+    def _blocks(
+        self, messages: list[Message], widths: list[int] | None = None
+    ) -> list[sp.spmatrix | np.ndarray]:
+        """One matrix per featurizer, one row per message (zeros where missing).
+
+        `widths` are the trained feature counts; without them (training) they come
+        from the messages, and a featurizer that gave no features is a config error.
+        """
+        aliases = [*self._config["count_featurizers"], *self._config["embedding_featurizers"]]
+        sparse = len(self._config["count_featurizers"])
         blocks: list[sp.spmatrix | np.ndarray] = []
-        for alias in self._config["count_featurizers"]:
-            rows = [m.get_sparse_features(TEXT, [alias])[1] for m in messages]
-            width = next((r.features.shape[1] for r in rows if r is not None), 0)
-            blocks.append(
-                sp.vstack(
-                    [sp.csr_matrix(r.features) if r else sp.csr_matrix((1, width)) for r in rows]
-                ).tocsr()
-            )
-        for alias in self._config["embedding_featurizers"]:
-            dense = [m.get_dense_features(TEXT, [alias])[1] for m in messages]
-            width = next((d.features.shape[1] for d in dense if d is not None), 0)
-            blocks.append(np.vstack([d.features if d else np.zeros((1, width)) for d in dense]))
+        for i, alias in enumerate(aliases):
+            if i < sparse:
+                found = [m.get_sparse_features(TEXT, [alias])[1] for m in messages]
+            else:
+                found = [m.get_dense_features(TEXT, [alias])[1] for m in messages]
+            width = widths[i] if widths else next((f.features.shape[1] for f in found if f is not None), 0)
+            if not width:
+                raise InvalidConfigException(
+                    f"LinearIntentClassifier found no features from a featurizer with alias '{alias}': "
+                    "check the featurizers' `alias` settings."
+                )
+            if i < sparse:
+                rows = [sp.csr_matrix(f.features) if f else sp.csr_matrix((1, width)) for f in found]
+                blocks.append(sp.vstack(rows).tocsr())
+            else:
+                blocks.append(np.vstack([f.features if f else np.zeros((1, width)) for f in found]))
         return blocks
 
     def _label(self, message: Message) -> str:
@@ -178,7 +190,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         with_text = [m for m in messages if m.get(TEXT) is not None]
         if self._model is None or not with_text:
             return messages
-        probabilities = self._model.predict_proba(self._blocks(with_text))
+        probabilities = self._model.predict_proba(self._blocks(with_text, self._model.widths()))
         for message, row in zip(with_text, probabilities, strict=True):
             self._set_ranking(message, self._intent_probabilities(row))
             if self._config["retrieval_intent"]:

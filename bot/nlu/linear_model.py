@@ -65,6 +65,10 @@ class LinearIntentModel:
         self.coef = np.zeros((0, 0))
         self.intercept = np.zeros(0)
 
+    def widths(self) -> list[int]:
+        """The number of features each block was trained on."""
+        return [len(s.idf) if s.kind == "counts" else len(s.mean) for s in self.scalers]
+
     def _matrix(self, blocks: list[sp.spmatrix | np.ndarray]) -> sp.csr_matrix:
         return sp.hstack([s.transform(b) for s, b in zip(self.scalers, blocks, strict=True)]).tocsr()
 

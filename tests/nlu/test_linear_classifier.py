@@ -149,3 +149,18 @@ def test_the_faq_ranking_is_blended_and_a_new_choice_carries_its_texts(tmp_path:
         "faq/dagpenger_soke",
         "faq/barnetrygd",
     ]
+
+
+def test_a_wrong_featurizer_alias_is_a_clear_error(tmp_path: Path) -> None:
+    classifier, _, _ = _classifier(tmp_path, count_featurizers=["wrods"])
+    with pytest.raises(InvalidConfigException, match="wrods"):
+        classifier.train(TrainingData([_message(c, label) for c, label in EXAMPLES]))
+
+
+def test_a_message_without_a_feature_block_is_still_classified(tmp_path: Path) -> None:
+    classifier, _, _ = _classifier(tmp_path, blend=1.0)
+    classifier.train(TrainingData([_message(c, label) for c, label in EXAMPLES]))
+    bare = Message(data={"text": "x"})
+    bare.add_features(Features(sp.coo_matrix([[0, 0, 0, 1, 0]]), "sentence", "text", "words"))
+    classifier.process([bare])  # no embedding: zeros in its place
+    assert bare.get("intent")["name"] == "greet"
