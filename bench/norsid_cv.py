@@ -66,9 +66,7 @@ def _embedding_in_diet(pipeline: Pipeline, text: str) -> Pipeline:
     return [*pipeline[:at], {"name": EMBEDDING, "text": text}, *pipeline[at:]]
 
 
-def _linear(
-    pipeline: Pipeline, blend: float, diet: bool = True, embedding: bool = True, c: float = 20.0
-) -> Pipeline:
+def _linear(pipeline: Pipeline, blend: float, diet: bool = True, embedding: bool = True) -> Pipeline:
     """DIET on the counts, then the linear model on counts (+ embedding), blended."""
     pipeline = _without(_without(pipeline, EMBEDDING), LINEAR)
     out: Pipeline = []
@@ -88,7 +86,6 @@ def _linear(
                     "count_featurizers": counts,
                     "embedding_featurizers": ["embedding"] if embedding else [],
                     "blend": blend,
-                    "C": c,
                 }
             )
             continue

@@ -103,6 +103,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             raise InvalidConfigException("'blend' must be between 0 and 1.")
         if not float(config["C"]) > 0:
             raise InvalidConfigException("'C' must be positive.")
+        if config["retrieval_intent"] and not config["sub_intents"]:
+            raise InvalidConfigException("'retrieval_intent' needs 'sub_intents': true.")
 
     @classmethod
     def create(
@@ -178,8 +180,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             BlockScaler("embedding") for _ in self._config["embedding_featurizers"]
         ]
         self._model = LinearIntentModel(scalers, float(self._config["C"])).fit(self._blocks(examples), labels)
-        prefix = f"{self._config['retrieval_intent']}{RESPONSE_IDENTIFIER_DELIMITER}"
-        self._responses = {k: v for k, v in training_data.responses.items() if k.startswith(prefix)}
+        intent = self._config["retrieval_intent"]
+        prefix = f"{intent}{RESPONSE_IDENTIFIER_DELIMITER}"
+        self._responses = (
+            {k: v for k, v in training_data.responses.items() if k.startswith(prefix)} if intent else {}
+        )
         with self._storage.write_to(self._resource) as directory:
             self._model.save(directory)
             (directory / _RESPONSES_FILE).write_text(json.dumps(self._responses, ensure_ascii=False), "utf-8")

@@ -1,4 +1,4 @@
-"""A linear intent model over weighted feature blocks: plain code, no Rasa.
+"""A linear intent model over normalised feature blocks: plain code, no Rasa.
 
 Why: with a few hundred training sentences, a regularised linear model on
 TF-IDF-weighted n-grams generalises to new sentences better than a neural
@@ -25,10 +25,9 @@ Row = list[sp.spmatrix | np.ndarray]
 
 @dataclass
 class BlockScaler:
-    """Turns one block of raw features into unit-length, weighted rows."""
+    """Turns one block of raw features into unit-length rows."""
 
     kind: str  # "counts" or "embedding"
-    weight: float = 1.0
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
     mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -48,11 +47,11 @@ class BlockScaler:
             counts.data = np.log1p(counts.data)
             weighted = counts @ sp.diags(self.idf)
             norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
-            scaled = sp.diags(self.weight / np.maximum(norms, 1e-12)) @ weighted
+            scaled = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted
             return sp.csr_matrix(scaled)
         centred = np.asarray(rows, dtype=np.float64) - self.mean
         norms = np.linalg.norm(centred, axis=1, keepdims=True)
-        return sp.csr_matrix(self.weight * centred / np.maximum(norms, 1e-12))
+        return sp.csr_matrix(centred / np.maximum(norms, 1e-12))
 
 
 class LinearIntentModel:
@@ -106,7 +105,7 @@ class LinearIntentModel:
         meta = {
             "classes": self.classes,
             "c": self.c,
-            "blocks": [{"kind": s.kind, "weight": s.weight} for s in self.scalers],
+            "blocks": [s.kind for s in self.scalers],
         }
         (directory / "linear_model.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
@@ -116,8 +115,8 @@ class LinearIntentModel:
         meta = json.loads((directory / "linear_model.json").read_text("utf-8"))
         with np.load(directory / "linear_model.npz") as arrays:
             scalers = [
-                BlockScaler(b["kind"], b["weight"], arrays[f"idf{i}"], arrays[f"mean{i}"])
-                for i, b in enumerate(meta["blocks"])
+                BlockScaler(kind, arrays[f"idf{i}"], arrays[f"mean{i}"])
+                for i, kind in enumerate(meta["blocks"])
             ]
             model = cls(scalers, meta["c"])
             model.coef = arrays["coef"]

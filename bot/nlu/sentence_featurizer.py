@@ -40,8 +40,6 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             # What the encoder reads: the text as written ("raw") or with
             # Nynorsk/dialect words mapped to Bokmål first ("bokmal").
             "text": "raw",
-            # Scales the vector against the count features it is joined with.
-            "weight": 1.0,
         }
 
     @staticmethod
@@ -51,16 +49,13 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        """Rejects an unknown text form or a non-positive weight."""
+        """Rejects an unknown text form."""
         if config.get("text") not in _TEXT_FORMS:
             raise InvalidConfigException(f"'text' must be one of {_TEXT_FORMS}, not {config.get('text')!r}.")
-        if not float(config.get("weight", 0)) > 0:
-            raise InvalidConfigException("'weight' must be a positive number.")
 
     def __init__(self, config: dict[str, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
         self._text_form: str = config["text"]
-        self._weight = float(config["weight"])
         self._encoder = SentenceEncoder()
 
     @classmethod
@@ -89,7 +84,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         spoken = iter(vectors)
         for message, text in zip(with_text, inputs, strict=True):
             vector = next(spoken) if text else np.zeros(DIMENSIONS, dtype=np.float32)
-            sentence = (vector * self._weight).reshape(1, -1).astype(np.float32)
+            sentence = vector.reshape(1, -1).astype(np.float32)
             self.add_features_to_message(None, sentence, TEXT, message)
         return messages
 

@@ -115,7 +115,12 @@ def test_without_a_trained_model_messages_are_left_alone(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     "config",
-    [{"count_featurizers": [], "embedding_featurizers": []}, {"blend": 1.5}, {"C": 0}],
+    [
+        {"count_featurizers": [], "embedding_featurizers": []},
+        {"blend": 1.5},
+        {"C": 0},
+        {"retrieval_intent": "faq", "sub_intents": False},
+    ],
 )
 def test_bad_config_is_refused(tmp_path: Path, config: dict[str, Any]) -> None:
     with pytest.raises(InvalidConfigException):
