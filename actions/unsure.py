@@ -19,6 +19,15 @@ MIN_SUGGESTION_SHARE = 0.2
 ADVISOR_BUTTON = {"title": "Snakk med en veileder", "payload": "/request_human"}
 
 
+def unsure_signal(kind: str, suggestions: list[str]) -> dict[str, Any]:
+    """The custom message that tells the hub a question went unanswered.
+
+    Rasa's REST channel sends it as its own `{"custom": ...}` item; the hub keeps
+    it for content editors and does not show it (docs/contracts/handoff.md).
+    """
+    return {"nav_signal": kind, "suggestions": suggestions}
+
+
 def suggestion_ids(ranking: list[tuple[str, float]]) -> list[str]:
     """The 2–3 FAQ ids worth offering: the best, and those not far behind it."""
     if not ranking:
@@ -49,15 +58,23 @@ class ActionUnsure(Action):
         """Suggests or offers the handoff, and counts unsure turns."""
         count = int(tracker.get_slot("unsure_count") or 0) + 1
         if count >= 2:
-            dispatcher.utter_message(response="utter_unsure_offer_handoff")
+            dispatcher.utter_message(
+                response="utter_unsure_offer_handoff", json_message=unsure_signal("unsure_again", [])
+            )
             return [SlotSet("unsure_count", float(count)), SlotSet("handoff_offered", True)]
         buttons = []
+        offered = []
         for faq_id in suggestion_ids(faq_ranking(tracker)):
             entry = faq_entry(domain, faq_id)
             if entry is not None:
                 buttons.append({"title": entry.title, "payload": choice_payload(entry.id)})
+                offered.append(entry.id)
         buttons.append(ADVISOR_BUTTON)
-        dispatcher.utter_message(response="utter_unsure_suggestions", buttons=buttons)
+        dispatcher.utter_message(
+            response="utter_unsure_suggestions",
+            buttons=buttons,
+            json_message=unsure_signal("unsure", offered),
+        )
         return [SlotSet("unsure_count", float(count))]
 
 

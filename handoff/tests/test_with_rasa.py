@@ -150,3 +150,59 @@ def test_advisor_faq_search_gives_the_bots_own_answers(rasa_hub: tuple[Proc, Ras
     ).json()
     assert spelled[0]["id"] == results[0]["id"]
     assert httpx.get(f"{hub.url}/api/advisor/faq", params={"q": "dagpenger"}).status_code == 401
+
+
+async def test_what_the_bot_could_not_answer_reaches_the_editors_list(
+    rasa_hub: tuple[Proc, RasaStack],
+) -> None:
+    hub, _ = rasa_hub
+    auth = {"Authorization": f"Bearer {login(hub.url, 'kari')}"}
+    v = Visitor(hub.url)
+    # Which application? The bot cannot tell, and offers suggestions.
+    question = "søknad"
+    async with websockets.connect(v.ws_url()) as ws:
+        await ws.send(
+            json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": v.first[-1]["id"]})
+        )
+        await next_frame(ws, "state", owner="bot")
+        await ws.send(json.dumps({"type": "message", "text": question}))
+        reply = (await _bot_messages(ws))[0]
+        offered = [b for b in reply["buttons"] if b["payload"].startswith("/faq{")]
+        assert offered, reply  # the unsure turn's suggestions
+        # The visitor picks the first suggestion; the bot answers it.
+        await ws.send(
+            json.dumps(
+                {"type": "message", "text": offered[0]["title"], "payload": offered[0]["payload"]}
+            )
+        )
+        answer = (await _bot_messages(ws))[0]
+        assert answer["text"]
+    # The signal is not shown to the visitor: no empty or JSON bubble.
+    shown = httpx.get(f"{hub.url}/api/conversations/{v.id}", headers=v.headers).json()["messages"]
+    assert all(m["text"] or m["buttons"] for m in shown)
+    assert not any("nav_signal" in m["text"] for m in shown)
+
+    listed = httpx.get(f"{hub.url}/api/advisor/unanswered", params={"days": 1}, headers=auth)
+    assert listed.status_code == 200, listed.text
+    found = [q for q in listed.json()["questions"] if q["text"] == question]
+    assert len(found) == 1, listed.json()
+    q = found[0]
+    assert q["count"] == 1
+    assert q["kinds"] == [{"kind": "unsure", "label": "Usikker, foreslo svar", "count": 1}]
+    assert [s["title"] for s in q["suggestions"]] == [b["title"] for b in offered]
+    assert q["chosen"] == [
+        {
+            "step": "faq:" + json.loads(offered[0]["payload"][len("/faq") :])["faq_id"],
+            "label": f"Valgte «{offered[0]['title']}»",
+            "count": 1,
+        }
+    ]
+    csv = httpx.get(
+        f"{hub.url}/api/advisor/unanswered", params={"days": 1, "format": "csv"}, headers=auth
+    )
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert question in csv.text
+    assert httpx.get(f"{hub.url}/api/advisor/unanswered", params={"days": 0}, headers=auth).json()[
+        "message"
+    ]
+    assert httpx.get(f"{hub.url}/api/advisor/unanswered").status_code == 401

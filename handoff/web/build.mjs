@@ -92,19 +92,27 @@ async function buildAll() {
   });
   await esbuild.build({
     ...common,
-    entryPoints: { console: join(root, "src/console/index.ts"), demo: join(root, "src/demo/demo.ts") },
+    entryPoints: {
+      console: join(root, "src/console/index.ts"),
+      demo: join(root, "src/demo/demo.ts"),
+      editor: join(root, "src/editor/index.ts"),
+    },
     outdir: staticDir,
     entryNames: "[name]",
     format: "iife",
   });
   await esbuild.build({
     ...common,
-    entryPoints: { demo: join(root, "src/demo/demo.css"), console: join(root, "src/console/console.css") },
+    entryPoints: {
+      demo: join(root, "src/demo/demo.css"),
+      console: join(root, "src/console/console.css"),
+      editor: join(root, "src/editor/editor.css"),
+    },
     outdir: staticDir,
     loader: { ".woff2": "file" },
   });
   // Pages and images.
-  for (const page of ["demo.html", "veileder.html"]) {
+  for (const page of ["demo.html", "veileder.html", "ubesvart.html"]) {
     cpSync(join(root, "pages", page), join(dist, page));
   }
   // The hub serves "/" from index.html; demo.html is the same page under its own name.

@@ -83,6 +83,11 @@ async def test_first_unsure_turn_suggests_faqs_and_a_person(domain_dict: dict[st
     ]
     assert buttons[0]["title"] == "Hvordan søker jeg om dagpenger?"
     assert buttons[-1] == {"title": "Snakk med en veileder", "payload": "/request_human"}
+    # The hub keeps the unanswered question and what was offered, for content editors.
+    assert messages[0]["custom"] == {
+        "nav_signal": "unsure",
+        "suggestions": ["dagpenger_soke", "dagpenger_rett", "meldekort_sende"],
+    }
     assert slot(events, "unsure_count") == 1.0
 
 
@@ -90,6 +95,7 @@ async def test_second_unsure_turn_in_a_row_offers_the_handoff(domain_dict: dict[
     t = tracker("nlu_fallback", slots={"unsure_count": 1.0}, ranking=[("tolk", 0.3)])
     events, messages = await run(ActionUnsure(), t, domain_dict)
     assert messages[0]["response"] == "utter_unsure_offer_handoff"
+    assert messages[0]["custom"] == {"nav_signal": "unsure_again", "suggestions": []}
     assert slot(events, "handoff_offered") is True
 
 

@@ -21,6 +21,25 @@ class BotReply:
     buttons: list[dict[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class BotSignal:
+    """The bot did not answer: ``{"custom": {"nav_signal": ...}}`` in its replies.
+
+    Not shown to the visitor (docs/contracts/handoff.md, "Bot signals").
+    """
+
+    kind: str
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    """What Rasa answered to one message: the replies to show, and any signal."""
+
+    replies: list[BotReply]
+    signal: BotSignal | None = None
+
+
 def _replies(items: Any) -> list[BotReply]:
     out: list[BotReply] = []
     if not isinstance(items, list):
@@ -39,6 +58,19 @@ def _replies(items: Any) -> list[BotReply]:
         elif buttons:
             out.append(BotReply("", buttons))
     return out
+
+
+def signal_of(items: list[Any]) -> BotSignal | None:
+    for item in items:
+        custom = item.get("custom") if isinstance(item, dict) else None
+        if not isinstance(custom, dict):
+            continue
+        kind = custom.get("nav_signal")
+        if isinstance(kind, str) and kind:
+            suggestions = custom.get("suggestions")
+            names = [str(s) for s in suggestions] if isinstance(suggestions, list) else []
+            return BotSignal(kind[:20], names)
+    return None
 
 
 class RasaClient:
@@ -62,10 +94,11 @@ class RasaClient:
         finally:
             self.last_latency = time.perf_counter() - started
 
-    async def send(self, sender: str, message: str) -> list[BotReply]:
+    async def send(self, sender: str, message: str) -> BotTurn:
         """Send a visitor message (or button payload) through the REST channel."""
         data = await self._post("/webhooks/rest/webhook", {"sender": sender, "message": message})
-        return _replies(data)
+        replies = _replies(data)
+        return BotTurn(replies, signal_of(data))
 
     async def resume(self, sender: str) -> None:
         """Unpause the tracker (after a handoff ends)."""

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import texts
 from hub.admission import QueuePolicy, Refused
-from hub.bot import BotReply, BotUnavailable, RasaClient
+from hub.bot import BotReply, BotSignal, BotTurn, BotUnavailable, RasaClient
 from hub.broker import Broker, event
 from hub.clock import Clock
 from hub.db.base import Owner, Sender
@@ -32,6 +32,7 @@ from hub.masking import mask_personal_numbers
 from hub.metrics import Metrics
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
+from hub.services import unanswered as unanswered_svc
 from hub.services.queue import QueueInfo
 from hub.settings import Settings
 from hub.unit import Unit, unit_of_work
@@ -172,30 +173,43 @@ class Hub:
             )
             started = time.perf_counter()
             try:
-                replies = await self.bot.send(conversation_id, text)
+                turn: BotTurn | None = await self.bot.send(conversation_id, text)
             except BotUnavailable as exc:
                 log.warning(
                     "rasa unavailable",
                     extra={"conversation_id": conversation_id, "error": str(exc)},
                 )
                 self.metrics.bot_errors.inc()
-                replies = None
+                turn = None
             else:
                 self.metrics.bot_latency.observe(time.perf_counter() - started)
             finally:
                 self.broker.publish(
                     f"conv:{conversation_id}", event("typing", sender="bot", typing=False)
                 )
-            await self._store_bot_replies(conversation_id, replies, answering)
+            await self._store_bot_replies(
+                conversation_id,
+                turn.replies if turn else None,
+                answering,
+                turn.signal if turn else None,
+            )
 
     async def _store_bot_replies(
-        self, conversation_id: str, replies: list[BotReply] | None, answering: int | None = None
+        self,
+        conversation_id: str,
+        replies: list[BotReply] | None,
+        answering: int | None = None,
+        signal: BotSignal | None = None,
     ) -> None:
         now = self.clock.now()
         async with self.unit() as u:
             if answering is not None:
                 await conv_svc.answered(u, answering)
             conv = await conv_svc.get(u, conversation_id)
+            if answering is not None and signal is not None:
+                await unanswered_svc.record(
+                    u, conv.id, answering, signal.kind, signal.suggestions, now
+                )
             if conv.owner == Owner.closed:
                 return
             if replies is None:
@@ -479,7 +493,9 @@ class Hub:
             try:
                 await self.bot.resume(conversation_id)
                 # Contract: resume the tracker, then "/start" as when the conversation opened.
-                replies: list[BotReply] | None = await self.bot.send(conversation_id, "/start")
+                replies: list[BotReply] | None = (
+                    await self.bot.send(conversation_id, "/start")
+                ).replies
                 if not replies:
                     replies = [BotReply(texts.BOT_BACK_FALLBACK)]
             except BotUnavailable as exc:

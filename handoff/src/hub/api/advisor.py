@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, empty, json
+from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
 from hub.api.common import ADVISOR_COOKIE, bearer, body, current_advisor, hub_of
 from hub.db.base import AdvisorStatus, Owner
 from hub.db.models import Advisor
-from hub.errors import Forbidden, InvalidRequest, Unauthorized
+from hub.errors import FaqUnavailable, Forbidden, InvalidRequest, Unauthorized
 from hub.faq import search, words
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
+from hub.services import unanswered as unanswered_svc
+from hub.unanswered import group, to_csv
 
 bp = Blueprint("advisor", url_prefix="/advisor")
 
@@ -228,3 +231,36 @@ async def faq(request: Request) -> HTTPResponse:
         return json([])
     entries = await request.app.ctx.faq.entries()
     return json([e.json() for e in search(entries, q)])
+
+
+@bp.get("/unanswered")
+@openapi.summary("What the bot could not answer, as questions with counts (format=json or csv)")
+@login_required
+async def unanswered(request: Request) -> HTTPResponse:
+    hub = hub_of(request)
+    days_arg = request.args.get("days", "30")
+    if not days_arg.isdigit() or not 1 <= int(days_arg) <= 365:
+        raise InvalidRequest("Velg et antall dager fra 1 til 365.")
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise InvalidRequest("Formatet må være json eller csv.")
+    since = hub.clock.now() - timedelta(days=int(days_arg))
+    async with hub.unit(read_only=True) as u:
+        questions = group(await unanswered_svc.cases_since(u, since))
+    try:
+        titles = {e.id: e.question for e in await request.app.ctx.faq.entries()}
+    except FaqUnavailable:
+        titles = {}  # The list is still useful with FAQ ids instead of titles.
+    if fmt == "csv":
+        return text(
+            "\ufeff" + to_csv(questions, titles),  # BOM: Excel then reads UTF-8 (æøå)
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="ubesvarte-sporsmal.csv"'},
+        )
+    return json(
+        {
+            "days": int(days_arg),
+            "since": conv_svc.iso(since),
+            "questions": [q.as_json(titles) for q in questions],
+        }
+    )

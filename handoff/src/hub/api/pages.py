@@ -1,7 +1,8 @@
 """The browser pages and assets, served from the front-end's folder (HUB_WEB_DIR).
 
 Expected layout (the front-end's ``dist/``): ``demo.html`` (demo page),
-``veileder.html`` (advisor console), ``widget.js``, ``widget.css`` and ``static/``.
+``veileder.html`` (advisor console), ``ubesvart.html`` (what the bot could not
+answer, for content editors), ``widget.js``, ``widget.css`` and ``static/``.
 A missing file is a plain 404.
 """
 
@@ -37,6 +38,11 @@ async def demo(request: Request) -> HTTPResponse:
 @bp.get("/veileder", name="console")
 async def console(request: Request) -> HTTPResponse:
     return await _send(request, "veileder.html")
+
+
+@bp.get("/veileder/ubesvart", name="unanswered")
+async def unanswered(request: Request) -> HTTPResponse:
+    return await _send(request, "ubesvart.html")
 
 
 @bp.get("/widget.js", name="widget")

@@ -84,4 +84,5 @@ class Base(AsyncAttrs, DeclarativeBase):
         AdvisorStatus: _enum(AdvisorStatus),
         RatingValue: _enum(RatingValue),
         list[dict[str, str]]: JSON(),
+        list[str]: JSON(),
     }

@@ -251,6 +251,8 @@ class Console {
         { class: "topbar", "data-color": "neutral" },
         h("span", { class: "topbar__brand" }, h("strong", null, "Nav"), " Chat for veiledere"),
         h("div", { class: "topbar__spacer" }),
+        // A new tab: the chats here stay open while an editor reads the list.
+        h("a", { href: "/veileder/ubesvart", target: "_blank", rel: "noopener", class: "topbar__link" }, "Ubesvarte spørsmål"),
         h("label", { for: "status", class: "topbar__label" }, "Status"),
         this.headerStatus,
         h("span", { class: "topbar__name", "data-testid": "advisor-name" }, icon(personIcon), me.name),

@@ -1,0 +1,92 @@
+"""The bot's unanswered turns: stored from Rasa's signals, read for content editors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from hub.db.base import Sender
+from hub.db.models import BotSignal, Conversation, Message
+from hub.unanswered import KINDS, Unanswered, next_step
+from hub.unit import Unit
+
+# Enough for an editor's list; older cases are in the database, not the page.
+MAX_CASES = 2000
+
+
+async def record(
+    u: Unit,
+    conversation_id: str,
+    message_id: int,
+    kind: str,
+    suggestions: list[str],
+    now: datetime,
+) -> None:
+    """Stores that the bot did not answer visitor message ``message_id``.
+
+    Unknown kinds are not stored: the list shows only what it can explain.
+    """
+    if kind not in KINDS:
+        return
+    u.session.add(
+        BotSignal(
+            conversation_id=conversation_id,
+            message_id=message_id,
+            kind=kind,
+            suggestions=[s for s in suggestions if isinstance(s, str)][:5],
+            created_at=now,
+        )
+    )
+
+
+async def cases_since(u: Unit, since: datetime, limit: int = MAX_CASES) -> list[Unanswered]:
+    """The newest unanswered turns since ``since``, each with what the visitor did next.
+
+    Only typed questions count: a button press the bot did not follow up is not
+    a question an editor can add as an example.
+    """
+    rows = (
+        await u.session.execute(
+            select(BotSignal, Message.text, Conversation.topic)
+            .join(Message, Message.id == BotSignal.message_id)
+            .join(Conversation, Conversation.id == BotSignal.conversation_id)
+            .where(BotSignal.created_at >= since, Message.payload.is_(None))
+            .order_by(BotSignal.created_at.desc(), BotSignal.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    if not rows:
+        return []
+    first_message = min(signal.message_id for signal, _, _ in rows)
+    presses = (
+        await u.session.execute(
+            select(Message.conversation_id, Message.id, Message.payload)
+            .where(
+                Message.conversation_id.in_({signal.conversation_id for signal, _, _ in rows}),
+                Message.sender == Sender.visitor,
+                Message.id > first_message,
+            )
+            .order_by(Message.id)
+        )
+    ).all()
+    # Each visitor message after the unanswered one, per conversation, in order.
+    later: dict[str, list[tuple[int, str | None]]] = {}
+    for conversation_id, message_id, payload in presses:
+        later.setdefault(conversation_id, []).append((message_id, payload))
+    cases = []
+    for signal, text, topic in rows:
+        following = [m for m in later.get(signal.conversation_id, []) if m[0] > signal.message_id]
+        # Only the visitor's very next message answers what the bot offered.
+        step = next_step(following[0][1]) if following else None
+        cases.append(
+            Unanswered(
+                text=text,
+                kind=signal.kind,
+                at=signal.created_at,
+                topic=topic,
+                suggestions=tuple(signal.suggestions or ()),
+                next_step=step,
+            )
+        )
+    return cases

@@ -1,0 +1,102 @@
+"""What the bot could not answer: the plain rules, and the store on a real database."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from hub.bot import BotSignal, signal_of
+from hub.db.base import Sender
+from hub.services import conversations as conv_svc
+from hub.services import unanswered as unanswered_svc
+from hub.unanswered import Unanswered, group, next_step, question_key, to_csv
+
+AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+FAQ = "/faq" + json.dumps({"faq_id": "dagpenger_soke"})
+
+
+def test_the_same_question_typed_again_counts_once() -> None:
+    assert question_key("  Hvor er pengene mine??") == question_key("hvor er  pengene mine")
+    assert question_key("«Hei»") == "hei"
+    assert question_key("?!") == ""
+
+
+def test_the_signal_is_read_from_rasas_custom_item_and_junk_is_ignored() -> None:
+    items = [
+        {"recipient_id": "c", "text": "Mente du …", "buttons": []},
+        {"recipient_id": "c", "custom": {"nav_signal": "unsure", "suggestions": ["a", 3]}},
+    ]
+    assert signal_of(items) == BotSignal("unsure", ["a", "3"])
+    assert signal_of([{"custom": "x"}, {"custom": {"nav_signal": 5}}, "junk"]) is None
+    assert signal_of([{"text": "Hei"}]) is None
+
+
+def test_next_step_reads_the_offered_buttons() -> None:
+    assert next_step(FAQ) == "faq:dagpenger_soke"
+    assert next_step("/request_human") == "veileder"
+    assert next_step("/faq{not json") is None
+    assert next_step("/faq{}") is None
+    assert next_step(None) is None
+
+
+def test_group_counts_orders_and_keeps_the_latest_suggestions() -> None:
+    cases = [
+        Unanswered("Hvor er pengene?", "unsure", AT, "arbeid", ("a", "b"), "faq:a"),
+        Unanswered("hvor er pengene", "unsure", AT + timedelta(minutes=5), None, ("c",), None),
+        Unanswered("Kan jeg kjøpe bil?", "out_of_scope", AT + timedelta(minutes=9)),
+        Unanswered(
+            "hvor er pengene!", "unsure_again", AT + timedelta(minutes=7), None, (), "veileder"
+        ),
+        Unanswered("   ", "not_understood", AT),
+    ]
+    questions = group(cases)
+    assert [q.text for q in questions] == ["hvor er pengene!", "Kan jeg kjøpe bil?"]
+    first = questions[0]
+    assert first.count == 3
+    assert first.suggestions == ["c"]
+    assert first.chosen == {"faq:a": 1, "veileder": 1}
+    assert first.kinds == {"unsure": 2, "unsure_again": 1}
+    shown = first.as_json({"a": "Hvordan søker jeg?"})
+    assert shown["chosen"] == [
+        {"step": "faq:a", "label": "Valgte «Hvordan søker jeg?»", "count": 1},
+        {"step": "veileder", "label": "Ba om veileder", "count": 1},
+    ]
+    assert shown["suggestions"] == [{"id": "c", "title": "c"}]
+
+
+def test_csv_is_semicolon_separated_with_a_header() -> None:
+    questions = group(
+        [Unanswered("Hva med «lønn»; skatt?", "unsure", AT, "arbeid", ("a",), "faq:a")]
+    )
+    lines = to_csv(questions, {"a": "Skatt"}).splitlines()
+    assert lines[0].startswith("spørsmål;antall;sist")
+    assert lines[1].startswith(
+        '"Hva med «lønn»; skatt?";1;2026-11-24 09:00;Usikker, foreslo svar (1)'
+    )
+    assert lines[1].endswith(";arbeid;Skatt;Valgte «Skatt» (1)")
+
+
+async def test_recorded_signals_come_back_with_what_the_visitor_did_next(hub) -> None:  # type: ignore[no-untyped-def]
+    now = hub.clock.now()
+    conv, _, _ = await hub.open_conversation("/dagpenger")
+    async with hub.unit() as u:
+        c = await conv_svc.get(u, conv.id)
+        asked = await conv_svc.add_message(u, c, Sender.visitor, "pengene mine?", now)
+        await unanswered_svc.record(u, c.id, asked.id, "unsure", ["dagpenger_soke", 7], now)  # type: ignore[list-item]
+        await conv_svc.add_message(u, c, Sender.bot, "Mente du …", now)
+        await conv_svc.add_message(u, c, Sender.visitor, "Søke", now, payload=FAQ)
+        pressed = await conv_svc.add_message(u, c, Sender.visitor, "Ja", now, payload="/affirm")
+        # A button the bot did not follow up is not a typed question: not listed.
+        await unanswered_svc.record(u, c.id, pressed.id, "not_understood", [], now)
+        typed = await conv_svc.add_message(u, c, Sender.visitor, "kjøpe bil", now)
+        await unanswered_svc.record(u, c.id, typed.id, "out_of_scope", [], now)
+        await unanswered_svc.record(u, c.id, typed.id, "no_such_kind", [], now)
+    async with hub.unit(read_only=True) as u:
+        cases = await unanswered_svc.cases_since(u, now - timedelta(days=1))
+        assert await unanswered_svc.cases_since(u, now + timedelta(seconds=1)) == []
+    by_text = {c.text: c for c in cases}
+    assert set(by_text) == {"pengene mine?", "kjøpe bil"}
+    assert by_text["pengene mine?"].suggestions == ("dagpenger_soke",)
+    assert by_text["pengene mine?"].next_step == "faq:dagpenger_soke"
+    assert by_text["kjøpe bil"].kind == "out_of_scope"
+    assert by_text["kjøpe bil"].next_step is None

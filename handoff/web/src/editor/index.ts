@@ -1,0 +1,178 @@
+// "Ubesvarte spørsmål": what the bot could not answer, for content editors.
+// Read-only; logged in with the console's login (the hub's HttpOnly cookie).
+
+import { h, icon, setChildren } from "../shared/dom";
+import { downloadIcon, warningIcon } from "../shared/icons";
+import { readError, topicName } from "../shared/types";
+
+interface Labelled {
+  label: string;
+  count: number;
+}
+
+interface Question {
+  text: string;
+  count: number;
+  last_at: string | null;
+  kinds: Labelled[];
+  topics: string[];
+  suggestions: { id: string; title: string }[];
+  chosen: Labelled[];
+}
+
+interface Answer {
+  days: number;
+  questions: Question[];
+}
+
+const PERIODS: [number, string][] = [
+  [7, "Siste 7 dager"],
+  [30, "Siste 30 dager"],
+  [90, "Siste 90 dager"],
+];
+
+function when(iso: string | null): string {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString("nb-NO", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+function labels(items: Labelled[]): string {
+  return items.map((i) => (i.count > 1 ? `${i.label} (${i.count})` : i.label)).join(", ");
+}
+
+class Editor {
+  private readonly app = document.getElementById("app") as HTMLElement;
+  private readonly status = h("p", { class: "aksel-body-short", role: "status", "aria-live": "polite" });
+  private readonly body = h("div", { class: "unanswered" });
+  private readonly period = h(
+    "select",
+    { id: "period", class: "field field--small", onchange: () => void this.load() },
+    ...PERIODS.map(([days, label]) => h("option", { value: String(days) }, label)),
+  );
+  private readonly download = h(
+    "a",
+    { class: "aksel-button aksel-button--small", "data-variant": "secondary", "data-testid": "csv" },
+    icon(downloadIcon, "aksel-button__icon"),
+    h("span", null, "Last ned som regneark"),
+  );
+
+  init(): void {
+    this.period.value = "30";
+    setChildren(
+      this.app,
+      h(
+        "header",
+        { class: "topbar", "data-color": "neutral" },
+        h("span", { class: "topbar__brand" }, h("strong", null, "Nav"), " Ubesvarte spørsmål"),
+        h("div", { class: "topbar__spacer" }),
+        h("a", { href: "/veileder", class: "topbar__link" }, "Til chatten for veiledere"),
+      ),
+      h(
+        "main",
+        { class: "editor" },
+        h("h1", { class: "aksel-heading aksel-heading--large" }, "Spørsmål chatboten ikke kunne svare på"),
+        h(
+          "p",
+          { class: "aksel-body-long editor__intro" },
+          "Her ser du hva besøkende skrev når chatboten var usikker, ikke forstod eller ikke kunne svare. " +
+            "Hvis et spørsmål hører til et svar boten har, legg det inn som eksempel under det svaret i " +
+            "temafilen (data/faq/<tema>.yml). Mangler svaret, lag et nytt. Boten lærer eksemplene neste gang den trenes.",
+        ),
+        h(
+          "div",
+          { class: "editor__tools" },
+          h("label", { for: "period", class: "aksel-label" }, "Periode"),
+          this.period,
+          this.download,
+        ),
+        this.status,
+        this.body,
+      ),
+    );
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    const days = Number(this.period.value);
+    this.download.setAttribute("href", `/api/advisor/unanswered?days=${days}&format=csv`);
+    this.status.textContent = "Henter spørsmålene …";
+    let res: Response;
+    try {
+      res = await fetch(`/api/advisor/unanswered?days=${days}`, { credentials: "same-origin" });
+    } catch {
+      this.fail("Fikk ikke kontakt med tjenesten. Prøv igjen om litt.");
+      return;
+    }
+    if (res.status === 401) {
+      this.status.textContent = "";
+      setChildren(
+        this.body,
+        this.alert("Du må logge inn først."),
+        h("a", { href: "/veileder", class: "aksel-link" }, "Logg inn"),
+      );
+      return;
+    }
+    if (!res.ok) {
+      this.fail((await readError(res)).message || "Noe gikk galt. Prøv igjen.");
+      return;
+    }
+    this.render((await res.json()) as Answer);
+  }
+
+  private fail(message: string): void {
+    this.status.textContent = "";
+    setChildren(this.body, this.alert(message));
+  }
+
+  private alert(text: string): HTMLElement {
+    return h("div", { class: "alert alert--warning" }, icon(warningIcon), h("p", null, text));
+  }
+
+  private render(answer: Answer): void {
+    const total = answer.questions.reduce((n, q) => n + q.count, 0);
+    this.status.textContent =
+      answer.questions.length === 0
+        ? "Ingen ubesvarte spørsmål i perioden."
+        : `${answer.questions.length === 1 ? "1 spørsmål" : `${answer.questions.length} forskjellige spørsmål`}, ` +
+          `${total === 1 ? "1 gang" : `${total} ganger`} i alt. De vanligste står først.`;
+    if (answer.questions.length === 0) {
+      this.body.replaceChildren();
+      return;
+    }
+    const rows = answer.questions.map((q) =>
+      h(
+        "tr",
+        { "data-testid": "question" },
+        h("td", { class: "unanswered__text" }, q.text),
+        h("td", { class: "unanswered__count" }, String(q.count)),
+        h("td", null, when(q.last_at)),
+        h("td", null, labels(q.kinds)),
+        h("td", null, q.topics.map(topicName).join(", ")),
+        h("td", null, q.suggestions.length ? h("ul", null, ...q.suggestions.map((s) => h("li", null, s.title))) : ""),
+        h("td", null, labels(q.chosen) || "Ingenting"),
+      ),
+    );
+    setChildren(
+      this.body,
+      h(
+        "table",
+        { class: "aksel-table unanswered__table" },
+        h("caption", { class: "aksel-sr-only" }, "Ubesvarte spørsmål, de vanligste først"),
+        h(
+          "thead",
+          null,
+          h(
+            "tr",
+            null,
+            ...["Spørsmålet", "Antall", "Sist", "Hva boten gjorde", "Tema", "Boten foreslo", "Besøkende valgte"].map((t) =>
+              h("th", { scope: "col" }, t),
+            ),
+          ),
+        ),
+        h("tbody", null, ...rows),
+      ),
+    );
+  }
+}
+
+new Editor().init();

@@ -1,0 +1,47 @@
+"""Content editors: what the bot could not answer, from the widget to the editor's list."""
+
+from __future__ import annotations
+
+from conftest import Site, shot
+from helpers import login_advisor, messages, open_and_start, send
+from playwright.sync_api import Page, expect
+from test_accessibility import assert_no_serious
+
+
+def test_an_unanswered_question_reaches_the_editors_list(advisor: Page, visitor: Page, site: Site) -> None:
+    open_and_start(visitor)
+    # Which application? The bot is unsure and suggests answers; the visitor picks the first.
+    send(visitor, "søknad")
+    expect(messages(visitor, "bot").last).to_contain_text("Mente du", timeout=60_000)
+    suggestions = messages(visitor, "bot").last.locator(".choices button")
+    expect(suggestions.last).to_have_text("Snakk med en veileder")
+    chosen = suggestions.first.inner_text().strip()
+    answers_before = messages(visitor, "bot").count()
+    suggestions.first.click()
+    expect(messages(visitor, "bot")).to_have_count(answers_before + 1, timeout=60_000)
+
+    login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
+    link = advisor.get_by_role("link", name="Ubesvarte spørsmål")
+    expect(link).to_have_attribute("href", "/veileder/ubesvart")
+    advisor.goto("/veileder/ubesvart")
+    expect(advisor.get_by_role("heading", name="Spørsmål chatboten ikke kunne svare på")).to_be_visible()
+    row = advisor.get_by_test_id("question").filter(has_text="søknad").first
+    expect(row).to_contain_text("Usikker, foreslo svar")
+    expect(row).to_contain_text(f"Valgte «{chosen}»")
+    expect(advisor.get_by_test_id("csv")).to_have_attribute(
+        "href", "/api/advisor/unanswered?days=30&format=csv"
+    )
+    assert_no_serious(advisor, "the editors' list of unanswered questions")
+    shot(advisor, "editor-unanswered-desktop")
+
+    advisor.get_by_label("Periode").select_option("7")
+    expect(advisor.get_by_test_id("csv")).to_have_attribute(
+        "href", "/api/advisor/unanswered?days=7&format=csv"
+    )
+    expect(row).to_be_visible()
+
+
+def test_the_editors_list_asks_for_a_login(visitor: Page) -> None:
+    visitor.goto("/veileder/ubesvart")
+    expect(visitor.get_by_text("Du må logge inn først.")).to_be_visible()
+    expect(visitor.get_by_role("link", name="Logg inn")).to_have_attribute("href", "/veileder")
