@@ -1,6 +1,6 @@
 # The front door. `make run` starts everything; `make test` runs every test.
 # Each target installs what is missing first.
-.PHONY: setup setup-bot setup-hub setup-web train test-model run test eval norsid bench bench-nlu clean
+.PHONY: setup setup-bot setup-hub setup-web train test-model publish run test eval norsid bench bench-nlu clean
 
 setup: setup-bot setup-hub setup-web
 
@@ -15,6 +15,9 @@ setup-web:
 
 train: setup-bot
 	@.venv/bot/bin/python -m bot.runtime.training
+
+publish: setup-bot
+	@.venv/bot/bin/python -m bot.runtime.publish
 
 test-model: setup-bot
 	@.venv/bot/bin/python -m bot.runtime.test_model

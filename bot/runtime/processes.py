@@ -72,6 +72,27 @@ def action_server(
             out.close()  # type: ignore[union-attr]
 
 
+@contextlib.contextmanager
+def rasa_server(model: Path, port: int | None = None, log: Path | None = None) -> Iterator[str]:
+    """Runs `rasa run --enable-api` on 127.0.0.1 with `model`; yields its base URL."""
+    port = port or free_port()
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port), "-m", str(model)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/status", timeout=300, process=process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(process)
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+
 def quiet_rasa_logs() -> None:
     """Rasa's structlog prints every parse at debug level by default: warnings only."""
     import logging
