@@ -90,10 +90,14 @@ def main(argv: list[str] | None = None) -> int:
             | {k: v for k, v in scores.items() if k not in ("failures", "counts")}
         )
     # The visitor's worst case is a confident wrong answer: within wrong ≤ 3 %,
-    # take the most right answers, then the fewest unsure turns. The intent
+    # take the most right answers, then the best handoff recall, then the fewest
+    # wrong answers, then the fewest unsure turns. The intent
     # threshold stays at 0.5 or more, a guard for text unlike any in the dev set.
     allowed = [g for g in grid if g["wrong_answers"] <= 0.03 and g["intent_threshold"] >= 0.5] or grid
-    best = max(allowed, key=lambda g: (g["faq_accuracy"], g["handoff_recall"], -g["unsure_share"]))
+    best = max(
+        allowed,
+        key=lambda g: (g["faq_accuracy"], g["handoff_recall"], -g["wrong_answers"], -g["unsure_share"]),
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(

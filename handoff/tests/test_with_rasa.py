@@ -158,8 +158,8 @@ async def test_what_the_bot_could_not_answer_reaches_the_editors_list(
     hub, _ = rasa_hub
     auth = {"Authorization": f"Bearer {login(hub.url, 'kari')}"}
     v = Visitor(hub.url)
-    # Which application? The bot cannot tell, and offers suggestions.
-    question = "søknad"
+    # Which benefit? The bot cannot tell, and offers suggestions.
+    question = "jeg har et spørsmål om en ytelse"
     async with websockets.connect(v.ws_url()) as ws:
         await ws.send(
             json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": v.first[-1]["id"]})

@@ -10,8 +10,8 @@ from test_accessibility import assert_no_serious
 
 def test_an_unanswered_question_reaches_the_editors_list(advisor: Page, visitor: Page, site: Site) -> None:
     open_and_start(visitor)
-    # Which application? The bot is unsure and suggests answers; the visitor picks the first.
-    send(visitor, "søknad")
+    # Which benefit? The bot is unsure and suggests answers; the visitor picks the first.
+    send(visitor, "jeg har et spørsmål om en ytelse")
     expect(messages(visitor, "bot").last).to_contain_text("Mente du", timeout=60_000)
     suggestions = messages(visitor, "bot").last.locator(".choices button")
     expect(suggestions.last).to_have_text("Snakk med en veileder")
@@ -25,7 +25,7 @@ def test_an_unanswered_question_reaches_the_editors_list(advisor: Page, visitor:
     expect(link).to_have_attribute("href", "/veileder/ubesvart")
     advisor.goto("/veileder/ubesvart")
     expect(advisor.get_by_role("heading", name="Spørsmål chatboten ikke kunne svare på")).to_be_visible()
-    row = advisor.get_by_test_id("question").filter(has_text="søknad").first
+    row = advisor.get_by_test_id("question").filter(has_text="jeg har et spørsmål om en ytelse").first
     expect(row).to_contain_text("Usikker, foreslo svar")
     expect(row).to_contain_text(f"Valgte «{chosen}»")
     expect(advisor.get_by_test_id("csv")).to_have_attribute(
