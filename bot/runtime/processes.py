@@ -50,22 +50,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def action_server(
-    port: int | None = None, env: dict[str, str] | None = None, log: Path | None = None
-) -> Iterator[str]:
-    """Runs `rasa run actions` from the project root; yields its webhook URL."""
-    port = port or free_port()
+def _serving(
+    command: list[str], ready_url: str, env: dict[str, str], log: Path | None, timeout: float
+) -> Iterator[None]:
+    """Runs `command` from the project root until the block ends, once `ready_url` answers."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [RASA, "run", "actions", "--port", str(port), "--actions", "actions"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=out,
-        stderr=subprocess.STDOUT,
+        command, cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
     )
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/health", timeout=90, process=process)
-        yield f"http://127.0.0.1:{port}/webhook"
+        wait_for_http(ready_url, timeout=timeout, process=process)
+        yield
     finally:
         _stop(process)
         if log:
@@ -73,24 +68,24 @@ def action_server(
 
 
 @contextlib.contextmanager
+def action_server(
+    port: int | None = None, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
+    """Runs `rasa run actions` from the project root; yields its webhook URL."""
+    port = port or free_port()
+    command = [RASA, "run", "actions", "--port", str(port), "--actions", "actions"]
+    with _serving(command, f"http://127.0.0.1:{port}/health", env or {}, log, timeout=90):
+        yield f"http://127.0.0.1:{port}/webhook"
+
+
+@contextlib.contextmanager
 def rasa_server(model: Path, port: int | None = None, log: Path | None = None) -> Iterator[str]:
     """Runs `rasa run --enable-api` on 127.0.0.1 with `model`; yields its base URL."""
     port = port or free_port()
-    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
-        [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port), "-m", str(model)],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"},
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/status", timeout=300, process=process)
+    command = [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port), "-m", str(model)]
+    quiet = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+    with _serving(command, f"http://127.0.0.1:{port}/status", quiet, log, timeout=300):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        _stop(process)
-        if log:
-            out.close()  # type: ignore[union-attr]
 
 
 def quiet_rasa_logs() -> None:
