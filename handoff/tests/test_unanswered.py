@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
+
 from hub.bot import BotSignal, signal_of
 from hub.db.base import Sender
+from hub.db.models import BotSignal as BotSignalRow
 from hub.services import conversations as conv_svc
 from hub.services import unanswered as unanswered_svc
 from hub.unanswered import Unanswered, group, next_step, question_key, to_csv
@@ -100,3 +103,17 @@ async def test_recorded_signals_come_back_with_what_the_visitor_did_next(hub) ->
     assert by_text["pengene mine?"].next_step == "faq:dagpenger_soke"
     assert by_text["kjøpe bil"].kind == "out_of_scope"
     assert by_text["kjøpe bil"].next_step is None
+
+
+async def test_purging_old_conversations_deletes_their_unanswered_marks(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    conv, _, _ = await hub.open_conversation(None)
+    async with hub.unit() as u:
+        c = await conv_svc.get(u, conv.id)
+        asked = await conv_svc.add_message(u, c, Sender.visitor, "hva med pengene", clock.now())
+        await unanswered_svc.record(u, c.id, asked.id, "unsure", [], clock.now())
+    clock.advance(days=31)
+    async with hub.unit() as u:
+        assert await conv_svc.purge_older_than(u, clock.now() - timedelta(days=30)) == 1
+    async with hub.unit(read_only=True) as u:
+        assert await unanswered_svc.cases_since(u, clock.now() - timedelta(days=365)) == []
+        assert (await u.session.execute(select(func.count(BotSignalRow.id)))).scalar_one() == 0

@@ -184,6 +184,7 @@ async def test_what_the_bot_could_not_answer_reaches_the_editors_list(
 
     listed = httpx.get(f"{hub.url}/api/advisor/unanswered", params={"days": 1}, headers=auth)
     assert listed.status_code == 200, listed.text
+    assert listed.json()["retention_days"] == 30
     found = [q for q in listed.json()["questions"] if q["text"] == question]
     assert len(found) == 1, listed.json()
     q = found[0]

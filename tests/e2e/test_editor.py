@@ -34,6 +34,8 @@ def test_an_unanswered_question_reaches_the_editors_list(advisor: Page, visitor:
     assert_no_serious(advisor, "the editors' list of unanswered questions")
     shot(advisor, "editor-unanswered-desktop")
 
+    advisor.get_by_label("Periode").select_option("90")
+    expect(advisor.get_by_role("status").filter(has_text="Samtaler slettes etter 30 dager")).to_be_visible()
     advisor.get_by_label("Periode").select_option("7")
     expect(advisor.get_by_test_id("csv")).to_have_attribute(
         "href", "/api/advisor/unanswered?days=7&format=csv"

@@ -261,6 +261,8 @@ async def unanswered(request: Request) -> HTTPResponse:
         {
             "days": int(days_arg),
             "since": conv_svc.iso(since),
+            # Older conversations are deleted (`hub purge`): the list cannot go further back.
+            "retention_days": hub.settings.retention_days,
             "questions": [q.as_json(titles) for q in questions],
         }
     )

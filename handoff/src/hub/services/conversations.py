@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from hub.broker import event
 from hub.db.base import Owner, RatingValue, Sender
-from hub.db.models import Advisor, Conversation, Message, QueueEntry, Rating
+from hub.db.models import Advisor, BotSignal, Conversation, Message, QueueEntry, Rating
 from hub.errors import (
     Conflict,
     ConversationClosed,
@@ -265,7 +265,8 @@ def transcript_text(conv: Conversation, messages: list[Message], tz: Any) -> str
 
 
 async def purge_older_than(u: Unit, cutoff: datetime) -> int:
-    """Delete conversations created before ``cutoff`` (messages, entries and ratings too)."""
+    """Delete conversations created before ``cutoff`` (messages, entries, ratings and
+    the bot's unanswered marks too)."""
     from sqlalchemy import delete
 
     ids = list(
@@ -274,7 +275,7 @@ async def purge_older_than(u: Unit, cutoff: datetime) -> int:
         ).scalars()
     )
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for model in (Rating, Message, QueueEntry):
+        for model in (BotSignal, Rating, Message, QueueEntry):
             await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
         await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
     return len(ids)

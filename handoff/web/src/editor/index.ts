@@ -22,6 +22,7 @@ interface Question {
 
 interface Answer {
   days: number;
+  retention_days: number;
   questions: Question[];
 }
 
@@ -135,6 +136,9 @@ class Editor {
         ? "Ingen ubesvarte spørsmål i perioden."
         : `${answer.questions.length === 1 ? "1 spørsmål" : `${answer.questions.length} forskjellige spørsmål`}, ` +
           `${total === 1 ? "1 gang" : `${total} ganger`} i alt. De vanligste står først.`;
+    if (answer.days > answer.retention_days) {
+      this.status.textContent += ` Samtaler slettes etter ${answer.retention_days} dager, så lista går ikke lenger tilbake enn det.`;
+    }
     if (answer.questions.length === 0) {
       this.body.replaceChildren();
       return;
