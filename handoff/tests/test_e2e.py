@@ -28,10 +28,13 @@ HUB_ENV = {"HUB_ALWAYS_OPEN": "true", "HUB_RASA_TIMEOUT_SECONDS": "2"}
 PASSWORD = "veileder-passord"
 
 
-def create_advisor(database_url: str, username: str, max_chats: int = 2) -> None:
+def create_advisor(
+    database_url: str, username: str, max_chats: int = 2, role: str = "advisor"
+) -> None:
     subprocess.run(
         [str(HUB_VENV / "bin" / "hub"), "advisor", "create", "--username", username,
-         "--name", username.title(), "--max-chats", str(max_chats), "--password-stdin"],
+         "--name", username.title(), "--max-chats", str(max_chats), "--password-stdin",
+         "--role", role],
         input=PASSWORD + "\n", text=True, check=True, cwd=REPO, capture_output=True,
         env={**os.environ, "HUB_DATABASE_URL": database_url},
     )  # fmt: skip
@@ -212,6 +215,44 @@ async def test_reconnect_gets_exactly_what_was_missed(hub: Proc) -> None:
     assert [m["text"] for m in polled.json()["messages"] if m["sender"] == "visitor"] == [
         "melding 2"
     ]
+
+
+async def test_an_editor_reads_the_unanswered_list_but_is_never_staff(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'editor.db'}"
+    create_advisor(url, "redaktor", role="editor")
+    hub = start_hub(database_url=url, rasa_url=CLOSED_PORT_URL, env=HUB_ENV)
+    try:
+        r = httpx.post(
+            f"{hub.url}/api/advisor/login", json={"username": "redaktor", "password": PASSWORD}
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["advisor"]["role"] == "editor"
+        assert r.json()["advisor"]["status"] == "away"  # a login does not make an editor staff
+        auth = {"Authorization": f"Bearer {r.json()['token']}"}
+        # Nobody who can chat is logged in: the visitor is told so, not queued.
+        refused = Visitor(hub.url).post("/queue")
+        assert refused.status_code == 409 and refused.json()["error"] == "no_advisors"
+        listed = httpx.get(f"{hub.url}/api/advisor/unanswered", headers=auth)
+        assert listed.status_code == 200 and listed.json()["questions"] == []
+        assert httpx.get(f"{hub.url}/api/advisor/me", headers=auth).json()["role"] == "editor"
+        for method, path in (
+            ("GET", "/api/advisor/queues"),
+            ("PUT", "/api/advisor/status"),
+            ("GET", "/api/advisor/faq?q=dagpenger"),
+            ("POST", "/api/advisor/conversations/c_x/claim"),
+        ):
+            denied = httpx.request(
+                method, hub.url + path, headers=auth, json={"status": "available"}
+            )
+            assert denied.status_code == 403, (path, denied.text)
+            assert denied.json()["message"] == texts.EDITOR_ONLY
+        async with websockets.connect(hub.url.replace("http", "ws") + "/api/advisor/ws") as ws:
+            await ws.send(json.dumps({"type": "auth", "token": r.json()["token"]}))
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert frame["data"]["error"] == "forbidden"
+        assert httpx.post(f"{hub.url}/api/advisor/logout", headers=auth).status_code == 204
+    finally:
+        hub.stop()
 
 
 async def test_websocket_refuses_bad_auth(hub: Proc) -> None:

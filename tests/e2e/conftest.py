@@ -43,6 +43,8 @@ class Site:
     # A second origin the hub allows (HUB_ALLOWED_ORIGINS), for a page that embeds the widget
     # from elsewhere; None when testing a hub that is already running.
     embed_origin: str | None = None
+    # An editor's console login (role editor), same password as the advisor's.
+    editor_user: str = "redaktor"
 
 
 def _require_build() -> None:

@@ -21,6 +21,7 @@ from conftest import DIST, ROOT, Site
 
 ADVISOR_USER = "kari"
 ADVISOR_NAME = "Kari"
+EDITOR_USER = "redaktor"
 ADVISOR_PASSWORD = "veileder-kari-" + secrets.token_hex(4)
 
 
@@ -51,10 +52,10 @@ def _model(stack) -> Path:  # type: ignore[no-untyped-def]
     return target
 
 
-def _create_advisor(stack, database_url: str) -> None:  # type: ignore[no-untyped-def]
+def _create_account(stack, database_url: str, user: str, name: str, role: str) -> None:  # type: ignore[no-untyped-def]
     subprocess.run(
-        [str(stack.HUB_VENV / "bin" / "hub"), "advisor", "create", "--username", ADVISOR_USER,
-         "--name", ADVISOR_NAME, "--max-chats", "5", "--password-stdin"],
+        [str(stack.HUB_VENV / "bin" / "hub"), "advisor", "create", "--username", user,
+         "--name", name, "--max-chats", "5", "--password-stdin", "--role", role],
         input=ADVISOR_PASSWORD + "\n", text=True, check=True, cwd=ROOT, capture_output=True,
         env={**os.environ, "HUB_DATABASE_URL": database_url},
     )  # fmt: skip
@@ -66,7 +67,8 @@ def running_stack() -> Iterator[Site]:
     model = _model(stack)
     tmp = Path(tempfile.mkdtemp(prefix="e2e-hub-"))
     database_url = f"sqlite:///{tmp / 'hub.db'}"
-    _create_advisor(stack, database_url)
+    _create_account(stack, database_url, ADVISOR_USER, ADVISOR_NAME, "advisor")
+    _create_account(stack, database_url, EDITOR_USER, "Redaktør", "editor")
     bot_secret = secrets.token_urlsafe(16)
     hub_port = stack.free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"
@@ -81,7 +83,7 @@ def running_stack() -> Iterator[Site]:
             bot_secret=bot_secret,
             env={"HUB_ALWAYS_OPEN": "true", "HUB_WEB_DIR": str(DIST), "HUB_ALLOWED_ORIGINS": embed_origin},
         )
-        yield Site(hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin)
+        yield Site(hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin, EDITOR_USER)
     finally:
         if hub is not None:
             hub.stop()

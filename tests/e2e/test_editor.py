@@ -47,3 +47,12 @@ def test_the_editors_list_asks_for_a_login(visitor: Page) -> None:
     visitor.goto("/veileder/ubesvart")
     expect(visitor.get_by_text("Du må logge inn først.")).to_be_visible()
     expect(visitor.get_by_role("link", name="Logg inn")).to_have_attribute("href", "/veileder")
+
+
+def test_an_editor_logs_in_to_the_list_not_to_the_queues(advisor: Page, site: Site) -> None:
+    advisor.goto("/veileder")
+    advisor.get_by_label("Brukernavn").fill(site.editor_user)
+    advisor.get_by_label("Passord").fill(site.advisor_password)
+    advisor.get_by_role("button", name="Logg inn").click()
+    expect(advisor).to_have_url(f"{site.base_url}/veileder/ubesvart")
+    expect(advisor.get_by_role("heading", name="Spørsmål chatboten ikke kunne svare på")).to_be_visible()

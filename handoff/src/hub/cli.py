@@ -1,7 +1,7 @@
 """``hub`` command line: migrate, create advisors, purge old conversations, serve.
 
     hub migrate
-    hub advisor create --username kari --name "Kari Nordmann" [--max-chats 3]
+    hub advisor create --username kari --name "Kari Nordmann" [--max-chats 3] [--role editor]
         (password from HUB_NEW_PASSWORD, --password-stdin, or a prompt)
     hub purge [--days 30]
     hub serve [--host 127.0.0.1] [--port 8000]
@@ -38,7 +38,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _create_advisor(
-    settings: Settings, username: str, name: str, password: str, max_chats: int
+    settings: Settings, username: str, name: str, password: str, max_chats: int, role: str
 ) -> int:
     engine = create_engine(settings.database_url, null_pool=True)
     try:
@@ -46,7 +46,7 @@ async def _create_advisor(
         password_hash = await advisor_svc.hash_password(password)
         async with unit_of_work(session_factory(engine), Broker()) as u:
             advisor = await advisor_svc.create_advisor(
-                u, username, name, password_hash, max_chats, SystemClock().now()
+                u, username, name, password_hash, max_chats, SystemClock().now(), role
             )
             return advisor.id
     finally:
@@ -86,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--name", required=True, help="the name visitors see")
     create.add_argument("--max-chats", type=int, default=settings.default_max_chats)
     create.add_argument("--password-stdin", action="store_true")
+    create.add_argument(
+        "--role",
+        choices=["advisor", "editor"],
+        default="advisor",
+        help="editor: only the list of what the bot could not answer, never in the queue's staff",
+    )
     purge = sub.add_parser("purge", help="delete conversations older than the retention")
     purge.add_argument("--days", type=int, default=settings.retention_days)
     serve = sub.add_parser("serve", help="run the hub (one process)")
@@ -102,11 +108,13 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("Passordet må ha minst 8 tegn.")
         try:
             advisor_id = asyncio.run(
-                _create_advisor(settings, args.username, args.name, password, args.max_chats)
+                _create_advisor(
+                    settings, args.username, args.name, password, args.max_chats, args.role
+                )
             )
         except HubError as exc:
             raise SystemExit(exc.message) from None
-        print(f"advisor {args.username} created (id {advisor_id})")
+        print(f"{args.role} {args.username} created (id {advisor_id})")
     elif args.command == "purge":
         if args.days < 0:
             raise SystemExit("--days must be 0 or more")

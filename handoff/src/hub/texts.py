@@ -65,3 +65,6 @@ ADVISOR_ENDED = "Veilederen har avsluttet samtalen. Fikk du svar på det du lurt
 VISITOR_ENDED = "Samtalen er avsluttet."
 VISITOR_LEFT_FOR_ADVISOR = "Den besøkende har avsluttet samtalen."
 RATING_QUESTION = "Fikk du svar på det du lurte på?"
+
+# A console login with the editor role asked for an advisor's page or action.
+EDITOR_ONLY = "Denne brukeren kan bare se spørsmål chatboten ikke kunne svare på."

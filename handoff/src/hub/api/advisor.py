@@ -11,8 +11,9 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
+from hub import texts
 from hub.api.common import ADVISOR_COOKIE, bearer, body, current_advisor, hub_of
-from hub.db.base import AdvisorStatus, Owner
+from hub.db.base import AdvisorStatus, Owner, Role
 from hub.db.models import Advisor
 from hub.errors import FaqUnavailable, Forbidden, InvalidRequest, Unauthorized
 from hub.faq import search, words
@@ -27,10 +28,26 @@ bp = Blueprint("advisor", url_prefix="/advisor")
 Handler = Callable[..., Awaitable[HTTPResponse]]
 
 
-def login_required(handler: Handler) -> Handler:
+def any_login(handler: Handler) -> Handler:
+    """Any console login: advisors and editors."""
+
     @wraps(handler)
     async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
         request.ctx.advisor = await current_advisor(request)
+        return await handler(request, *args, **kwargs)
+
+    return wrapper
+
+
+def login_required(handler: Handler) -> Handler:
+    """An advisor's login: the queues and chats are not for editors."""
+
+    @wraps(handler)
+    async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        advisor = await current_advisor(request)
+        if advisor.role != Role.advisor:
+            raise Forbidden(texts.EDITOR_ONLY)
+        request.ctx.advisor = advisor
         return await handler(request, *args, **kwargs)
 
     return wrapper
@@ -58,8 +75,10 @@ async def login(request: Request) -> HTTPResponse:
         token, advisor = await advisor_svc.start_session(
             u, found[0], hub.clock.now(), hub.settings.advisor_token_hours
         )
-        # They logged in to work: available at once (they may switch to away).
-        await advisor_svc.set_status(u, advisor, AdvisorStatus.available)
+        # Advisors log in to work: available at once (they may switch to away).
+        # Editors never take chats.
+        if advisor.role == Role.advisor:
+            await advisor_svc.set_status(u, advisor, AdvisorStatus.available)
         u.outbox.add("queues", {"type": "queues", "data": {}})
     resp = json({"token": token, "advisor": advisor_svc.advisor_json(advisor)})
     resp.add_cookie(
@@ -76,7 +95,7 @@ async def login(request: Request) -> HTTPResponse:
 
 @bp.post("/logout")
 @openapi.summary("Log out")
-@login_required
+@any_login
 async def logout(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     token = bearer(request) or request.cookies.get(ADVISOR_COOKIE) or ""
@@ -89,7 +108,7 @@ async def logout(request: Request) -> HTTPResponse:
 
 @bp.get("/me")
 @openapi.summary("The logged-in advisor")
-@login_required
+@any_login
 async def me(request: Request) -> HTTPResponse:
     return json(advisor_svc.advisor_json(_advisor(request)))
 
@@ -235,7 +254,7 @@ async def faq(request: Request) -> HTTPResponse:
 
 @bp.get("/unanswered")
 @openapi.summary("What the bot could not answer, as questions with counts (format=json or csv)")
-@login_required
+@any_login
 async def unanswered(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     days_arg = request.args.get("days", "30")

@@ -21,12 +21,13 @@ from sanic import Blueprint, Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 from websockets.exceptions import ConnectionClosed
 
+from hub import texts
 from hub.api.common import hub_of
 from hub.broker import Event, Subscription, event
 from hub.core import Hub
-from hub.db.base import Owner
+from hub.db.base import Owner, Role
 from hub.db.models import Advisor
-from hub.errors import HubError, InvalidRequest
+from hub.errors import Forbidden, HubError, InvalidRequest
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
@@ -257,6 +258,8 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
             raise InvalidRequest("Første melding må være «auth» med innloggingen din.")
         async with hub.unit() as u:
             advisor = await advisor_svc.by_token(u, token, hub.clock.now())
+        if advisor.role != Role.advisor:
+            raise Forbidden(texts.EDITOR_ONLY)
     except HubError as exc:
         await _refuse(ws, exc)
         return

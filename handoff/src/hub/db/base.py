@@ -45,6 +45,13 @@ class AdvisorStatus(enum.StrEnum):
     away = "away"
 
 
+class Role(enum.StrEnum):
+    """What a console login may do: advisors chat; editors read what the bot could not answer."""
+
+    advisor = "advisor"
+    editor = "editor"
+
+
 class RatingValue(enum.StrEnum):
     ja = "ja"
     nei = "nei"
@@ -83,6 +90,7 @@ class Base(AsyncAttrs, DeclarativeBase):
         EntryState: _enum(EntryState),
         AdvisorStatus: _enum(AdvisorStatus),
         RatingValue: _enum(RatingValue),
+        Role: _enum(Role),
         list[dict[str, str]]: JSON(),
         list[str]: JSON(),
     }

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from hub.db.base import AdvisorStatus
+from hub.db.base import AdvisorStatus, Role
 from hub.db.models import Advisor, AdvisorSession
 from hub.errors import Conflict, InvalidRequest, Unauthorized
 from hub.unit import Unit
@@ -23,7 +23,13 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def advisor_json(a: Advisor) -> dict[str, Any]:
-    return {"id": a.id, "name": a.name, "status": a.status.value, "max_chats": a.max_chats}
+    return {
+        "id": a.id,
+        "name": a.name,
+        "status": a.status.value,
+        "max_chats": a.max_chats,
+        "role": a.role.value,
+    }
 
 
 def _token_hash(token: str) -> str:
@@ -45,7 +51,13 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 async def create_advisor(
-    u: Unit, username: str, name: str, password_hash: str, max_chats: int, now: datetime
+    u: Unit,
+    username: str,
+    name: str,
+    password_hash: str,
+    max_chats: int,
+    now: datetime,
+    role: Role | str = Role.advisor,
 ) -> Advisor:
     username = username.strip().lower()
     if not username or not name.strip() or max_chats < 1:
@@ -55,6 +67,10 @@ async def create_advisor(
     ).scalar_one_or_none()
     if exists is not None:
         raise Conflict(f"Brukernavnet {username} finnes allerede.")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InvalidRequest("Rollen må være «advisor» eller «editor».") from None
     advisor = Advisor(
         username=username,
         name=name.strip(),
@@ -62,6 +78,7 @@ async def create_advisor(
         status=AdvisorStatus.away,
         max_chats=max_chats,
         created_at=now,
+        role=role,
     )
     u.session.add(advisor)
     await u.session.flush()
@@ -126,12 +143,12 @@ async def set_status(u: Unit, advisor: Advisor, status: Any) -> Advisor:
 
 
 async def logged_in_counts(u: Unit, now: datetime) -> tuple[int, int]:
-    """(advisors with a live login, of whom available)."""
+    """(advisors with a live login, of whom available). Editors do not count."""
     rows = (
         await u.session.execute(
             select(Advisor.status, func.count(func.distinct(Advisor.id)))
             .join(AdvisorSession, AdvisorSession.advisor_id == Advisor.id)
-            .where(AdvisorSession.expires_at > now)
+            .where(AdvisorSession.expires_at > now, Advisor.role == Role.advisor)
             .group_by(Advisor.status)
         )
     ).all()

@@ -14,6 +14,7 @@ interface Advisor {
   name: string;
   status: "available" | "away" | string;
   max_chats: number;
+  role?: "advisor" | "editor" | string;
 }
 
 interface Waiting {
@@ -225,6 +226,11 @@ class Console {
   // ---------- main view ----------
 
   private async enter(): Promise<void> {
+    if (this.me?.role === "editor") {
+      // Editors have one page here: what the bot could not answer.
+      window.location.assign("/veileder/ubesvart");
+      return;
+    }
     document.title = "Chat for veiledere – Nav";
     this.renderShell();
     await Promise.all([this.loadQueues(), this.loadChats()]);

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db.base import AdvisorStatus, Base
+from hub.db.base import AdvisorStatus, Base, Role
 
 
 class Advisor(Base):
@@ -16,6 +16,8 @@ class Advisor(Base):
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
     status: Mapped[AdvisorStatus] = mapped_column(default=AdvisorStatus.away)
+    # Editors log in to the console's pages but never count as staff for the queue.
+    role: Mapped[Role] = mapped_column(default=Role.advisor, server_default=Role.advisor.value)
     max_chats: Mapped[int]
     created_at: Mapped[datetime]
 
