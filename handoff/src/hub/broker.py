@@ -9,13 +9,15 @@ are the only events that exist solely here.
 Channels: ``conv:<id>`` (one conversation), ``queues`` (any queue changed),
 ``advisor:<id>`` (one advisor's console).
 Every event is the ``{"type": ..., "data": {...}}`` envelope of the browser API.
+With several instances on PostgreSQL, ``hub.pg_relay`` carries events between
+them, so the poll is a fallback there too, not the way events travel.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,8 +53,13 @@ class Subscription:
 
 
 class Broker:
+    """Subscriptions of this process. ``forward``, when set, also hands every published
+    event to other instances (``hub.pg_relay``); what arrives from them is ``deliver``ed
+    here only, so nothing loops."""
+
     def __init__(self) -> None:
         self._subs: dict[str, set[Subscription]] = defaultdict(set)
+        self.forward: Callable[[str, Event], None] | None = None
 
     @contextmanager
     def subscribe(self, *channels: str, maxsize: int = 500) -> Iterator[Subscription]:
@@ -70,6 +77,12 @@ class Broker:
                         del self._subs[ch]
 
     def publish(self, channel: str, ev: Event) -> None:
+        self.deliver(channel, ev)
+        if self.forward is not None:
+            self.forward(channel, ev)
+
+    def deliver(self, channel: str, ev: Event) -> None:
+        """To this process's subscribers only."""
         for sub in list(self._subs.get(channel, ())):
             sub.put(ev)
 

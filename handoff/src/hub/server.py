@@ -28,6 +28,7 @@ from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
 from hub.faq import FaqSource
 from hub.logs import setup_logging
+from hub.pg_relay import PgRelay
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -43,6 +44,7 @@ class HubContext:
     http: httpx.AsyncClient
     faq: FaqSource
     sweeper: asyncio.Task[Any] | None = None
+    relay: PgRelay | None = None
 
 
 HubApp: TypeAlias = Sanic[Config, HubContext]
@@ -111,6 +113,10 @@ def create_app(
         bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
         app.ctx.faq = FaqSource(bot)
         app.ctx.hub = Hub(settings, clock or SystemClock(), session_factory(engine), bot)
+        if settings.pg_notify and engine.url.get_backend_name() == "postgresql":
+            # Several instances share one database: events travel between them.
+            app.ctx.relay = PgRelay(app.ctx.hub.broker, engine.url.render_as_string(False))
+            await app.ctx.relay.start()
         app.ctx.sweeper = asyncio.create_task(_sweep_forever(app.ctx.hub), name="sweeper")
         if not settings.bot_secret:
             log.warning("HUB_BOT_SECRET is not set: the bot's handoffs will be refused")
@@ -120,6 +126,8 @@ def create_app(
     async def stop(app: HubApp) -> None:
         if app.ctx.sweeper is not None:
             app.ctx.sweeper.cancel()
+        if app.ctx.relay is not None:
+            await app.ctx.relay.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(app.ctx.hub.drain(), 5)
         await app.ctx.http.aclose()

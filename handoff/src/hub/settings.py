@@ -36,6 +36,8 @@ class Settings:
     # Storage
     database_url: str = "sqlite+aiosqlite:///hub.db"
     auto_migrate: bool = True
+    # On PostgreSQL: carry live events between hub instances (LISTEN/NOTIFY)
+    pg_notify: bool = True
     # Rasa
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
