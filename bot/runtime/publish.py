@@ -17,7 +17,6 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -81,17 +80,10 @@ def loaded_model(rasa_url: str) -> dict[str, str]:
 
 
 def model_id(model: Path) -> str:
-    """The id Rasa gave the model when it trained it (its metadata.json)."""
-    with tarfile.open(model, "r:gz") as archive:
-        member = next(
-            m
-            for m in archive.getmembers()
-            if m.name.lstrip("/").endswith("metadata.json") and "/" not in m.name.lstrip("/")
-        )
-        handle = archive.extractfile(member)
-        if handle is None:
-            raise ValueError(f"{model} has no metadata.json")
-        return str(json.load(handle)["model_id"])
+    """The id Rasa gave the model when it trained it (from the archive's metadata)."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    return str(LocalModelStorage.metadata_from_archive(model).model_id)
 
 
 def publish(rasa_url: str, model: Path) -> dict[str, str]:
@@ -99,7 +91,6 @@ def publish(rasa_url: str, model: Path) -> dict[str, str]:
 
     Raises NotRunning when no Rasa answers, and RuntimeError when Rasa refused the model.
     """
-    loaded_model(rasa_url)
     try:
         _request(
             f"{rasa_url.rstrip('/')}/model",
@@ -109,6 +100,8 @@ def publish(rasa_url: str, model: Path) -> dict[str, str]:
         )
     except urllib.error.HTTPError as exc:
         raise RuntimeError(f"Rasa refused the model ({exc.code}): {exc.read()[:500]!r}") from exc
+    except (urllib.error.URLError, ConnectionError) as exc:
+        raise NotRunning(str(exc)) from exc
     return loaded_model(rasa_url)
 
 

@@ -69,7 +69,7 @@ def signal_of(items: list[Any]) -> BotSignal | None:
         if isinstance(kind, str) and kind:
             suggestions = custom.get("suggestions")
             names = [str(s) for s in suggestions] if isinstance(suggestions, list) else []
-            return BotSignal(kind[:20], names)
+            return BotSignal(kind, names)
     return None
 
 
