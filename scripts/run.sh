@@ -7,9 +7,13 @@ cd "$ROOT"
 PORT="${PORT:-8000}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+CONTENT_PORT="${CONTENT_PORT:-5056}"
 export HUB_BOT_SECRET="${HUB_BOT_SECRET:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
 export HUB_URL="http://127.0.0.1:$PORT"
 export HUB_RASA_URL="http://127.0.0.1:$RASA_PORT"
+# The content service (editors change answers and publish) shares a token with the hub.
+export NAV_CONTENT_TOKEN="${NAV_CONTENT_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
+export HUB_CONTENT_URL="http://127.0.0.1:$CONTENT_PORT" HUB_CONTENT_TOKEN="$NAV_CONTENT_TOKEN"
 export HUB_WEB_DIR="${HUB_WEB_DIR:-$ROOT/handoff/web/dist}"
 export HUB_DATABASE_URL="${HUB_DATABASE_URL:-sqlite:///$ROOT/.cache/hub.db}"
 # The demo answers around the clock; set HUB_ALWAYS_OPEN=false for real opening hours.
@@ -28,10 +32,17 @@ sed "s#http://localhost:5055/webhook#http://127.0.0.1:$ACTIONS_PORT/webhook#" en
     --endpoints .cache/endpoints.run.yml --credentials credentials.yml > .cache/logs/rasa.log 2>&1 &
 pids+=($!)
 
+.venv/bot/bin/python -m bot.content.service --port "$CONTENT_PORT" --rasa-url "$HUB_RASA_URL" \
+    > .cache/logs/content.log 2>&1 &
+pids+=($!)
+
 # A demo advisor, once: user "veileder", password "veileder123" (change it for real use).
 # (Fails harmlessly when the account exists.)
 echo "veileder123" | .venv/hub/bin/hub advisor create --username veileder --name "Demo-veileder" \
     --max-chats 3 --password-stdin > /dev/null 2>&1 || true
+# A demo content editor: "redaktor", password "redaktor123".
+echo "redaktor123" | .venv/hub/bin/hub advisor create --username redaktor --name "Demo-redaktør" \
+    --role editor --password-stdin > /dev/null 2>&1 || true
 .venv/hub/bin/hub serve --host 127.0.0.1 --port "$PORT" > .cache/logs/hub.log 2>&1 &
 pids+=($!)
 
@@ -47,6 +58,7 @@ cat <<MSG
   Nav chat assistant is running.
     Demo page with the chat widget:  http://127.0.0.1:$PORT/
     Advisor console:                 http://127.0.0.1:$PORT/veileder   (veileder / veileder123)
+    Content editors:                 http://127.0.0.1:$PORT/veileder   (redaktor / redaktor123)
     API description:                 http://127.0.0.1:$PORT/docs
   Ctrl+C stops everything.
 MSG

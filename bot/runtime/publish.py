@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-from bot.runtime.processes import PROJECT_ROOT, RASA
+from bot.content.checks import check_content
+from bot.runtime.processes import PROJECT_ROOT
 from bot.runtime.training import ensure_model
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -32,33 +31,6 @@ LOAD_TIMEOUT_SECONDS = 300
 
 class NotRunning(Exception):
     """No Rasa answers at the URL."""
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    what: str
-    output: str = ""
-
-
-def check_content(root: Path = PROJECT_ROOT) -> list[CheckResult]:
-    """The checks an editor's change must pass before it is trained and published."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
-    checks = [
-        (
-            "Rasa-dataene henger sammen (rasa data validate)",
-            [RASA, "data", "validate", "--fail-on-warnings"],
-        ),
-        (
-            "Hvert svar har minst 15 eksempler og lenken, og ingen testsetning er brukt som eksempel",
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/data"],
-        ),
-    ]
-    results = []
-    for what, command in checks:
-        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-        results.append(CheckResult(done.returncode == 0, what, (done.stdout + done.stderr)[-3000:]))
-    return results
 
 
 def _request(url: str, method: str = "GET", body: dict[str, str] | None = None, timeout: float = 5) -> bytes:

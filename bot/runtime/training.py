@@ -37,8 +37,8 @@ def capped_config(max_epochs: int) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 
-def ensure_model(out: Path, name: str, config: Path, quiet: bool = True) -> Path:
-    """Trains `out/name.tar.gz` from config, domain.yml and data/ unless it is current."""
+def ensure_model(out: Path, name: str, config: Path, quiet: bool = True, root: Path = PROJECT_ROOT) -> Path:
+    """Trains `out/name.tar.gz` from config and `root`'s domain.yml and data/ unless it is current."""
     out.mkdir(parents=True, exist_ok=True)
     model = out / f"{name}.tar.gz"
     stamp = out / f"{name}.nlu-code.sha256"
@@ -54,7 +54,7 @@ def ensure_model(out: Path, name: str, config: Path, quiet: bool = True) -> Path
             # code: after a change to our NLU code, retrain without the cache.
             env["RASA_MAX_CACHE_SIZE"] = "0"
             command.append("--force")
-        result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=quiet, text=True)
+        result = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True)
         if result.returncode != 0 or not model.exists():
             detail = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}" if quiet else ""
             raise RuntimeError(f"training {model} failed (exit {result.returncode})\n{detail}")

@@ -8,6 +8,9 @@ Importable helpers (the front-end's browser tests reuse them):
 - :func:`start_rasa_stack` - the action server and the Rasa server from
   ``.venv/bot`` with a trained model; the action server calls the hub at
   ``hub_url`` with ``bot_secret``. Rasa takes 30-40 s to start.
+- :func:`start_content_service` - the bot's content service (editors' FAQ editing
+  and publishing) from ``.venv/bot``, on a copy of the project's content made by
+  :func:`copy_content`.
 - :func:`model_path` - the test model (``.cache/test-model/test.tar.gz`` or
   ``HUB_TEST_MODEL``), or None.
 
@@ -27,6 +30,7 @@ Example::
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -208,3 +212,33 @@ def start_rasa_stack(
         stack.stop()
         raise RuntimeError(f"Rasa stack did not start: {exc}\n{tail}") from exc
     return stack
+
+
+def copy_content(target: Path) -> Path:
+    """A copy of the project's content (config, domain, data) for tests that change it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy(REPO / name, target / name)
+    shutil.copytree(REPO / "data", target / "data")
+    return target
+
+
+def start_content_service(
+    root: Path, *, token: str, rasa_url: str, config: Path | None = None, timeout: float = 60
+) -> Proc:
+    """Start the content service for the project copy at ``root``; wait for ``/health``."""
+    port = free_port()
+    cmd = [
+        str(BOT_VENV / "bin" / "python"), "-m", "bot.content.service", "--port", str(port),
+        "--root", str(root), "--rasa-url", rasa_url,
+    ]  # fmt: skip
+    if config is not None:
+        cmd += ["--config", str(config)]
+    env = {**os.environ, "NAV_CONTENT_TOKEN": token, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    service = _spawn("content", cmd, env, REPO, f"http://127.0.0.1:{port}")
+    try:
+        wait_http(service.url + "/health", timeout, service.proc)
+    except Exception as exc:
+        service.stop()
+        raise RuntimeError(f"content service did not start: {exc}\n{service.log_tail()}") from exc
+    return service

@@ -96,6 +96,7 @@ async function buildAll() {
       console: join(root, "src/console/index.ts"),
       demo: join(root, "src/demo/demo.ts"),
       editor: join(root, "src/editor/index.ts"),
+      content: join(root, "src/content/index.ts"),
     },
     outdir: staticDir,
     entryNames: "[name]",
@@ -107,12 +108,13 @@ async function buildAll() {
       demo: join(root, "src/demo/demo.css"),
       console: join(root, "src/console/console.css"),
       editor: join(root, "src/editor/editor.css"),
+      content: join(root, "src/content/content.css"),
     },
     outdir: staticDir,
     loader: { ".woff2": "file" },
   });
   // Pages and images.
-  for (const page of ["demo.html", "veileder.html", "ubesvart.html"]) {
+  for (const page of ["demo.html", "veileder.html", "ubesvart.html", "innhold.html"]) {
     cpSync(join(root, "pages", page), join(dist, page));
   }
   // The hub serves "/" from index.html; demo.html is the same page under its own name.

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.checks import check_content
 from bot.runtime.processes import free_port, rasa_server
-from bot.runtime.publish import NotRunning, check_content, loaded_model, model_id, publish
+from bot.runtime.publish import NotRunning, loaded_model, model_id, publish
 
 
 def test_a_running_rasa_loads_the_published_model(test_model: Path, tmp_path: Path) -> None:
@@ -34,4 +35,4 @@ def test_no_running_rasa_is_said_plainly(test_model: Path) -> None:
 def test_the_projects_content_passes_the_editors_checks() -> None:
     results = check_content()
     assert [r.what for r in results if not r.ok] == []
-    assert len(results) == 2
+    assert len(results) == 3

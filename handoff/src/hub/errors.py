@@ -114,3 +114,11 @@ class FaqUnavailable(HubError):
         "Svarbanken er ikke tilgjengelig akkurat nå, fordi chatboten ikke svarer. "
         "Prøv igjen om litt."
     )
+
+
+class ContentUnavailable(HubError):
+    """The bot's content service is not set up or does not answer."""
+
+    status = 503
+    code = "content_unavailable"
+    message = "Redigering av svarene er ikke tilgjengelig akkurat nå. Prøv igjen om litt."

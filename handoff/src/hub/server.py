@@ -18,11 +18,12 @@ from sanic.config import Config
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.api import advisor, internal, ops, pages, visitor, ws
+from hub.api import advisor, content, internal, ops, pages, visitor, ws
 from hub.api.common import setup_errors
 from hub.api.cors import setup_cors
 from hub.bot import RasaClient
 from hub.clock import Clock, SystemClock
+from hub.content import ContentClient
 from hub.core import Hub
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
@@ -43,6 +44,7 @@ class HubContext:
     engine: AsyncEngine
     http: httpx.AsyncClient
     faq: FaqSource
+    content: ContentClient
     sweeper: asyncio.Task[Any] | None = None
     relay: PgRelay | None = None
 
@@ -94,7 +96,7 @@ def create_app(
         ),
     )
 
-    app.blueprint(Blueprint.group(visitor.bp, advisor.bp, url_prefix="/api"))
+    app.blueprint(Blueprint.group(visitor.bp, advisor.bp, content.bp, url_prefix="/api"))
     app.blueprint(internal.bp)
     app.blueprint(ops.bp)
     app.blueprint(ws.bp)
@@ -112,6 +114,7 @@ def create_app(
         app.ctx.http = http
         bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
         app.ctx.faq = FaqSource(bot)
+        app.ctx.content = ContentClient(settings.content_url, settings.content_token, http)
         app.ctx.hub = Hub(settings, clock or SystemClock(), session_factory(engine), bot)
         if settings.pg_notify and engine.url.get_backend_name() == "postgresql":
             # Several instances share one database: events travel between them.

@@ -42,6 +42,9 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 10.0
     bot_secret: str = ""
+    # The bot's content service, for editors (empty = content editing is off)
+    content_url: str = ""
+    content_token: str = ""
     # Opening hours and queue
     timezone: str = "Europe/Oslo"
     opening_hours: str = "mon-fri 09:00-15:00"

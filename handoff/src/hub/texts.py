@@ -67,4 +67,8 @@ VISITOR_LEFT_FOR_ADVISOR = "Den besøkende har avsluttet samtalen."
 RATING_QUESTION = "Fikk du svar på det du lurte på?"
 
 # A console login with the editor role asked for an advisor's page or action.
-EDITOR_ONLY = "Denne brukeren kan bare se spørsmål chatboten ikke kunne svare på."
+EDITOR_ONLY = (
+    "Denne brukeren kan bare se spørsmål chatboten ikke kunne svare på og redigere svarene."
+)
+# An advisor's login asked for the editors' content pages.
+CONTENT_EDITORS_ONLY = "Bare redaktører kan endre svarene til chatboten."

@@ -31,9 +31,9 @@ def hub_of(request: Request) -> Hub:
     return hub
 
 
-def body(request: Request) -> dict[str, Any]:
+def body(request: Request, limit: int | None = None) -> dict[str, Any]:
     """The JSON object body, within the size limit (an empty body counts as ``{}``)."""
-    limit = hub_of(request).settings.max_body_bytes
+    limit = limit or hub_of(request).settings.max_body_bytes
     raw = request.body or b""
     if len(raw) > limit:
         raise BodyTooLarge(limit)

@@ -2,7 +2,8 @@
 
 Expected layout (the front-end's ``dist/``): ``demo.html`` (demo page),
 ``veileder.html`` (advisor console), ``ubesvart.html`` (what the bot could not
-answer, for content editors), ``widget.js``, ``widget.css`` and ``static/``.
+answer, for content editors), ``innhold.html`` (editing the
+bot's answers), ``widget.js``, ``widget.css`` and ``static/``.
 A missing file is a plain 404.
 """
 
@@ -43,6 +44,11 @@ async def console(request: Request) -> HTTPResponse:
 @bp.get("/veileder/ubesvart", name="unanswered")
 async def unanswered(request: Request) -> HTTPResponse:
     return await _send(request, "ubesvart.html")
+
+
+@bp.get("/veileder/innhold", name="content")
+async def content(request: Request) -> HTTPResponse:
+    return await _send(request, "innhold.html")
 
 
 @bp.get("/widget.js", name="widget")

@@ -57,7 +57,11 @@ class Editor {
     h("span", null, "Last ned som regneark"),
   );
 
-  init(): void {
+  // Editors may add a question as an example of an answer (the content page).
+  private editor = false;
+  private readonly navLink = h("a", { href: "/veileder", class: "topbar__link" }, "Til chatten for veiledere");
+
+  async init(): Promise<void> {
     this.period.value = "30";
     setChildren(
       this.app,
@@ -66,7 +70,7 @@ class Editor {
         { class: "topbar", "data-color": "neutral" },
         h("span", { class: "topbar__brand" }, h("strong", null, "Nav"), " Ubesvarte spørsmål"),
         h("div", { class: "topbar__spacer" }),
-        h("a", { href: "/veileder", class: "topbar__link" }, "Til chatten for veiledere"),
+        this.navLink,
       ),
       h(
         "main",
@@ -77,7 +81,7 @@ class Editor {
           { class: "aksel-body-long editor__intro" },
           "Her ser du hva besøkende skrev når chatboten var usikker, ikke forstod eller ikke kunne svare. " +
             "Hvis et spørsmål hører til et svar boten har, legg det inn som eksempel under det svaret i " +
-            "temafilen (data/faq/<tema>.yml). Mangler svaret, lag et nytt. Boten lærer eksemplene neste gang den trenes.",
+            "«Chatbotens svar». Mangler svaret, be utviklerne lage et nytt. Boten lærer eksemplene når du publiserer.",
         ),
         h(
           "div",
@@ -90,6 +94,16 @@ class Editor {
         this.body,
       ),
     );
+    try {
+      const me = await fetch("/api/advisor/me", { credentials: "same-origin" });
+      this.editor = me.ok && ((await me.json()) as { role?: string }).role === "editor";
+    } catch {
+      this.editor = false;
+    }
+    if (this.editor) {
+      this.navLink.setAttribute("href", "/veileder/innhold");
+      this.navLink.textContent = "Chatbotens svar";
+    }
     void this.load();
   }
 
@@ -154,6 +168,18 @@ class Editor {
         h("td", null, q.topics.map(topicName).join(", ")),
         h("td", null, q.suggestions.length ? h("ul", null, ...q.suggestions.map((s) => h("li", null, s.title))) : ""),
         h("td", null, labels(q.chosen) || "Ingenting"),
+        this.editor
+          ? h(
+              "td",
+              null,
+              h(
+                "a",
+                { href: `/veileder/innhold?eksempel=${encodeURIComponent(q.text)}`, class: "aksel-link" },
+                "Legg til som eksempel",
+                h("span", { class: "aksel-sr-only" }, `: ${q.text}`),
+              ),
+            )
+          : null,
       ),
     );
     setChildren(
@@ -171,6 +197,7 @@ class Editor {
             ...["Spørsmålet", "Antall", "Sist", "Hva boten gjorde", "Tema", "Boten foreslo", "Besøkende valgte"].map((t) =>
               h("th", { scope: "col" }, t),
             ),
+            this.editor ? h("th", { scope: "col" }, h("span", { class: "aksel-sr-only" }, "Gjør noe med spørsmålet")) : null,
           ),
         ),
         h("tbody", null, ...rows),
@@ -179,4 +206,4 @@ class Editor {
   }
 }
 
-new Editor().init();
+void new Editor().init();

@@ -1,0 +1,66 @@
+"""The checks the whole content must pass before a model is trained and published.
+
+Used by `make publish` and by the editors' publish button. Each result says in Norwegian
+what was checked, for editors.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.content.store import FaqStore, load_catalogue
+from bot.runtime.processes import PROJECT_ROOT, RASA
+
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    what: str
+    output: str = ""
+
+
+def _run(what: str, command: list[str], root: Path) -> CheckResult:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    return CheckResult(done.returncode == 0, what, (done.stdout + done.stderr)[-3000:])
+
+
+def catalogue_check(store: FaqStore) -> CheckResult:
+    """Every catalogue entry has its examples and answer, and each follows the rules."""
+    what = "Hvert svar i katalogen finnes, har lenken og minst 15 eksempler"
+    entries = {e.id: e for e in store.entries()}
+    owners = store.example_owners()
+    lines = []
+    for catalogue_id in load_catalogue(store.catalogue_path):
+        entry = entries.get(catalogue_id)
+        if entry is None:
+            lines.append(f"{catalogue_id}: mangler i data/faq/")
+            continue
+        lines += [
+            f"{entry.id}: {p.message}" for p in store.problems(entry, entry.answer, entry.examples, owners)
+        ]
+    return CheckResult(not lines, what, "\n".join(lines))
+
+
+def check_content(root: Path = PROJECT_ROOT, shared: Path = SHARED) -> list[CheckResult]:
+    """Rasa's own validation, the catalogue rules, and the leak check, on `root`'s content."""
+    store = FaqStore(root, shared / "faq-catalog.yml", root / ".cache" / "content" / "history.jsonl")
+    return [
+        _run(
+            "Rasa-dataene henger sammen (rasa data validate)",
+            [RASA, "data", "validate", "--fail-on-warnings"],
+            root,
+        ),
+        catalogue_check(store),
+        _run(
+            "Ingen setning fra testsettene er brukt som eksempel",
+            [sys.executable, str(shared / "tools" / "eval_leak_check.py"), str(root)],
+            root,
+        ),
+    ]

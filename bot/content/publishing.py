@@ -1,0 +1,162 @@
+"""Publishing the saved content to the running bot, as one job at a time in the background.
+
+The steps are those of `make publish`: check the content, train a model if anything
+changed, and make the running Rasa load it (`PUT /model`). A failed step leaves the
+running bot as it was. What the job says is in Norwegian: editors read it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from bot.content.checks import SHARED, check_content
+from bot.content.store import FaqStore
+from bot.runtime.publish import NotRunning, loaded_model, model_id, publish
+from bot.runtime.training import ensure_model
+
+
+class State(StrEnum):
+    idle = "idle"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+@dataclass(frozen=True)
+class Status:
+    state: State = State.idle
+    message: str = "Ingen publisering er startet."
+    by: str = ""
+    started_at: str = ""
+    finished_at: str = ""
+    details: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "state": self.state.value,
+            "message": self.message,
+            "by": self.by,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "details": self.details,
+        }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class AlreadyRunning(Exception):
+    """A publish job is under way."""
+
+
+class Publisher:
+    """Runs publish jobs for the content under `store.root`, one at a time."""
+
+    def __init__(
+        self,
+        store: FaqStore,
+        config: Path,
+        rasa_url: str,
+        models: Path,
+        shared: Path = SHARED,
+        on_done: Callable[[Status], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.rasa_url = rasa_url
+        self.models = models
+        self.shared = shared
+        self.on_done = on_done
+        self._lock = threading.Lock()
+        self._status = Status()
+        self._thread: threading.Thread | None = None
+        self._published_file = store.history.parent / "published.json"
+
+    @property
+    def status(self) -> Status:
+        with self._lock:
+            return self._status
+
+    def _set(self, **changes: Any) -> None:
+        with self._lock:
+            self._status = replace(self._status, **changes)
+
+    def published_versions(self) -> dict[str, str]:
+        """FAQ id -> the version the bot last published; the current content when nothing is recorded."""
+        if self._published_file.exists():
+            return dict(json.loads(self._published_file.read_text("utf-8")))
+        versions = {e.id: e.version for e in self.store.entries()}
+        self._record_published(versions)
+        return versions
+
+    def _record_published(self, versions: dict[str, str]) -> None:
+        self._published_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._published_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(versions, indent=0, sort_keys=True), "utf-8")
+        tmp.replace(self._published_file)
+
+    def unpublished(self) -> list[str]:
+        """The ids of entries saved since the last publish."""
+        published = self.published_versions()
+        return [e.id for e in self.store.entries() if published.get(e.id) != e.version]
+
+    def start(self, by: str) -> Status:
+        with self._lock:
+            if self._status.state == State.running:
+                raise AlreadyRunning()
+            self._status = Status(State.running, "Sjekker innholdet …", by, _now())
+            self._thread = threading.Thread(target=self._run, name="publish", daemon=True)
+            self._thread.start()
+            return self._status
+
+    def wait(self, timeout: float | None = None) -> Status:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return self.status
+
+    def _run(self) -> None:
+        try:
+            self._steps()
+        except Exception as exc:  # noqa: BLE001 - whatever broke, the editor must hear it
+            self._finish(
+                State.failed, "Publiseringen stoppet på grunn av en feil. Boten svarer som før.", str(exc)
+            )
+
+    def _steps(self) -> None:
+        versions = {e.id: e.version for e in self.store.entries()}
+        failed = [r for r in check_content(self.store.root, self.shared) if not r.ok]
+        if failed:
+            details = "\n\n".join(f"{r.what}:\n{r.output}" for r in failed)
+            self._finish(
+                State.failed, "Innholdet har feil, så ingenting er publisert. Boten svarer som før.", details
+            )
+            return
+        self._set(message="Trener boten med det nye innholdet (1–3 minutter) …")
+        model = ensure_model(self.models, "nav", self.config, root=self.store.root)
+        try:
+            if loaded_model(self.rasa_url)["model_id"] != model_id(model):
+                self._set(message="Boten laster det nye innholdet …")
+                publish(self.rasa_url, model)
+        except NotRunning:
+            self._finish(
+                State.failed,
+                "Modellen er trent, men boten svarer ikke nå. Den tas i bruk neste gang boten starter.",
+                self.rasa_url,
+            )
+            return
+        self._record_published(versions)
+        self._finish(State.succeeded, "Publisert: boten svarer nå med det nye innholdet.")
+
+    def _finish(self, state: State, message: str, details: str = "") -> None:
+        self._set(state=state, message=message, details=details[-4000:], finished_at=_now())
+        if self.on_done is not None:
+            self.on_done(self.status)

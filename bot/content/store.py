@@ -1,0 +1,263 @@
+"""The FAQ answers and examples in data/faq/<tema>.yml, read and changed one entry at a time.
+
+The topic files stay the source of truth that `rasa train` reads and git versions. A
+change rewrites only its own entry: ruamel's round trip keeps every comment, order and
+quoting of the rest, and the file is replaced atomically. Every change is appended to a
+history file with the text before and after, so nothing an editor wrote is ever lost.
+Each entry has a version (a hash of its text): a save based on an older version is refused
+instead of overwriting what another editor saved in between.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+from bot.content import rules
+
+FAQ_DIR = Path("data") / "faq"
+
+
+class NotFound(Exception):
+    """No FAQ with that id."""
+
+
+class Conflict(Exception):
+    """The entry changed since the editor opened it."""
+
+    def __init__(self, current: FaqEntry) -> None:
+        super().__init__(current.id)
+        self.current = current
+
+
+class Invalid(Exception):
+    """The change breaks the content rules; nothing was written."""
+
+    def __init__(self, problems: list[rules.Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    id: str
+    tema: str
+    question: str
+    facts: str
+    link: str
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    tema: str
+    title: str
+    answer: str
+    examples: list[str]
+    catalogue: CatalogueEntry | None
+
+    @property
+    def version(self) -> str:
+        digest = hashlib.sha256(json.dumps([self.answer, self.examples], ensure_ascii=False).encode())
+        return digest.hexdigest()[:16]
+
+    def summary(self) -> dict[str, Any]:
+        return {"id": self.id, "tema": self.tema, "title": self.title, "examples": len(self.examples)}
+
+    def as_json(self) -> dict[str, Any]:
+        entry = self.catalogue
+        return {
+            **self.summary(),
+            "answer": self.answer,
+            "examples": self.examples,
+            "version": self.version,
+            "link": entry.link if entry else "",
+            "facts": entry.facts if entry else "",
+        }
+
+
+def load_catalogue(path: Path) -> dict[str, CatalogueEntry]:
+    items = yaml.safe_load(path.read_text("utf-8")) or []
+    return {
+        str(i["id"]): CatalogueEntry(
+            str(i["id"]), str(i["tema"]), str(i.get("spørsmål", "")), str(i.get("fakta", "")), str(i["lenke"])
+        )
+        for i in items
+    }
+
+
+def _yaml() -> YAML:
+    handler = YAML(typ="rt")
+    handler.width = 100_000  # type: ignore[assignment]  # never fold a long answer over lines
+    handler.preserve_quotes = True  # type: ignore[assignment]
+    handler.indent(mapping=2, sequence=2, offset=0)
+    return handler
+
+
+def _examples(block: str) -> list[str]:
+    return rules.clean_examples(line for line in str(block).splitlines() if line.strip().startswith("- "))
+
+
+class FaqStore:
+    """The topic files under `root`/data/faq, with the catalogue for links and facts."""
+
+    def __init__(self, root: Path, catalogue: Path, history: Path, evaluation: frozenset[str] = frozenset()):
+        self.root = root
+        self.catalogue_path = catalogue
+        self.history = history
+        self.evaluation = evaluation
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        # One writer at a time, across processes too (two services on one checkout).
+        self.history.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.history.parent / ".content.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def _files(self) -> list[Path]:
+        return sorted((self.root / FAQ_DIR).glob("*.yml"))
+
+    def entries(self) -> list[FaqEntry]:
+        catalogue = load_catalogue(self.catalogue_path)
+        out = []
+        for path in self._files():
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+            responses = data.get("responses") or {}
+            for item in data.get("nlu") or []:
+                intent = str(item.get("intent", ""))
+                if not intent.startswith("faq/"):
+                    continue
+                faq_id = intent.removeprefix("faq/")
+                [answer, *_] = responses.get(f"utter_faq/{faq_id}") or [{}]
+                metadata = answer.get("metadata") or {}
+                out.append(
+                    FaqEntry(
+                        id=faq_id,
+                        tema=str(metadata.get("tema", path.stem)),
+                        title=str(metadata.get("title", "")),
+                        answer=str(answer.get("text", "")),
+                        examples=_examples(item.get("examples", "")),
+                        catalogue=catalogue.get(faq_id),
+                    )
+                )
+        return out
+
+    def get(self, faq_id: str) -> FaqEntry:
+        for entry in self.entries():
+            if entry.id == faq_id:
+                return entry
+        raise NotFound(faq_id)
+
+    def example_owners(self) -> dict[str, list[str]]:
+        """Every training example of the project: example key -> the intents that have it."""
+        out: dict[str, list[str]] = {}
+        for path in sorted((self.root / "data").rglob("*.yml")):
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+            for item in data.get("nlu") or []:
+                intent = str(item.get("intent", ""))
+                for example in _examples(item.get("examples", "")):
+                    owners = out.setdefault(rules.example_key(example), [])
+                    if intent not in owners:
+                        owners.append(intent)
+        return out
+
+    def problems(
+        self, entry: FaqEntry, answer: str, examples: list[str], owners: dict[str, list[str]] | None = None
+    ) -> list[rules.Problem]:
+        owners = self.example_owners() if owners is None else owners
+        own = f"faq/{entry.id}"
+        elsewhere = {k: next(i for i in v if i != own) for k, v in owners.items() if any(i != own for i in v)}
+        link = entry.catalogue.link if entry.catalogue else ""
+        return rules.answer_problems(answer, link) + rules.example_problems(
+            examples, elsewhere, self.evaluation
+        )
+
+    def save(self, faq_id: str, answer: str, examples: list[str], version: str, editor: str) -> FaqEntry:
+        """Writes one entry's answer and examples; raises NotFound, Conflict or Invalid."""
+        answer = answer.strip()
+        examples = rules.clean_examples(examples)
+        with self._locked():
+            before = self.get(faq_id)
+            if before.version != version:
+                raise Conflict(before)
+            found = self.problems(before, answer, examples)
+            if found:
+                raise Invalid(found)
+            if answer == before.answer and examples == before.examples:
+                return before
+            self._write(before.tema, faq_id, answer, examples)
+            after = self.get(faq_id)
+            self._record(editor, before, after)
+            return after
+
+    def _write(self, tema: str, faq_id: str, answer: str, examples: list[str]) -> None:
+        handler = _yaml()
+        path = self._path_of(faq_id, tema)
+        data = handler.load(path.read_text("utf-8"))
+        [item] = [i for i in data["nlu"] if i.get("intent") == f"faq/{faq_id}"]
+        item["examples"] = LiteralScalarString("".join(f"- {e}\n" for e in examples))
+        data["responses"][f"utter_faq/{faq_id}"][0]["text"] = DoubleQuotedScalarString(answer)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
+            handler.dump(data, tmp)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp.name, path)
+
+    def _path_of(self, faq_id: str, tema: str) -> Path:
+        for path in self._files():
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+            if any(i.get("intent") == f"faq/{faq_id}" for i in data.get("nlu") or []):
+                return path
+        raise NotFound(f"{faq_id} ({tema})")
+
+    def _record(self, editor: str, before: FaqEntry, after: FaqEntry) -> None:
+        line = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "editor": editor,
+            "id": after.id,
+            "before": {"answer": before.answer, "examples": before.examples},
+            "after": {"answer": after.answer, "examples": after.examples},
+        }
+        with open(self.history, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    def changes(self, faq_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest recorded changes of one entry, newest first."""
+        if not self.history.exists():
+            return []
+        found = []
+        for line in self.history.read_text("utf-8").splitlines():
+            with contextlib.suppress(json.JSONDecodeError):
+                record = json.loads(line)
+                if record.get("id") == faq_id:
+                    found.append({"at": record["at"], "editor": record["editor"]})
+        return found[::-1][:limit]
+
+
+def evaluation_keys(shared: Path) -> frozenset[str]:
+    """The leak keys of every evaluation and benchmark sentence under `shared` (for comparison only)."""
+    keys: set[str] = set()
+    for path in sorted((shared / "eval").glob("*.yml")):
+        for line in path.read_text("utf-8").splitlines():
+            stripped = line.strip()
+            if stripped.startswith("- text:"):
+                keys.add(rules.leak_key(stripped.removeprefix("- text:").strip().strip("\"'")))
+    for path in sorted((shared / "benchmarks").rglob("*.conll")):
+        for line in path.read_text("utf-8").splitlines():
+            if line.startswith("# text ="):
+                keys.add(rules.leak_key(line.split("=", 1)[1]))
+    return frozenset(k for k in keys if len(k.split()) >= rules.LEAK_MIN_WORDS)

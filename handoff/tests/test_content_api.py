@@ -1,0 +1,101 @@
+"""The editors' content API: the hub over real HTTP in front of the bot's real content service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hub import texts
+from tests.conftest import CLOSED_PORT_URL
+from tests.stack import Proc, copy_content, start_content_service, start_hub
+from tests.test_e2e import HUB_ENV, PASSWORD, create_advisor
+
+TOKEN = "content-token-for-tests"
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Proc, Path]]:
+    root = copy_content(tmp_path_factory.mktemp("content") / "project")
+    # No Rasa behind it: these tests edit; publishing is tested in the browser tests.
+    service = start_content_service(root, token=TOKEN, rasa_url=CLOSED_PORT_URL)
+    yield service, root
+    service.stop()
+
+
+@pytest.fixture(scope="module")
+def hub(content: tuple[Proc, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proc]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('content-hub') / 'hub.db'}"
+    create_advisor(url, "redaktor", role="editor")
+    create_advisor(url, "kari")
+    env = {**HUB_ENV, "HUB_CONTENT_URL": content[0].url, "HUB_CONTENT_TOKEN": TOKEN}
+    proc = start_hub(database_url=url, rasa_url=CLOSED_PORT_URL, env=env)
+    yield proc
+    proc.stop()
+
+
+def login(hub: Proc, username: str) -> dict[str, str]:
+    r = httpx.post(
+        f"{hub.url}/api/advisor/login", json={"username": username, "password": PASSWORD}
+    )
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def test_an_editor_changes_an_answer_through_the_hub(hub: Proc, content: tuple[Proc, Path]) -> None:
+    auth = login(hub, "redaktor")
+    listed = httpx.get(f"{hub.url}/api/content/faqs", headers=auth)
+    assert listed.status_code == 200 and len(listed.json()) == 55
+    entry = httpx.get(f"{hub.url}/api/content/faqs/aap_soke", headers=auth).json()
+    examples = [*entry["examples"], "hvordan søker jeg aap når sykepengene tar slutt snart"]
+    saved = httpx.put(
+        f"{hub.url}/api/content/faqs/aap_soke",
+        headers=auth,
+        json={"answer": entry["answer"], "examples": examples, "version": entry["version"]},
+    )
+    assert saved.status_code == 200, saved.text
+    # The hub tells the service who the editor is; the service records it.
+    assert saved.json()["changes"][0]["editor"] == "redaktor"
+    assert examples[-1] in (content[1] / "data" / "faq" / "helse.yml").read_text("utf-8")
+    status = httpx.get(f"{hub.url}/api/content/publish", headers=auth).json()
+    assert status["unpublished"] == ["aap_soke"]
+
+    refused = httpx.put(
+        f"{hub.url}/api/content/faqs/aap_soke",
+        headers=auth,
+        json={"answer": "", "examples": examples, "version": saved.json()["version"]},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["problems"] == [
+        {"field": "answer", "message": "Svaret kan ikke være tomt."}
+    ]
+    missing = httpx.put(f"{hub.url}/api/content/faqs/aap_soke", headers=auth, json={"answer": "x"})
+    assert (
+        missing.status_code == 400
+        and missing.json()["message"] == "Send svar, eksempler og versjon."
+    )
+
+
+def test_only_editors_reach_the_content(hub: Proc) -> None:
+    assert httpx.get(f"{hub.url}/api/content/faqs").status_code == 401
+    denied = httpx.get(f"{hub.url}/api/content/faqs", headers=login(hub, "kari"))
+    assert denied.status_code == 403 and denied.json()["message"] == texts.CONTENT_EDITORS_ONLY
+
+
+@pytest.mark.parametrize("setting", ["unset", "wrong token"])
+def test_a_missing_content_service_is_said_plainly(
+    setting: str, tmp_path: Path, content: tuple[Proc, Path]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    create_advisor(url, "redaktor", role="editor")
+    env = dict(HUB_ENV)
+    if setting == "wrong token":
+        env |= {"HUB_CONTENT_URL": content[0].url, "HUB_CONTENT_TOKEN": "wrong"}
+    hub = start_hub(database_url=url, rasa_url=CLOSED_PORT_URL, env=env)
+    try:
+        r = httpx.get(f"{hub.url}/api/content/faqs", headers=login(hub, "redaktor"))
+        assert r.status_code == 503 and r.json()["error"] == "content_unavailable"
+    finally:
+        hub.stop()

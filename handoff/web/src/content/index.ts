@@ -1,0 +1,480 @@
+// "Chatbotens svar": content editors change an answer and its examples, then publish.
+// Logged in with the console's login (the hub's HttpOnly cookie), role editor.
+// The rules live in the bot's content service; this page shows what it says.
+
+import { h, icon, setChildren } from "../shared/dom";
+import { warningIcon } from "../shared/icons";
+import { readError, topicName } from "../shared/types";
+
+interface Summary {
+  id: string;
+  tema: string;
+  title: string;
+  examples: number;
+  unpublished: boolean;
+}
+
+interface Entry {
+  id: string;
+  tema: string;
+  title: string;
+  answer: string;
+  examples: string[];
+  version: string;
+  link: string;
+  facts: string;
+  unpublished: boolean;
+  changes: { at: string; editor: string }[];
+}
+
+interface Problem {
+  field: "answer" | "examples";
+  message: string;
+}
+
+interface PublishStatus {
+  state: "idle" | "running" | "succeeded" | "failed";
+  message: string;
+  by: string;
+  started_at: string;
+  finished_at: string;
+  details: string;
+  unpublished: string[];
+}
+
+const MIN_EXAMPLES = 15;
+const POLL_MS = 3000;
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString("nb-NO", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+function lines(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+async function errorText(res: Response): Promise<string> {
+  return (await readError(res)).message ?? "Noe gikk galt. Prøv igjen om litt.";
+}
+
+async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`/api/content${path}`, {
+    credentials: "same-origin",
+    ...init,
+    headers: { "Content-Type": "application/json", ...(init.headers ?? {}) },
+  });
+}
+
+class ContentPage {
+  private readonly app = document.getElementById("app") as HTMLElement;
+  private readonly list = h("nav", { class: "content__list", "aria-label": "Svarene" });
+  private readonly search = h("input", {
+    id: "search",
+    type: "search",
+    class: "field field--small",
+    autocomplete: "off",
+    oninput: () => this.renderList(),
+  });
+  private readonly form = h("section", { class: "content__form", "aria-live": "off" });
+  private readonly publishBox = h("section", { class: "publish", "aria-labelledby": "publish-heading" });
+  private readonly announcer = h("div", { class: "aksel-sr-only", role: "status", "aria-live": "polite" });
+  private summaries: Summary[] = [];
+  private current: Entry | null = null;
+  private answerField: HTMLTextAreaElement | null = null;
+  private examplesField: HTMLTextAreaElement | null = null;
+  private dirty = false;
+  private polling: number | undefined;
+  // A question from the unanswered list, to be added as an example (?eksempel=…).
+  private pendingExample = new URLSearchParams(window.location.search).get("eksempel")?.trim() || "";
+
+  async init(): Promise<void> {
+    window.addEventListener("beforeunload", (event) => {
+      if (this.dirty) event.preventDefault();
+    });
+    setChildren(
+      this.app,
+      h(
+        "header",
+        { class: "topbar", "data-color": "neutral" },
+        h("span", { class: "topbar__brand" }, h("strong", null, "Nav"), " Chatbotens svar"),
+        h("div", { class: "topbar__spacer" }),
+        h("a", { href: "/veileder/ubesvart", class: "topbar__link" }, "Ubesvarte spørsmål"),
+      ),
+      h(
+        "main",
+        { class: "editor" },
+        h("h1", { class: "aksel-heading aksel-heading--large" }, "Chatbotens svar"),
+        h(
+          "p",
+          { class: "aksel-body-long editor__intro" },
+          "Velg et svar for å endre teksten boten gir, eller eksemplene på hvordan besøkende spør. " +
+            "Endringene lagres med en gang, men boten bruker dem først når du har publisert.",
+        ),
+        this.announcer,
+        this.publishBox,
+        this.pendingExample
+          ? h(
+              "div",
+              { class: "alert alert--info", "data-testid": "pending-example" },
+              h("p", null, `Legg til som eksempel: «${this.pendingExample}». Velg svaret spørsmålet hører til.`),
+            )
+          : null,
+        h(
+          "div",
+          { class: "content" },
+          h(
+            "div",
+            { class: "content__side" },
+            h("label", { for: "search", class: "aksel-label" }, "Søk i svarene"),
+            this.search,
+            this.list,
+          ),
+          this.form,
+        ),
+      ),
+    );
+    setChildren(this.form, h("p", { class: "aksel-body-long" }, "Velg et svar i lista."));
+    if (await this.loadList()) {
+      await this.loadPublish();
+      const wanted = window.location.hash.slice(1);
+      if (wanted) await this.open(decodeURIComponent(wanted));
+    }
+  }
+
+  private async loadList(): Promise<boolean> {
+    let res: Response;
+    try {
+      res = await api("/faqs");
+    } catch {
+      this.fail("Fikk ikke kontakt med tjenesten. Prøv igjen om litt.");
+      return false;
+    }
+    if (res.status === 401) {
+      setChildren(
+        this.form,
+        this.alert("warning", "Du må logge inn først."),
+        h("a", { href: "/veileder", class: "aksel-link" }, "Logg inn"),
+      );
+      return false;
+    }
+    if (!res.ok) {
+      this.fail(await errorText(res));
+      return false;
+    }
+    this.summaries = (await res.json()) as Summary[];
+    this.renderList();
+    return true;
+  }
+
+  private renderList(): void {
+    const q = this.search.value.trim().toLowerCase();
+    const shown = this.summaries.filter((s) => !q || s.title.toLowerCase().includes(q) || s.id.includes(q));
+    const topics = [...new Set(shown.map((s) => s.tema))];
+    if (shown.length === 0) {
+      setChildren(this.list, h("p", { class: "aksel-body-short" }, "Ingen svar passer søket."));
+      return;
+    }
+    setChildren(
+      this.list,
+      ...topics.map((tema) =>
+        h(
+          "div",
+          { class: "content__topic" },
+          h("h2", { class: "aksel-heading aksel-heading--xsmall" }, topicName(tema)),
+          h(
+            "ul",
+            null,
+            ...shown
+              .filter((s) => s.tema === tema)
+              .map((s) =>
+                h(
+                  "li",
+                  null,
+                  h(
+                    "a",
+                    {
+                      href: `#${encodeURIComponent(s.id)}`,
+                      class: "content__item",
+                      "data-testid": "faq-link",
+                      "aria-current": this.current?.id === s.id ? "page" : null,
+                      onclick: (event: Event) => {
+                        event.preventDefault();
+                        void this.open(s.id);
+                      },
+                    },
+                    h("span", null, s.title || s.id),
+                    s.unpublished ? h("span", { class: "tag" }, "Ikke publisert") : null,
+                  ),
+                ),
+              ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private async open(id: string): Promise<void> {
+    if (this.dirty && !window.confirm("Du har endringer som ikke er lagret. Vil du forkaste dem?")) return;
+    const res = await api(`/faqs/${encodeURIComponent(id)}`);
+    if (!res.ok) {
+      setChildren(this.form, this.alert("warning", await errorText(res)));
+      return;
+    }
+    const entry = (await res.json()) as Entry;
+    history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${encodeURIComponent(id)}`);
+    this.showEntry(entry);
+    if (this.pendingExample) {
+      const examples = this.examplesField as HTMLTextAreaElement;
+      examples.value = `${examples.value.replace(/\s+$/, "")}\n${this.pendingExample}\n`;
+      this.pendingExample = "";
+      this.markDirty();
+      this.updateCount();
+      this.say(`Spørsmålet er lagt til nederst i eksemplene til «${entry.title}». Trykk Lagre for å beholde det.`);
+      examples.focus();
+    }
+  }
+
+  private showEntry(entry: Entry): void {
+    this.current = entry;
+    this.dirty = false;
+    this.renderList();
+    const answer = h("textarea", {
+      id: "answer",
+      class: "field content__answer",
+      rows: 6,
+      "aria-describedby": "answer-hint",
+      oninput: () => this.markDirty(),
+    });
+    answer.value = entry.answer;
+    const examples = h("textarea", {
+      id: "examples",
+      class: "field content__examples",
+      rows: 16,
+      spellcheck: false,
+      "aria-describedby": "examples-hint examples-count",
+      oninput: () => {
+        this.markDirty();
+        this.updateCount();
+      },
+    });
+    examples.value = `${entry.examples.join("\n")}\n`;
+    this.answerField = answer;
+    this.examplesField = examples;
+    const last = entry.changes[0];
+    setChildren(
+      this.form,
+      h("h2", { class: "aksel-heading aksel-heading--medium", tabindex: -1, id: "entry-heading" }, entry.title),
+      h(
+        "p",
+        { class: "aksel-body-short content__meta" },
+        `${topicName(entry.tema)} · `,
+        entry.unpublished ? "Endret, ikke publisert" : "Publisert",
+        last ? ` · Sist endret av ${last.editor} ${when(last.at)}` : "",
+      ),
+      entry.facts
+        ? h(
+            "div",
+            { class: "content__facts" },
+            h("h3", { class: "aksel-heading aksel-heading--xsmall" }, "Dette må svaret få riktig"),
+            h("p", { class: "aksel-body-short" }, entry.facts),
+            h("p", { class: "aksel-body-short" }, "Lenke: ", h("a", { href: entry.link, class: "aksel-link" }, entry.link)),
+          )
+        : null,
+      h("div", { id: "problems", tabindex: -1 }),
+      h(
+        "form",
+        {
+          class: "content__fields",
+          novalidate: true,
+          onsubmit: (event: Event) => {
+            event.preventDefault();
+            void this.save();
+          },
+        },
+        h("label", { for: "answer", class: "aksel-label" }, "Svaret boten gir"),
+        h(
+          "p",
+          { id: "answer-hint", class: "aksel-body-short hint" },
+          "1–4 korte setninger i klarspråk, og lenken til slutt. Ikke skriv tall som endrer seg hvert år; vis til lenken.",
+        ),
+        answer,
+        h("label", { for: "examples", class: "aksel-label" }, "Slik spør besøkende (ett eksempel per linje)"),
+        h(
+          "p",
+          { id: "examples-hint", class: "aksel-body-short hint" },
+          "Skriv som folk skriver: stikkord, skrivefeil, uten æøå, nynorsk og dialekt, enkel norsk. Minst 15 ulike eksempler.",
+        ),
+        examples,
+        h("p", { id: "examples-count", class: "aksel-body-short hint", "aria-live": "polite" }),
+        h(
+          "div",
+          { class: "content__actions" },
+          h("button", { type: "submit", class: "aksel-button", "data-variant": "primary" }, h("span", null, "Lagre")),
+        ),
+      ),
+    );
+    this.updateCount();
+  }
+
+  private updateCount(): void {
+    const count = document.getElementById("examples-count");
+    if (!count || !this.examplesField) return;
+    const n = new Set(lines(this.examplesField.value).map((l) => l.toLowerCase())).size;
+    count.textContent = n < MIN_EXAMPLES ? `${n} eksempler. Det trengs minst ${MIN_EXAMPLES}.` : `${n} eksempler.`;
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
+  }
+
+  private async save(): Promise<void> {
+    const entry = this.current;
+    if (!entry || !this.answerField || !this.examplesField) return;
+    const res = await api(`/faqs/${encodeURIComponent(entry.id)}`, {
+      method: "PUT",
+      body: JSON.stringify({
+        answer: this.answerField.value,
+        examples: lines(this.examplesField.value),
+        version: entry.version,
+      }),
+    });
+    if (res.ok) {
+      const saved = (await res.json()) as Entry;
+      this.showEntry(saved);
+      this.summaries = this.summaries.map((s) =>
+        s.id === saved.id ? { ...s, examples: saved.examples.length, unpublished: saved.unpublished } : s,
+      );
+      this.renderList();
+      this.say("Lagret. Publiser når du er ferdig med endringene, så bruker boten dem.");
+      await this.loadPublish();
+      return;
+    }
+    const error = (await readError(res)) as { message?: string; problems?: Problem[]; current?: Entry };
+    this.showProblems(error.message ?? "Noe gikk galt. Prøv igjen om litt.", error.problems ?? []);
+    if (res.status === 409 && error.current) {
+      const current = error.current;
+      const problems = document.getElementById("problems") as HTMLElement;
+      problems.append(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "aksel-button aksel-button--small",
+            "data-variant": "secondary",
+            onclick: () => {
+              this.dirty = false;
+              this.showEntry({ ...current, unpublished: true, changes: entry.changes });
+            },
+          },
+          h("span", null, "Vis den nye teksten (endringene dine forkastes)"),
+        ),
+      );
+    }
+  }
+
+  private showProblems(message: string, problems: Problem[]): void {
+    const box = document.getElementById("problems") as HTMLElement;
+    setChildren(
+      box,
+      h(
+        "div",
+        { class: "alert alert--danger", role: "alert" },
+        icon(warningIcon),
+        h("div", null, h("p", null, message), problems.length ? h("ul", null, ...problems.map((p) => h("li", null, p.message))) : null),
+      ),
+    );
+    this.answerField?.setAttribute("aria-invalid", String(problems.some((p) => p.field === "answer")));
+    this.examplesField?.setAttribute("aria-invalid", String(problems.some((p) => p.field === "examples")));
+    box.focus();
+  }
+
+  private async loadPublish(): Promise<void> {
+    const res = await api("/publish");
+    if (!res.ok) {
+      setChildren(this.publishBox, this.alert("warning", await errorText(res)));
+      return;
+    }
+    this.renderPublish((await res.json()) as PublishStatus);
+  }
+
+  private renderPublish(status: PublishStatus): void {
+    const running = status.state === "running";
+    const n = status.unpublished.length;
+    const waiting =
+      n === 0 ? "Alle lagrede endringer er publisert." : n === 1 ? "1 svar er endret og ikke publisert." : `${n} svar er endret og ikke publisert.`;
+    const kind = status.state === "failed" ? "danger" : status.state === "succeeded" ? "success" : "info";
+    setChildren(
+      this.publishBox,
+      h("h2", { id: "publish-heading", class: "aksel-heading aksel-heading--small" }, "Publisering"),
+      h("p", { class: "aksel-body-short", "data-testid": "unpublished" }, waiting),
+      status.state === "idle"
+        ? null
+        : h(
+            "div",
+            { class: `alert alert--${kind}`, role: "status", "data-testid": "publish-status" },
+            h(
+              "div",
+              null,
+              h("p", null, status.message),
+              status.details
+                ? h("details", null, h("summary", null, "Vis detaljer"), h("pre", { class: "publish__details" }, status.details))
+                : null,
+            ),
+          ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "aksel-button",
+          "data-variant": "primary",
+          disabled: running || n === 0,
+          onclick: () => void this.publish(),
+        },
+        h("span", null, running ? "Publiserer …" : "Publiser endringene"),
+      ),
+    );
+    window.clearTimeout(this.polling);
+    if (running) this.polling = window.setTimeout(() => void this.loadPublish(), POLL_MS);
+    if (status.state !== "running" && this.current) {
+      // After a publish the "Ikke publisert" marks change.
+      void this.refreshMarks(status.unpublished);
+    }
+  }
+
+  private async refreshMarks(unpublished: string[]): Promise<void> {
+    const changed = this.summaries.some((s) => s.unpublished !== unpublished.includes(s.id));
+    if (!changed) return;
+    this.summaries = this.summaries.map((s) => ({ ...s, unpublished: unpublished.includes(s.id) }));
+    this.renderList();
+  }
+
+  private async publish(): Promise<void> {
+    if (this.dirty && !window.confirm("Du har endringer som ikke er lagret, og de blir ikke publisert. Vil du publisere likevel?")) return;
+    const res = await api("/publish", { method: "POST" });
+    if (!res.ok && res.status !== 409) {
+      setChildren(this.publishBox, this.alert("warning", await errorText(res)));
+      return;
+    }
+    this.say("Publiseringen har startet. Det tar noen minutter.");
+    await this.loadPublish();
+  }
+
+  private say(text: string): void {
+    this.announcer.textContent = text;
+    const box = document.getElementById("problems");
+    if (box) setChildren(box, h("div", { class: "alert alert--success", "data-testid": "saved" }, h("p", null, text)));
+  }
+
+  private fail(message: string): void {
+    setChildren(this.form, this.alert("warning", message));
+  }
+
+  private alert(kind: "warning" | "danger", text: string): HTMLElement {
+    return h("div", { class: `alert alert--${kind}`, role: "alert" }, icon(warningIcon), h("p", null, text));
+  }
+}
+
+void new ContentPage().init();
