@@ -6,14 +6,13 @@ what was checked, for editors.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.store import FaqStore, load_catalogue
-from bot.runtime.processes import PROJECT_ROOT, RASA
+from bot.runtime.processes import PROJECT_ROOT, RASA, code_env
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
@@ -26,7 +25,7 @@ class CheckResult:
 
 
 def _run(what: str, command: list[str], root: Path) -> CheckResult:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+    env = code_env({"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"})
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     return CheckResult(done.returncode == 0, what, (done.stdout + done.stderr)[-3000:])
 

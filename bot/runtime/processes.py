@@ -17,6 +17,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RASA = str(Path(sys.executable).with_name("rasa"))
 
 
+def code_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a Rasa command run in another folder: our code stays importable."""
+    base = {**os.environ, **(env or {})}
+    paths = [str(PROJECT_ROOT), *filter(None, base.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**base, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nobody listens on right now."""
     with socket.socket() as sock:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import fcntl
 import hashlib
-import os
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.runtime.processes import PROJECT_ROOT, RASA
+from bot.runtime.processes import PROJECT_ROOT, RASA, code_env
 
 
 def nlu_code_hash() -> str:
@@ -44,7 +43,8 @@ def ensure_model(out: Path, name: str, config: Path, quiet: bool = True, root: P
     stamp = out / f"{name}.nlu-code.sha256"
     with open(out / f".{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # both test environments may ask at once
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+        # A content copy elsewhere (editors' tests) still imports our components from here.
+        env = code_env({"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"})
         command = [
             RASA, "train", "--config", str(config), "--domain", "domain.yml", "--data", "data",
             "--out", str(out), "--fixed-model-name", name,

@@ -45,6 +45,8 @@ class Site:
     embed_origin: str | None = None
     # An editor's console login (role editor), same password as the advisor's.
     editor_user: str = "redaktor"
+    # The copy of the project's content the editors' tests change (None on a running hub).
+    content_root: Path | None = None
 
 
 def _require_build() -> None:

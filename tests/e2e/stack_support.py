@@ -61,6 +61,20 @@ def _create_account(stack, database_url: str, user: str, name: str, role: str) -
     )  # fmt: skip
 
 
+def _content_copy(stack, tmp: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """A copy of the project's content for the editors' tests, and a quick training config."""
+    root = stack.copy_content(tmp / "content")
+    config = tmp / "content-config.yml"
+    capped = subprocess.run(
+        [str(stack.BOT_VENV / "bin" / "python"), "-c",
+         "from bot.runtime.test_model import TEST_EPOCHS; from bot.runtime.training import capped_config; "
+         "print(capped_config(TEST_EPOCHS), end='')"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    config.write_text(capped.stdout, "utf-8")
+    return root, config
+
+
 @contextmanager
 def running_stack() -> Iterator[Site]:
     stack = _load_stack()
@@ -74,17 +88,33 @@ def running_stack() -> Iterator[Site]:
     hub_url = f"http://127.0.0.1:{hub_port}"
     embed_origin = f"http://127.0.0.1:{stack.free_port()}"  # same host, another port: another origin
     rasa = stack.start_rasa_stack(model, hub_url=hub_url, bot_secret=bot_secret)
-    hub = None
+    hub = content = None
     try:
+        # Editors change a copy of the content; publishing trains it and loads it into this Rasa.
+        content_root, content_config = _content_copy(stack, tmp)
+        content_token = secrets.token_urlsafe(16)
+        content = stack.start_content_service(
+            content_root, token=content_token, rasa_url=rasa.rasa_url, config=content_config
+        )
         hub = stack.start_hub(
             port=hub_port,
             database_url=database_url,
             rasa_url=rasa.rasa_url,
             bot_secret=bot_secret,
-            env={"HUB_ALWAYS_OPEN": "true", "HUB_WEB_DIR": str(DIST), "HUB_ALLOWED_ORIGINS": embed_origin},
+            env={
+                "HUB_ALWAYS_OPEN": "true",
+                "HUB_WEB_DIR": str(DIST),
+                "HUB_ALLOWED_ORIGINS": embed_origin,
+                "HUB_CONTENT_URL": content.url,
+                "HUB_CONTENT_TOKEN": content_token,
+            },
         )
-        yield Site(hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin, EDITOR_USER)
+        yield Site(
+            hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin, EDITOR_USER, content_root
+        )
     finally:
         if hub is not None:
             hub.stop()
+        if content is not None:
+            content.stop()
         rasa.stop()

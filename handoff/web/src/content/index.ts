@@ -87,6 +87,7 @@ class ContentPage {
   private examplesField: HTMLTextAreaElement | null = null;
   private dirty = false;
   private polling: number | undefined;
+  private lastState: PublishStatus["state"] = "idle";
   // A question from the unanswered list, to be added as an example (?eksempel=…).
   private pendingExample = new URLSearchParams(window.location.search).get("eksempel")?.trim() || "";
 
@@ -254,6 +255,7 @@ class ContentPage {
       class: "field content__examples",
       rows: 16,
       spellcheck: false,
+      wrap: "off", // one example per line, also on screen
       "aria-describedby": "examples-hint examples-count",
       oninput: () => {
         this.markDirty();
@@ -271,7 +273,7 @@ class ContentPage {
         "p",
         { class: "aksel-body-short content__meta" },
         `${topicName(entry.tema)} · `,
-        entry.unpublished ? "Endret, ikke publisert" : "Publisert",
+        h("span", { "data-testid": "entry-state" }, entry.unpublished ? "Endret, ikke publisert" : "Publisert"),
         last ? ` · Sist endret av ${last.editor} ${when(last.at)}` : "",
       ),
       entry.facts
@@ -438,13 +440,22 @@ class ContentPage {
     );
     window.clearTimeout(this.polling);
     if (running) this.polling = window.setTimeout(() => void this.loadPublish(), POLL_MS);
-    if (status.state !== "running" && this.current) {
-      // After a publish the "Ikke publisert" marks change.
-      void this.refreshMarks(status.unpublished);
+    const ended = this.lastState === "running" && !running;
+    this.lastState = status.state;
+    this.refreshMarks(status.unpublished);
+    if (ended) {
+      this.announcer.textContent = status.message;
+      // The open answer's "Endret, ikke publisert" is out of date now.
+      if (this.current && !this.dirty) void this.reload(this.current.id);
     }
   }
 
-  private async refreshMarks(unpublished: string[]): Promise<void> {
+  private async reload(id: string): Promise<void> {
+    const res = await api(`/faqs/${encodeURIComponent(id)}`);
+    if (res.ok && !this.dirty) this.showEntry((await res.json()) as Entry);
+  }
+
+  private refreshMarks(unpublished: string[]): void {
     const changed = this.summaries.some((s) => s.unpublished !== unpublished.includes(s.id));
     if (!changed) return;
     this.summaries = this.summaries.map((s) => ({ ...s, unpublished: unpublished.includes(s.id) }));
@@ -458,7 +469,7 @@ class ContentPage {
       setChildren(this.publishBox, this.alert("warning", await errorText(res)));
       return;
     }
-    this.say("Publiseringen har startet. Det tar noen minutter.");
+    this.announcer.textContent = "Publiseringen har startet. Det tar noen minutter.";
     await this.loadPublish();
   }
 
