@@ -115,6 +115,16 @@ def _spawn(name: str, cmd: list[str], env: dict[str, str], cwd: Path, url: str) 
     return Proc(name, proc, url, log)
 
 
+def _started(proc: Proc, path: str, timeout: float) -> Proc:
+    """Waits until ``proc`` answers ``path``; stops it and says why if it does not."""
+    try:
+        wait_http(proc.url + path, timeout, proc.proc)
+    except Exception as exc:
+        proc.stop()
+        raise RuntimeError(f"{proc.name} did not start: {exc}\n{proc.log_tail()}") from exc
+    return proc
+
+
 def start_hub(
     *,
     port: int | None = None,
@@ -144,13 +154,9 @@ def start_hub(
         "--no-access-logs",
         "--no-motd",
     ]
-    hub = _spawn("hub", cmd, full_env, REPO, f"http://127.0.0.1:{port}")
-    try:
-        wait_http(hub.url + "/health", timeout, hub.proc)
-    except Exception as exc:
-        hub.stop()
-        raise RuntimeError(f"hub did not start: {exc}\n{hub.log_tail()}") from exc
-    return hub
+    return _started(
+        _spawn("hub", cmd, full_env, REPO, f"http://127.0.0.1:{port}"), "/health", timeout
+    )
 
 
 @dataclass
@@ -235,10 +241,6 @@ def start_content_service(
     if config is not None:
         cmd += ["--config", str(config)]
     env = {**os.environ, "NAV_CONTENT_TOKEN": token, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    service = _spawn("content", cmd, env, REPO, f"http://127.0.0.1:{port}")
-    try:
-        wait_http(service.url + "/health", timeout, service.proc)
-    except Exception as exc:
-        service.stop()
-        raise RuntimeError(f"content service did not start: {exc}\n{service.log_tail()}") from exc
-    return service
+    return _started(
+        _spawn("content", cmd, env, REPO, f"http://127.0.0.1:{port}"), "/health", timeout
+    )

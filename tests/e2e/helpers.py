@@ -54,6 +54,15 @@ def login_advisor(page: Page, user: str, password: str, name: str) -> None:
     expect(page.get_by_role("heading", name="Køer")).to_be_visible()
 
 
+def login_editor(page: Page, user: str, password: str, base_url: str) -> None:
+    """An editor's console login lands on the unanswered list, not the queues."""
+    page.goto("/veileder")
+    page.get_by_label("Brukernavn").fill(user)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page).to_have_url(f"{base_url}/veileder/ubesvart")
+
+
 def expect_bot_says(page: Page, text: str, timeout: float = 60_000) -> None:
     """Some bot message (the bot may answer in several) contains ``text``."""
     expect(messages(page, "bot").filter(has_text=text).first).to_be_visible(timeout=timeout)

@@ -7,20 +7,12 @@ from urllib.parse import unquote
 
 import pytest
 from conftest import Site, shot
-from helpers import expect_bot_says, messages, open_and_start, send
+from helpers import expect_bot_says, login_editor, messages, open_and_start, send
 from playwright.sync_api import Page, expect
 from test_accessibility import assert_no_serious
 
 # Publishing trains a model (quick test epochs) and loads it into the running Rasa.
 PUBLISH_TIMEOUT_MS = 420_000
-
-
-def login_editor(page: Page, site: Site) -> None:
-    page.goto("/veileder")
-    page.get_by_label("Brukernavn").fill(site.editor_user)
-    page.get_by_label("Passord").fill(site.advisor_password)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page).to_have_url(f"{site.base_url}/veileder/ubesvart")
 
 
 @pytest.fixture
@@ -38,7 +30,7 @@ def test_an_editor_takes_an_unanswered_question_to_an_answer(
     send(visitor, question)
     expect(messages(visitor, "bot").last).to_contain_text("Mente du", timeout=60_000)
 
-    login_editor(advisor, content_site)
+    login_editor(advisor, content_site.editor_user, content_site.advisor_password, content_site.base_url)
     row = advisor.get_by_test_id("question").filter(has_text=question).first
     link = row.get_by_role("link", name=re.compile(r"^Legg til som eksempel"))
     link.click()
@@ -64,7 +56,7 @@ def test_an_editor_corrects_an_answer_and_publishes_it_to_the_bot(
 ) -> None:
     topic_file = content_site.content_root / "data" / "faq" / "arbeid.yml"  # type: ignore[operator]
     before = topic_file.read_text("utf-8")
-    login_editor(advisor, content_site)
+    login_editor(advisor, content_site.editor_user, content_site.advisor_password, content_site.base_url)
     advisor.goto("/veileder/innhold#dagpenger_soke")
     answer = advisor.get_by_label("Svaret boten gir")
     examples = advisor.get_by_label("Slik spør besøkende (ett eksempel per linje)")

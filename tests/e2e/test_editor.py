@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import Site, shot
-from helpers import login_advisor, messages, open_and_start, send
+from helpers import login_advisor, login_editor, messages, open_and_start, send
 from playwright.sync_api import Page, expect
 from test_accessibility import assert_no_serious
 
@@ -50,9 +50,5 @@ def test_the_editors_list_asks_for_a_login(visitor: Page) -> None:
 
 
 def test_an_editor_logs_in_to_the_list_not_to_the_queues(advisor: Page, site: Site) -> None:
-    advisor.goto("/veileder")
-    advisor.get_by_label("Brukernavn").fill(site.editor_user)
-    advisor.get_by_label("Passord").fill(site.advisor_password)
-    advisor.get_by_role("button", name="Logg inn").click()
-    expect(advisor).to_have_url(f"{site.base_url}/veileder/ubesvart")
+    login_editor(advisor, site.editor_user, site.advisor_password, site.base_url)
     expect(advisor.get_by_role("heading", name="Spørsmål chatboten ikke kunne svare på")).to_be_visible()
