@@ -114,8 +114,11 @@ async def put_faq(request: web.Request) -> web.Response:
 
 async def get_publish(request: web.Request) -> web.Response:
     publisher = request.app[PUBLISHER]
+    # The status first: a job records what it published before it says so, so a
+    # "succeeded" read here never comes with the list from before the job.
+    status = publisher.status
     unpublished = await asyncio.to_thread(publisher.unpublished)
-    return web.json_response({**publisher.status.as_json(), "unpublished": unpublished})
+    return web.json_response({**status.as_json(), "unpublished": unpublished})
 
 
 async def start_publish(request: web.Request) -> web.Response:
