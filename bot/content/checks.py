@@ -49,7 +49,7 @@ def catalogue_check(store: FaqStore) -> CheckResult:
 
 def check_content(root: Path = PROJECT_ROOT, shared: Path = SHARED) -> list[CheckResult]:
     """Rasa's own validation, the catalogue rules, and the leak check, on `root`'s content."""
-    store = FaqStore(root, shared / "faq-catalog.yml", root / ".cache" / "content" / "history.jsonl")
+    store = FaqStore.for_project(root, shared)
     return [
         _run(
             "Rasa-dataene henger sammen (rasa data validate)",

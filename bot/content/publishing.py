@@ -7,9 +7,7 @@ running bot as it was. What the job says is in Norwegian: editors read it.
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -67,18 +65,15 @@ class Publisher:
         rasa_url: str,
         models: Path,
         shared: Path = SHARED,
-        on_done: Callable[[Status], None] | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.rasa_url = rasa_url
         self.models = models
         self.shared = shared
-        self.on_done = on_done
         self._lock = threading.Lock()
         self._status = Status()
         self._thread: threading.Thread | None = None
-        self._published_file = store.history.parent / "published.json"
 
     @property
     def status(self) -> Status:
@@ -89,25 +84,6 @@ class Publisher:
         with self._lock:
             self._status = replace(self._status, **changes)
 
-    def published_versions(self) -> dict[str, str]:
-        """FAQ id -> the version the bot last published; the current content when nothing is recorded."""
-        if self._published_file.exists():
-            return dict(json.loads(self._published_file.read_text("utf-8")))
-        versions = {e.id: e.version for e in self.store.entries()}
-        self._record_published(versions)
-        return versions
-
-    def _record_published(self, versions: dict[str, str]) -> None:
-        self._published_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._published_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(versions, indent=0, sort_keys=True), "utf-8")
-        tmp.replace(self._published_file)
-
-    def unpublished(self) -> list[str]:
-        """The ids of entries saved since the last publish."""
-        published = self.published_versions()
-        return [e.id for e in self.store.entries() if published.get(e.id) != e.version]
-
     def start(self, by: str) -> Status:
         with self._lock:
             if self._status.state == State.running:
@@ -116,12 +92,6 @@ class Publisher:
             self._thread = threading.Thread(target=self._run, name="publish", daemon=True)
             self._thread.start()
             return self._status
-
-    def wait(self, timeout: float | None = None) -> Status:
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-        return self.status
 
     def _run(self) -> None:
         try:
@@ -132,7 +102,7 @@ class Publisher:
             )
 
     def _steps(self) -> None:
-        versions = {e.id: e.version for e in self.store.entries()}
+        versions = self.store.versions()
         failed = [r for r in check_content(self.store.root, self.shared) if not r.ok]
         if failed:
             details = "\n\n".join(f"{r.what}:\n{r.output}" for r in failed)
@@ -153,10 +123,8 @@ class Publisher:
                 self.rasa_url,
             )
             return
-        self._record_published(versions)
+        self.store.record_published(versions)
         self._finish(State.succeeded, "Publisert: boten svarer nå med det nye innholdet.")
 
     def _finish(self, state: State, message: str, details: str = "") -> None:
         self._set(state=state, message=message, details=details[-4000:], finished_at=_now())
-        if self.on_done is not None:
-            self.on_done(self.status)

@@ -56,16 +56,16 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def list_faqs(request: web.Request) -> web.Response:
-    store, publisher = request.app[STORE], request.app[PUBLISHER]
+    store = request.app[STORE]
     entries = await asyncio.to_thread(store.entries)
-    unpublished = set(await asyncio.to_thread(publisher.unpublished))
+    unpublished = set(await asyncio.to_thread(store.unpublished))
     return web.json_response([{**e.summary(), "unpublished": e.id in unpublished} for e in entries])
 
 
 async def _entry_json(request: web.Request, faq_id: str) -> dict[str, Any]:
-    store, publisher = request.app[STORE], request.app[PUBLISHER]
+    store = request.app[STORE]
     entry = await asyncio.to_thread(store.get, faq_id)
-    unpublished = faq_id in await asyncio.to_thread(publisher.unpublished)
+    unpublished = faq_id in await asyncio.to_thread(store.unpublished)
     changes = await asyncio.to_thread(store.changes, faq_id)
     return {**entry.as_json(), "unpublished": unpublished, "changes": changes}
 
@@ -113,11 +113,11 @@ async def put_faq(request: web.Request) -> web.Response:
 
 
 async def get_publish(request: web.Request) -> web.Response:
-    publisher = request.app[PUBLISHER]
+    store, publisher = request.app[STORE], request.app[PUBLISHER]
     # The status first: a job records what it published before it says so, so a
     # "succeeded" read here never comes with the list from before the job.
     status = publisher.status
-    unpublished = await asyncio.to_thread(publisher.unpublished)
+    unpublished = await asyncio.to_thread(store.unpublished)
     return web.json_response({**status.as_json(), "unpublished": unpublished})
 
 
@@ -159,16 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=SHARED)
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    store = FaqStore(
-        root,
-        args.shared / "faq-catalog.yml",
-        root / ".cache" / "content" / "history.jsonl",
-        evaluation_keys(args.shared),
-    )
+    store = FaqStore.for_project(root, args.shared, evaluation_keys(args.shared))
     publisher = Publisher(
         store, args.config or root / "config.yml", args.rasa_url, args.models or root / "models", args.shared
     )
-    publisher.published_versions()  # the content at start counts as published
+    store.published_versions()  # the content at start counts as published
     token = os.environ.get("NAV_CONTENT_TOKEN", "")
     try:
         app = create_app(publisher, token)

@@ -68,6 +68,7 @@ class FaqEntry:
     answer: str
     examples: list[str]
     catalogue: CatalogueEntry | None
+    path: Path  # its topic file
 
     @property
     def version(self) -> str:
@@ -119,6 +120,14 @@ class FaqStore:
         self.catalogue_path = catalogue
         self.history = history
         self.evaluation = evaluation
+        self.published_file = history.parent / "published.json"
+
+    @classmethod
+    def for_project(cls, root: Path, shared: Path, evaluation: frozenset[str] = frozenset()) -> FaqStore:
+        """The store of a project checkout: its history and publish record under .cache/content/."""
+        return cls(
+            root, shared / "faq-catalog.yml", root / ".cache" / "content" / "history.jsonl", evaluation
+        )
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -152,6 +161,7 @@ class FaqStore:
                         answer=str(answer.get("text", "")),
                         examples=_examples(item.get("examples", "")),
                         catalogue=catalogue.get(faq_id),
+                        path=path,
                     )
                 )
         return out
@@ -199,14 +209,13 @@ class FaqStore:
                 raise Invalid(found)
             if answer == before.answer and examples == before.examples:
                 return before
-            self._write(before.tema, faq_id, answer, examples)
+            self._write(before.path, faq_id, answer, examples)
             after = self.get(faq_id)
             self._record(editor, before, after)
             return after
 
-    def _write(self, tema: str, faq_id: str, answer: str, examples: list[str]) -> None:
+    def _write(self, path: Path, faq_id: str, answer: str, examples: list[str]) -> None:
         handler = _yaml()
-        path = self._path_of(faq_id, tema)
         data = handler.load(path.read_text("utf-8"))
         [item] = [i for i in data["nlu"] if i.get("intent") == f"faq/{faq_id}"]
         item["examples"] = LiteralScalarString("".join(f"- {e}\n" for e in examples))
@@ -216,13 +225,6 @@ class FaqStore:
             tmp.flush()
             os.fsync(tmp.fileno())
         os.replace(tmp.name, path)
-
-    def _path_of(self, faq_id: str, tema: str) -> Path:
-        for path in self._files():
-            data = yaml.safe_load(path.read_text("utf-8")) or {}
-            if any(i.get("intent") == f"faq/{faq_id}" for i in data.get("nlu") or []):
-                return path
-        raise NotFound(f"{faq_id} ({tema})")
 
     def _record(self, editor: str, before: FaqEntry, after: FaqEntry) -> None:
         line = {
@@ -246,6 +248,28 @@ class FaqStore:
                 if record.get("id") == faq_id:
                     found.append({"at": record["at"], "editor": record["editor"]})
         return found[::-1][:limit]
+
+    def versions(self) -> dict[str, str]:
+        return {e.id: e.version for e in self.entries()}
+
+    def published_versions(self) -> dict[str, str]:
+        """FAQ id -> the version the bot last published; the current content when nothing is recorded."""
+        if self.published_file.exists():
+            return dict(json.loads(self.published_file.read_text("utf-8")))
+        versions = self.versions()
+        self.record_published(versions)
+        return versions
+
+    def record_published(self, versions: dict[str, str]) -> None:
+        self.published_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.published_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(versions, indent=0, sort_keys=True), "utf-8")
+        tmp.replace(self.published_file)
+
+    def unpublished(self) -> list[str]:
+        """The ids of entries saved since the last publish."""
+        published = self.published_versions()
+        return [e.id for e in self.entries() if published.get(e.id) != e.version]
 
 
 def evaluation_keys(shared: Path) -> frozenset[str]:

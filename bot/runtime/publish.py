@@ -20,7 +20,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.content.checks import check_content
+from bot.content.checks import SHARED, check_content
+from bot.content.store import FaqStore
 from bot.runtime.processes import PROJECT_ROOT
 from bot.runtime.training import ensure_model
 
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", DEFAULT_RASA_URL))
     parser.add_argument("--skip-checks", action="store_true", help="only train and publish")
     args = parser.parse_args(argv)
+    # What is published, read before the checks: the editors' page marks the rest unpublished.
+    store = FaqStore.for_project(PROJECT_ROOT, SHARED)
+    versions = store.versions()
 
     if not args.skip_checks:
         print("Sjekker innholdet …", flush=True)
@@ -98,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if loaded_model(args.rasa_url)["model_id"] == model_id(model):
             # Loading again would only make Rasa forget the conversations going on.
             print("Ingen endringer: boten kjører allerede med dette innholdet.")
+            store.record_published(versions)
             return 0
         print("Boten laster den nye modellen …", flush=True)
         publish(args.rasa_url, model)
@@ -107,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             "Den brukes neste gang du starter med «make run»."
         )
         return 0
+    store.record_published(versions)
     print("Publisert: boten svarer nå med det nye innholdet.")
     return 0
 

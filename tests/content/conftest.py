@@ -32,6 +32,4 @@ def evaluation() -> frozenset[str]:
 
 @pytest.fixture()
 def store(project: Path, evaluation: frozenset[str]) -> FaqStore:
-    return FaqStore(
-        project, SHARED / "faq-catalog.yml", project / ".cache" / "content" / "history.jsonl", evaluation
-    )
+    return FaqStore.for_project(project, SHARED, evaluation)

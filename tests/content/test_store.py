@@ -88,3 +88,14 @@ def test_an_evaluation_sentence_is_refused_as_an_example(store: FaqStore) -> Non
 def test_an_unknown_id_is_not_found(store: FaqStore) -> None:
     with pytest.raises(NotFound):
         store.get("finnes_ikke")
+
+
+def test_what_is_saved_stays_unpublished_until_a_publish_records_it(store: FaqStore) -> None:
+    assert store.unpublished() == []  # the content found first counts as published
+    entry = store.get("dagpenger_soke")
+    store.save(
+        "dagpenger_soke", entry.answer, [*entry.examples, "dagpenger hvor søke det"], entry.version, "kari"
+    )
+    assert store.unpublished() == ["dagpenger_soke"]
+    store.record_published(store.versions())
+    assert store.unpublished() == []
