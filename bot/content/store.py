@@ -238,15 +238,29 @@ class FaqStore:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     def changes(self, faq_id: str, limit: int = 20) -> list[dict[str, Any]]:
-        """The latest recorded changes of one entry, newest first."""
+        """The latest recorded changes of one entry, newest first, each with the text it replaced.
+
+        The text before a change is what an editor restores to undo it: the page puts
+        it back in the form and saves it like any other change, with the same checks.
+        """
         if not self.history.exists():
             return []
         found = []
         for line in self.history.read_text("utf-8").splitlines():
-            with contextlib.suppress(json.JSONDecodeError):
+            with contextlib.suppress(json.JSONDecodeError, KeyError, TypeError):
                 record = json.loads(line)
                 if record.get("id") == faq_id:
-                    found.append({"at": record["at"], "editor": record["editor"]})
+                    before, after = record["before"], record["after"]
+                    found.append(
+                        {
+                            "at": record["at"],
+                            "editor": record["editor"],
+                            "answer_changed": before["answer"] != after["answer"],
+                            "examples_added": len(set(after["examples"]) - set(before["examples"])),
+                            "examples_removed": len(set(before["examples"]) - set(after["examples"])),
+                            "before": {"answer": before["answer"], "examples": before["examples"]},
+                        }
+                    )
         return found[::-1][:limit]
 
     def versions(self) -> dict[str, str]:

@@ -99,3 +99,28 @@ def test_what_is_saved_stays_unpublished_until_a_publish_records_it(store: FaqSt
     assert store.unpublished() == ["dagpenger_soke"]
     store.record_published(store.versions())
     assert store.unpublished() == []
+
+
+def test_a_change_is_undone_by_saving_the_text_it_replaced(store: FaqStore, project: Path) -> None:
+    path = project / "data" / "faq" / "arbeid.yml"
+    original_text = path.read_text("utf-8")
+    entry = store.get("dagpenger_soke")
+    assert store.unpublished() == []
+    changed = store.save(
+        "dagpenger_soke",
+        entry.answer.replace("Først", "Aller først"),
+        [*entry.examples[1:], "dagpenger søknad permittert"],
+        entry.version,
+        "kari",
+    )
+    [change] = store.changes("dagpenger_soke")
+    assert change["editor"] == "kari" and change["answer_changed"]
+    assert (change["examples_added"], change["examples_removed"]) == (1, 1)
+    assert change["before"] == {"answer": entry.answer, "examples": entry.examples}
+
+    before = change["before"]
+    store.save("dagpenger_soke", before["answer"], before["examples"], changed.version, "ola")
+    # Byte for byte the file from before, so it is what the bot runs again.
+    assert path.read_text("utf-8") == original_text
+    assert store.unpublished() == []
+    assert [c["editor"] for c in store.changes("dagpenger_soke")] == ["ola", "kari"]

@@ -51,6 +51,37 @@ def test_an_editor_takes_an_unanswered_question_to_an_answer(
     assert question not in (content_site.content_root / "data" / "faq" / "arbeid.yml").read_text("utf-8")  # type: ignore[operator]
 
 
+def test_an_editor_undoes_a_saved_change_from_the_change_log(advisor: Page, content_site: Site) -> None:
+    topic_file = content_site.content_root / "data" / "faq" / "familie.yml"  # type: ignore[operator]
+    before = topic_file.read_text("utf-8")
+    login_editor(advisor, content_site.editor_user, content_site.advisor_password, content_site.base_url)
+    advisor.goto("/veileder/innhold#pleiepenger")
+    answer = advisor.get_by_label("Svaret boten gir")
+    original = answer.input_value()
+    assert original.startswith("Pleiepenger kan du få")
+    answer.fill(original.replace("Pleiepenger kan du få", "Du kan få pleiepenger", 1))
+    advisor.get_by_role("button", name="Lagre").click()
+    expect(advisor.get_by_test_id("saved")).to_contain_text("Lagret.")
+    assert topic_file.read_text("utf-8") != before
+
+    log = advisor.get_by_test_id("changes")
+    log.get_by_text("Endringer (1)").click()
+    change = log.get_by_test_id("change").first
+    expect(change).to_contain_text(f"{content_site.editor_user} endret svaret.")
+    change.get_by_role("button", name="Hent tilbake teksten fra før").click()
+    expect(answer).to_have_value(original)
+    expect(answer).to_be_focused()
+    expect(advisor.get_by_test_id("saved")).to_contain_text("Trykk Lagre for å beholde den.")
+    assert_no_serious(advisor, "the content page's change log")
+    shot(advisor, "editor-content-changes")
+    advisor.get_by_role("button", name="Lagre").click()
+    expect(advisor.get_by_test_id("saved")).to_contain_text("Lagret.")
+    # The file from before, byte for byte: the published content, so nothing waits to be published.
+    assert topic_file.read_text("utf-8") == before
+    expect(advisor.get_by_test_id("entry-state")).to_have_text("Publisert")
+    expect(advisor.get_by_test_id("changes").get_by_text("Endringer (2)")).to_be_visible()
+
+
 def test_an_editor_corrects_an_answer_and_publishes_it_to_the_bot(
     advisor: Page, visitor: Page, content_site: Site
 ) -> None:

@@ -24,7 +24,17 @@ interface Entry {
   link: string;
   facts: string;
   unpublished: boolean;
-  changes: { at: string; editor: string }[];
+  changes: Change[];
+}
+
+// One save of an entry, with the text it replaced (what "Hent tilbake" restores).
+interface Change {
+  at: string;
+  editor: string;
+  answer_changed: boolean;
+  examples_added: number;
+  examples_removed: number;
+  before: { answer: string; examples: string[] };
 }
 
 interface Problem {
@@ -47,6 +57,21 @@ const POLL_MS = 3000;
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString("nb-NO", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+// "endret svaret og la til 2 eksempler": what one save did, in plain words.
+function describe(change: Change): string {
+  const parts = [
+    change.answer_changed ? "endret svaret" : "",
+    change.examples_added ? `la til ${count(change.examples_added, "eksempel", "eksempler")}` : "",
+    change.examples_removed ? `fjernet ${count(change.examples_removed, "eksempel", "eksempler")}` : "",
+  ].filter(Boolean);
+  if (parts.length === 0) return "lagret uten å endre noe";
+  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} og ${parts[parts.length - 1]}`;
 }
 
 function lines(text: string): string[] {
@@ -317,8 +342,58 @@ class ContentPage {
           h("button", { type: "submit", class: "aksel-button", "data-variant": "primary" }, h("span", null, "Lagre")),
         ),
       ),
+      this.changeLog(entry.changes),
     );
     this.updateCount();
+  }
+
+  // The latest saves, each with a way back to the text it replaced.
+  private changeLog(changes: Change[]): HTMLElement | null {
+    if (changes.length === 0) return null;
+    return h(
+      "details",
+      { class: "content__changes", "data-testid": "changes" },
+      h("summary", null, `Endringer (${changes.length})`),
+      h(
+        "p",
+        { class: "aksel-body-short hint" },
+        "«Hent tilbake» legger teksten fra før endringen inn i feltene. Den blir brukt først når du har lagret og publisert.",
+      ),
+      h(
+        "ul",
+        null,
+        ...changes.map((change) =>
+          h(
+            "li",
+            { "data-testid": "change" },
+            h("span", null, `${when(change.at)}: ${change.editor} ${describe(change)}.`),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "aksel-button aksel-button--small",
+                "data-variant": "secondary",
+                onclick: () => this.restore(change),
+              },
+              h("span", null, "Hent tilbake teksten fra før"),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private restore(change: Change): void {
+    if (!this.answerField || !this.examplesField) return;
+    if (this.dirty && !window.confirm("Du har endringer som ikke er lagret. Vil du forkaste dem?")) return;
+    this.answerField.value = change.before.answer;
+    this.examplesField.value = `${change.before.examples.join("\n")}\n`;
+    this.markDirty();
+    this.updateCount();
+    this.say(`Teksten fra før endringen ${when(change.at)} er hentet inn. Trykk Lagre for å beholde den.`);
+    // The notice sits above the form, far from the log: show it with the answer below it.
+    this.answerField.focus({ preventScroll: true });
+    document.getElementById("problems")?.scrollIntoView({ block: "start" });
   }
 
   private updateCount(): void {
