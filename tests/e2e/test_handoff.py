@@ -115,6 +115,26 @@ def test_visitor_gets_a_person(visitor: Page, advisor: Page, site: Site) -> None
     expect(visitor.locator(f"{WIDGET} .panel__status")).to_have_text("Du chatter med chatboten")
 
 
+def test_a_visible_button_takes_the_visitor_to_a_person(visitor: Page, advisor: Page, site: Site) -> None:
+    login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
+    open_and_start(visitor)
+    button = visitor.get_by_role("button", name="Snakk med en veileder", exact=True)
+    expect(button).to_be_visible()  # from the first message, without typing a keyword
+    button.click()
+    expect(messages(visitor, "visitor").last).to_have_text(re.compile("Jeg vil snakke med en veileder"))
+    expect(visitor.get_by_test_id("queue-position")).to_have_text(
+        re.compile(r"Du er nummer \d+ i køen\."), timeout=60_000
+    )
+    expect(queue_item(advisor, visitor)).to_be_visible()
+    expect(button).to_be_hidden()  # already on the way to a person
+
+    # Leaving the queue hands the chat back to the bot, and the way to a person is back.
+    visitor.get_by_role("button", name="Forlat køen").click()
+    expect(visitor.get_by_test_id("queue-position")).to_have_count(0)
+    expect(queue_item(advisor, visitor)).to_have_count(0)
+    expect(button).to_be_visible()
+
+
 def test_visitor_confirms_before_ending(visitor: Page) -> None:
     open_and_start(visitor)
     visitor.get_by_role("button", name="Avslutt").click()

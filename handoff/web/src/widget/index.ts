@@ -124,6 +124,7 @@ class ChatWidget {
   private readonly counterLive: HTMLSpanElement;
   private readonly error: HTMLParagraphElement;
   private readonly composer: HTMLFormElement;
+  private readonly personButton: HTMLButtonElement;
 
   constructor(hub: string, forcePolling: boolean) {
     this.hub = hub.replace(/\/$/, "");
@@ -187,6 +188,19 @@ class ChatWidget {
     this.counter = h("p", { class: "counter", id: "navchat-counter" });
     this.counterLive = h("span", { class: "sr-only", "aria-live": "polite" });
     this.error = h("p", { class: "error", id: "navchat-error", role: "alert" });
+    // Always in sight while the bot is in charge: the research behind the product found
+    // that visitors who struggle most need a visible way to a person, not a keyword.
+    this.personButton = h(
+      "button",
+      {
+        type: "button",
+        class: "aksel-button aksel-button--small person",
+        "data-variant": "tertiary",
+        onclick: () => void this.askForPerson(),
+      },
+      icon(personIcon, "aksel-button__icon"),
+      h("span", null, "Snakk med en veileder"),
+    );
     this.composer = h(
       "form",
       { class: "composer", onsubmit: (e: Event) => this.onSubmit(e) },
@@ -201,7 +215,7 @@ class ChatWidget {
           icon(sendIcon, "aksel-button__icon"),
         ),
       ),
-      this.counter,
+      h("div", { class: "composer__below" }, this.counter, this.personButton),
       this.counterLive,
       this.error,
     );
@@ -535,6 +549,7 @@ class ChatWidget {
     };
     this.status.textContent = this.saved ? text[this.owner] : "Chatbot og veiledere";
     this.endButton.hidden = !this.saved || this.owner === "closed";
+    this.personButton.hidden = this.owner !== "bot";
     if (this.owner === "queue" && this.queue) {
       const q = this.queue;
       setChildren(
@@ -744,6 +759,13 @@ class ChatWidget {
         this.updateCounter();
       }
     });
+  }
+
+  // The same request as the bot's own "Snakk med en veileder" button: the bot decides
+  // (queue, or the alternatives when advisors are closed or busy).
+  private async askForPerson(): Promise<void> {
+    await this.send("Jeg vil snakke med en veileder", "/request_human");
+    this.input.focus();
   }
 
   private async choose(b: ChatButton): Promise<void> {
