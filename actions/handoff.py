@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -82,6 +82,11 @@ class ActionHandoff(Action):
             # Paused *while listening*: when the hub resumes the conversation and
             # sends "/start", the rules see a fresh turn, not one after the handoff.
             events += [ConversationPaused(), ActionExecuted("action_listen")]
+        else:
+            # The turn ends here. A handoff that followed an answer (the acute-need FAQ
+            # runs this action as its follow-up) matches no rule, so without this
+            # Rasa's core fallback would add "did not understand" after the alternatives.
+            events.append(FollowupAction("action_listen"))
         return events
 
     @staticmethod

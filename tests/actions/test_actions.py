@@ -162,6 +162,7 @@ async def test_refused_handoff_does_not_pause_and_offers_alternatives(
     events, messages = await run(ActionHandoff(), tracker("request_human"), domain_dict)
     assert messages[0]["response"] == response
     assert not any(e["event"] == "pause" for e in events)
+    assert events[-1] == {"event": "followup", "name": "action_listen", "timestamp": None}  # the turn ends
     if answer["reason"] == "closed":
         assert messages[0]["next_open"].startswith("Neste gang er")
 

@@ -84,6 +84,24 @@ async def test_urgent_need_gets_emergency_numbers_and_an_urgent_handoff(
     assert queued_hub.received[-1]["reason"] == "urgent"
 
 
+async def test_the_acute_need_faq_with_nobody_to_take_over_ends_with_the_alternatives(
+    agent: Agent, hub: ContractHub
+) -> None:
+    # The nodhjelp FAQ answers, adds the emergency numbers and asks for an urgent handoff
+    # itself. When no advisor can take it, the turn ends with the alternatives: not with
+    # a "did not understand", which the rules used to add after the refused handoff.
+    hub.answer = {"status": "refused", "reason": "no_advisors"}
+    sender = new_sender()
+    replies = await say(agent, sender, '/faq{"faq_id": "nodhjelp"}')
+    assert "https://www.nav.no/okonomisk-sosialhjelp" in replies[0]
+    assert "116 123" in replies[1]
+    assert "55 55 33 33" in replies[-1]
+    assert not any("forstod jeg ikke" in r for r in replies), replies
+    assert hub.received[-1]["reason"] == "urgent"
+    replies = await say(agent, sender, "hvordan søker jeg om dagpenger")
+    assert replies and "https://www.nav.no/dagpenger" in replies[0]
+
+
 async def test_two_unsure_turns_then_yes_hands_off_as_unsure(agent: Agent, queued_hub: ContractHub) -> None:
     sender = new_sender()
     first = await say(agent, sender, "/nlu_fallback")
