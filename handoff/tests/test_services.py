@@ -151,6 +151,28 @@ async def test_visitor_chooses_a_person_when_the_bot_is_down(hub) -> None:  # ty
         assert entry is not None and entry.topic == "generell"
 
 
+async def test_a_request_for_a_person_is_queued_even_when_the_bot_is_down(hub) -> None:  # type: ignore[no-untyped-def]
+    # The widget's "Snakk med en veileder" sends the bot's own payload; with the bot down
+    # the hub queues the visitor itself instead of asking them to choose a person again.
+    cid, secret, _ = await _open(hub)
+    await new_advisor(hub, "kari")
+    await hub.visitor_message(
+        cid, secret, "Jeg vil snakke med en veileder", texts.BOT_REQUEST_HUMAN_PAYLOAD
+    )
+    await hub.drain()
+    after = (await _messages(hub, cid))[-2:]
+    assert after[0].sender == Sender.visitor and not after[0].awaiting_bot
+    assert after[1].sender == Sender.system and "nestemann i køen" in after[1].text
+    async with hub.unit() as u:
+        assert (await conv_svc.get(u, cid)).owner == Owner.queue
+
+    # Anything else still gets the outage notice with the way to a person.
+    other, other_secret, _ = await _open(hub)
+    await hub.visitor_message(other, other_secret, "hvordan søker jeg dagpenger", None)
+    await hub.drain()
+    assert (await _messages(hub, other))[-1].text == texts.BOT_UNAVAILABLE
+
+
 async def test_claim_chat_transfer_end_and_rate(hub) -> None:  # type: ignore[no-untyped-def]
     kari, _ = await new_advisor(hub, "kari", max_chats=1)
     ola, _ = await new_advisor(hub, "ola")

@@ -187,6 +187,12 @@ class Hub:
                 self.broker.publish(
                     f"conv:{conversation_id}", event("typing", sender="bot", typing=False)
                 )
+            if turn is None and text == texts.BOT_REQUEST_HUMAN_PAYLOAD:
+                # The visitor already asked for a person; the bot being down must not
+                # make them ask twice. The hub queues them itself, as for its own button.
+                await self._store_bot_replies(conversation_id, [], answering)
+                await self._queue_from_chat(conversation_id)
+                return
             await self._store_bot_replies(
                 conversation_id,
                 turn.replies if turn else None,

@@ -9,6 +9,8 @@ ALTERNATIVES = "Du kan også ringe oss på telefon 55 55 33 33, eller skrive til
 
 REQUEST_ADVISOR_PAYLOAD = "/hub_request_advisor"
 REQUEST_ADVISOR_BUTTON = {"title": "Snakk med en veileder", "payload": REQUEST_ADVISOR_PAYLOAD}
+# The bot's own request for a person (its buttons and the widget's "Snakk med en veileder").
+BOT_REQUEST_HUMAN_PAYLOAD = "/request_human"
 
 BOT_UNAVAILABLE = (
     "Chatboten svarer ikke akkurat nå. Prøv igjen om litt, eller velg å snakke med en veileder."
