@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from hub import texts
+
 # The signals the bot sends, and what an editor reads for each.
 KINDS: dict[str, str] = {
     "unsure": "Usikker, foreslo svar",
@@ -50,7 +52,7 @@ def next_step(payload: str | None) -> str | None:
         except (ValueError, AttributeError):
             return None
         return f"faq:{faq_id}" if isinstance(faq_id, str) and faq_id else None
-    if payload in ("/request_human", "/affirm"):
+    if payload in (texts.BOT_REQUEST_HUMAN_PAYLOAD, "/affirm"):
         return PERSON
     return None
 
