@@ -38,6 +38,23 @@ async def test_a_clear_question_gets_its_faq_answer(agent: Agent) -> None:
     assert replies and "https://www.nav.no/dagpenger" in replies[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("hva kan jeg spørre deg om", "dagpenger"), ("dette er jo helt ubrukelig", "Beklager")],
+)
+async def test_help_and_anger_get_their_reply_and_a_button_to_a_person(
+    agent: Agent, queued_hub: ContractHub, text: str, expected: str
+) -> None:
+    sender = new_sender()
+    [reply] = await agent.handle_text(text, sender_id=sender) or []
+    assert expected in reply["text"]
+    [button] = reply["buttons"]
+    assert button["payload"] == "/request_human"
+    # The button is the bot's own request for a person: it queues.
+    replies = await say(agent, sender, button["payload"])
+    assert "i køen" in replies[-1]
+
+
 async def test_asking_for_a_person_queues_and_pauses_the_bot(agent: Agent, queued_hub: ContractHub) -> None:
     sender = new_sender()
     replies = await say(agent, sender, "kan du sette meg over til et ekte menneske")
