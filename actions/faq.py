@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.catalog import FAQ_RESPONSE_PREFIX, URGENT_FAQS, faq_entry
-from actions.nlu_output import chosen_faq
+from actions.follow_up import follow_up_faq
+from actions.nlu_output import chosen_faq, clicked_faq
 
 
 class ActionAnswerFaq(Action):
@@ -27,6 +28,10 @@ class ActionAnswerFaq(Action):
     ) -> list[dict[str, Any]]:
         """Utters the answer and remembers its topic for a later handoff."""
         faq_id = chosen_faq(tracker)
+        if faq_id and not clicked_faq(tracker):
+            # The slot still holds the previous answer: this message may follow up on it.
+            previous = tracker.get_slot("faq_id")
+            faq_id = follow_up_faq(faq_id, previous, tracker.latest_message.get("text") or "")
         entry = faq_entry(domain, faq_id) if faq_id else None
         if entry is None:
             dispatcher.utter_message(response="utter_default")

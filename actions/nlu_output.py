@@ -21,11 +21,19 @@ def faq_ranking(tracker: Tracker) -> list[tuple[str, float]]:
     ]
 
 
-def chosen_faq(tracker: Tracker) -> str | None:
-    """The FAQ the visitor chose by button, else the selector's best guess."""
+def clicked_faq(tracker: Tracker) -> str | None:
+    """The FAQ the visitor chose by button (`/faq{"faq_id": ...}`), if they did."""
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") == "faq_id" and entity.get("value"):
             return str(entity["value"])
+    return None
+
+
+def chosen_faq(tracker: Tracker) -> str | None:
+    """The FAQ the visitor chose by button, else the selector's best guess."""
+    clicked = clicked_faq(tracker)
+    if clicked:
+        return clicked
     ranking = faq_ranking(tracker)
     return ranking[0][0] if ranking else None
 

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.catalog import faq_entry
+from actions.follow_up import follow_up_ranking
 from actions.nlu_output import faq_ranking
 
 MAX_SUGGESTIONS = 3
@@ -64,7 +65,10 @@ class ActionUnsure(Action):
             return [SlotSet("unsure_count", float(count)), SlotSet("handoff_offered", True)]
         buttons = []
         offered = []
-        for faq_id in suggestion_ids(faq_ranking(tracker)):
+        ranking = follow_up_ranking(
+            faq_ranking(tracker), tracker.get_slot("faq_id"), tracker.latest_message.get("text") or ""
+        )
+        for faq_id in suggestion_ids(ranking):
             entry = faq_entry(domain, faq_id)
             if entry is not None:
                 buttons.append({"title": entry.title, "payload": choice_payload(entry.id)})

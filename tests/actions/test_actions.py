@@ -67,6 +67,36 @@ async def test_faq_answer_from_a_suggestion_button_uses_the_entity(domain_dict: 
     assert messages[0]["response"] == "utter_faq/barnetrygd"
 
 
+async def test_a_follow_up_question_is_answered_for_the_previous_answers_benefit(
+    domain_dict: dict[str, Any],
+) -> None:
+    # "hvordan søker jeg" right after the sykepenger answer: the NLU's dagpenger pick moves.
+    t = tracker("faq", "hvordan søker jeg", {"faq_id": "sykepenger_rett"}, ranking=[("dagpenger_soke", 0.8)])
+    events, messages = await run(ActionAnswerFaq(), t, domain_dict)
+    assert messages[0]["response"] == "utter_faq/sykepenger_soknad"
+    assert slot(events, "faq_id") == "sykepenger_soknad"
+
+
+async def test_a_button_choice_is_never_moved_by_the_previous_answer(domain_dict: dict[str, Any]) -> None:
+    t = tracker(
+        "faq",
+        '/faq{"faq_id": "dagpenger_soke"}',
+        {"faq_id": "sykepenger_rett"},
+        entities=[{"entity": "faq_id", "value": "dagpenger_soke"}],
+    )
+    _, messages = await run(ActionAnswerFaq(), t, domain_dict)
+    assert messages[0]["response"] == "utter_faq/dagpenger_soke"
+
+
+async def test_unsure_after_an_answer_suggests_that_benefits_faq_first(domain_dict: dict[str, Any]) -> None:
+    ranking = [("dagpenger_beregning", 0.3), ("alderspensjon_beregne", 0.2), ("meldekort_sende", 0.1)]
+    t = tracker("nlu_fallback", "hvor mye kan jeg få", {"faq_id": "aap_soke"}, ranking=ranking)
+    _, messages = await run(ActionUnsure(), t, domain_dict)
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[0] == '/faq{"faq_id": "aap_beregning"}'
+    assert payloads.count('/faq{"faq_id": "aap_beregning"}') == 1
+
+
 async def test_nodhjelp_answer_gives_emergency_information_and_hands_off(domain_dict: dict[str, Any]) -> None:
     events, messages = await run(ActionAnswerFaq(), tracker("faq", ranking=[("nodhjelp", 0.9)]), domain_dict)
     assert [m["response"] for m in messages] == ["utter_faq/nodhjelp", "utter_emergency"]

@@ -129,6 +129,18 @@ async def test_two_unsure_turns_then_yes_hands_off_as_unsure(agent: Agent, queue
     assert queued_hub.received[-1]["reason"] == "unsure"
 
 
+async def test_a_follow_up_question_is_answered_for_the_benefit_just_answered(agent: Agent) -> None:
+    sender = new_sender()
+    [first] = await say(agent, sender, "har jeg rett til sykepenger")
+    assert "https://www.nav.no/sykepenger" in first
+    # Alone, "når blir det utbetalt" gets the general payment dates; here it follows sykepenger.
+    [when] = await say(agent, sender, "når blir det utbetalt")
+    assert "Betaler Nav sykepengene direkte til deg" in when
+    # Naming another benefit leaves the previous one behind.
+    [other] = await say(agent, sender, "når blir dagpengene utbetalt")
+    assert "Dagpenger betales ut" in other
+
+
 async def test_a_suggestion_button_answers_that_faq(agent: Agent) -> None:
     replies = await say(agent, new_sender(), '/faq{"faq_id": "barnetrygd"}')
     assert "https://www.nav.no/barnetrygd" in replies[0]
