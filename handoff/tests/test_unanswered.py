@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import yaml
 from sqlalchemy import func, select
 
 from hub.bot import BotSignal, signal_of
@@ -12,10 +15,27 @@ from hub.db.base import Sender
 from hub.db.models import BotSignal as BotSignalRow
 from hub.services import conversations as conv_svc
 from hub.services import unanswered as unanswered_svc
-from hub.unanswered import Unanswered, group, next_step, question_key, to_csv
+from hub.unanswered import KINDS, Unanswered, group, next_step, question_key, to_csv
 
 AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 FAQ = "/faq" + json.dumps({"faq_id": "dagpenger_soke"})
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_every_signal_the_bot_sends_is_a_kind_the_list_knows() -> None:
+    # The hub drops unknown kinds, so a new bot signal must be added here too.
+    domain = yaml.safe_load((REPO / "domain.yml").read_text("utf-8"))
+    sent = {
+        variant["custom"]["nav_signal"]
+        for variants in domain["responses"].values()
+        for variant in variants
+        if "nav_signal" in (variant.get("custom") or {})
+    }
+    sent |= set(
+        re.findall(r'unsure_signal\("(\w+)"', (REPO / "actions" / "unsure.py").read_text("utf-8"))
+    )
+    assert {"out_of_scope", "not_covered", "not_understood", "unsure", "unsure_again"} <= sent
+    assert sent <= set(KINDS)
 
 
 def test_the_same_question_typed_again_counts_once() -> None:

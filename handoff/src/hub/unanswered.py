@@ -26,6 +26,7 @@ KINDS: dict[str, str] = {
     "unsure": "Usikker, foreslo svar",
     "unsure_again": "Usikker for andre gang",
     "out_of_scope": "Utenfor det boten kan",
+    "not_covered": "Nav-spørsmål uten svar hos boten",
     "not_understood": "Forstod ikke",
 }
 PERSON = "veileder"
