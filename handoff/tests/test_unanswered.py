@@ -125,6 +125,27 @@ async def test_recorded_signals_come_back_with_what_the_visitor_did_next(hub) ->
     assert by_text["kjøpe bil"].next_step is None
 
 
+async def test_this_does_not_help_is_filed_under_the_question_before(hub) -> None:  # type: ignore[no-untyped-def]
+    now = hub.clock.now()
+    conv, _, _ = await hub.open_conversation(None)
+    async with hub.unit() as u:
+        c = await conv_svc.get(u, conv.id)
+        # Anger as the first message: no question to file it under, nothing stored.
+        first = await conv_svc.add_message(u, c, Sender.visitor, "dere er så trege", now)
+        await unanswered_svc.record(u, c.id, first.id, "not_helped", [], now)
+        asked = await conv_svc.add_message(u, c, Sender.visitor, "hvordan søker jeg aap", now)
+        await conv_svc.add_message(u, c, Sender.bot, "Du søker om AAP digitalt …", now)
+        await conv_svc.add_message(u, c, Sender.visitor, "Søke", now, payload=FAQ)
+        angry = await conv_svc.add_message(u, c, Sender.visitor, "dette hjelper ikke", now)
+        await unanswered_svc.record(u, c.id, angry.id, "not_helped", [], now)
+    async with hub.unit(read_only=True) as u:
+        [case] = await unanswered_svc.cases_since(u, now - timedelta(days=1))
+        stored = (await u.session.execute(select(BotSignalRow.message_id))).scalars().all()
+    assert stored == [asked.id]
+    assert (case.text, case.kind) == ("hvordan søker jeg aap", "not_helped")
+    assert KINDS[case.kind] == "Svaret hjalp ikke"
+
+
 async def test_purging_old_conversations_deletes_their_unanswered_marks(hub, clock) -> None:  # type: ignore[no-untyped-def]
     conv, _, _ = await hub.open_conversation(None)
     async with hub.unit() as u:

@@ -27,9 +27,13 @@ KINDS: dict[str, str] = {
     "unsure_again": "Usikker for andre gang",
     "out_of_scope": "Utenfor det boten kan",
     "not_covered": "Nav-spørsmål uten svar hos boten",
+    "not_helped": "Svaret hjalp ikke",
     "not_understood": "Forstod ikke",
 }
 PERSON = "veileder"
+# Signals about the visitor's previous question, not the message that carried them:
+# "dette hjelper ikke" says the answer to the question before did not help.
+ABOUT_PREVIOUS_QUESTION = frozenset({"not_helped"})
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = re.compile(r"^[\s.,!?;:\"'«»()-]+|[\s.,!?;:\"'«»()-]+$")
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hub.db.base import Sender
 from hub.db.models import BotSignal, Conversation, Message
-from hub.unanswered import KINDS, Unanswered, next_step
+from hub.unanswered import ABOUT_PREVIOUS_QUESTION, KINDS, Unanswered, next_step
 from hub.unit import Unit
 
 # Enough for an editor's list; older cases are in the database, not the page.
@@ -25,10 +25,17 @@ async def record(
 ) -> None:
     """Stores that the bot did not answer visitor message ``message_id``.
 
-    Unknown kinds are not stored: the list shows only what it can explain.
+    Unknown kinds are not stored: the list shows only what it can explain. A
+    signal about the previous question is stored under the visitor's last typed
+    message before this one, and not at all if there is none.
     """
     if kind not in KINDS:
         return
+    if kind in ABOUT_PREVIOUS_QUESTION:
+        previous = await _previous_typed_message(u, conversation_id, message_id)
+        if previous is None:
+            return
+        message_id = previous
     u.session.add(
         BotSignal(
             conversation_id=conversation_id,
@@ -38,6 +45,22 @@ async def record(
             created_at=now,
         )
     )
+
+
+async def _previous_typed_message(u: Unit, conversation_id: str, message_id: int) -> int | None:
+    return (
+        await u.session.execute(
+            select(Message.id)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.sender == Sender.visitor,
+                Message.payload.is_(None),
+                Message.id < message_id,
+            )
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
 
 
 async def cases_since(u: Unit, since: datetime, limit: int = MAX_CASES) -> list[Unanswered]:
