@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=SHARED)
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    store = FaqStore.for_project(root, args.shared, evaluation_keys(args.shared))
+    store = FaqStore.for_project(root, args.shared, evaluation_keys(args.shared, root))
     publisher = Publisher(
         store, args.config or root / "config.yml", args.rasa_url, args.models or root / "models", args.shared
     )

@@ -286,10 +286,14 @@ class FaqStore:
         return [e.id for e in self.entries() if published.get(e.id) != e.version]
 
 
-def evaluation_keys(shared: Path) -> frozenset[str]:
-    """The leak keys of every evaluation and benchmark sentence under `shared` (for comparison only)."""
+def evaluation_keys(shared: Path, root: Path | None = None) -> frozenset[str]:
+    """The leak keys of every evaluation and benchmark sentence (for comparison only).
+
+    Those under `shared`, and the project's own held-out questions in `root`/eval.
+    """
     keys: set[str] = set()
-    for path in sorted((shared / "eval").glob("*.yml")):
+    own = sorted((root / "eval").glob("*.yml")) if root else []
+    for path in sorted((shared / "eval").glob("*.yml")) + own:
         for line in path.read_text("utf-8").splitlines():
             stripped = line.strip()
             if stripped.startswith("- text:"):

@@ -27,7 +27,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def evaluation() -> frozenset[str]:
-    return evaluation_keys(SHARED)
+    return evaluation_keys(SHARED, PROJECT_ROOT)
 
 
 @pytest.fixture()

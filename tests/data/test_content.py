@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.content.rules import leak_key
+from bot.content.store import evaluation_keys
 from bot.runtime.processes import PROJECT_ROOT
 
 FAQ_DIR = PROJECT_ROOT / "data" / "faq"
@@ -78,3 +80,16 @@ def test_no_evaluation_or_benchmark_sentence_is_in_the_training_data() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "0 evaluation sentences found" in result.stdout
+
+
+def test_no_own_held_out_question_is_in_the_training_data() -> None:
+    # eval/own.yml measures what dev.yml does not hold; it must stay unseen too.
+    own = evaluation_keys(SHARED, PROJECT_ROOT) - evaluation_keys(SHARED)
+    assert len(own) >= 20
+    examples = {
+        leak_key(example)
+        for path in sorted((PROJECT_ROOT / "data").rglob("*.yml"))
+        for item in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu", [])
+        for example in _examples(item.get("examples", ""))
+    }
+    assert not own & examples, sorted(own & examples)
