@@ -31,10 +31,16 @@ def test_every_signal_the_bot_sends_is_a_kind_the_list_knows() -> None:
         for variant in variants
         if "nav_signal" in (variant.get("custom") or {})
     }
-    sent |= set(
-        re.findall(r'unsure_signal\("(\w+)"', (REPO / "actions" / "unsure.py").read_text("utf-8"))
-    )
-    assert {"out_of_scope", "not_covered", "not_understood", "unsure", "unsure_again"} <= sent
+    for action in sorted((REPO / "actions").glob("*.py")):
+        sent |= set(re.findall(r'unsure_signal\("(\w+)"', action.read_text("utf-8")))
+    assert {
+        "out_of_scope",
+        "not_covered",
+        "not_helped",
+        "not_understood",
+        "unsure",
+        "unsure_again",
+    } <= sent
     assert sent <= set(KINDS)
 
 
@@ -137,12 +143,16 @@ async def test_this_does_not_help_is_filed_under_the_question_before(hub) -> Non
         await conv_svc.add_message(u, c, Sender.bot, "Du søker om AAP digitalt …", now)
         await conv_svc.add_message(u, c, Sender.visitor, "Søke", now, payload=FAQ)
         angry = await conv_svc.add_message(u, c, Sender.visitor, "dette hjelper ikke", now)
-        await unanswered_svc.record(u, c.id, angry.id, "not_helped", [], now)
+        await unanswered_svc.record(u, c.id, angry.id, "not_helped", ["aap_soke"], now)
     async with hub.unit(read_only=True) as u:
         [case] = await unanswered_svc.cases_since(u, now - timedelta(days=1))
         stored = (await u.session.execute(select(BotSignalRow.message_id))).scalars().all()
     assert stored == [asked.id]
-    assert (case.text, case.kind) == ("hvordan søker jeg aap", "not_helped")
+    assert (case.text, case.kind, case.suggestions) == (
+        "hvordan søker jeg aap",
+        "not_helped",
+        ("aap_soke",),
+    )
     assert KINDS[case.kind] == "Svaret hjalp ikke"
 
 

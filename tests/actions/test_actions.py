@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswerFaq
+from actions.frustrated import ActionFrustrated
 from actions.handoff import ActionHandoff
 from actions.unsure import ActionUnsure, suggestion_ids
 from tests.contract_hub import ContractHub
@@ -214,3 +215,14 @@ async def test_unreachable_hub_is_a_refusal(
     monkeypatch.setenv("HUB_URL", f"http://127.0.0.1:{free_port()}")
     _, messages = await run(ActionHandoff(), tracker("request_human"), domain_dict)
     assert messages[0]["response"] == "utter_handoff_unavailable"
+
+
+@pytest.mark.parametrize(("answered", "expected"), [("aap_soke", ["aap_soke"]), (None, [])])
+async def test_anger_says_sorry_offers_a_person_and_names_the_answer_that_did_not_help(
+    domain_dict: dict[str, Any], answered: str | None, expected: list[str]
+) -> None:
+    t = tracker("frustrated", "dette hjelper ikke", {"faq_id": answered})
+    events, [message] = await run(ActionFrustrated(), t, domain_dict)
+    assert message["response"] == "utter_frustrated"
+    assert message["custom"] == {"nav_signal": "not_helped", "suggestions": expected}
+    assert events == []
