@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.unsure import unsure_signal
+from actions.signals import hub_signal
 
 
 class ActionFrustrated(Action):
@@ -27,6 +27,6 @@ class ActionFrustrated(Action):
         answered = tracker.get_slot("faq_id")
         dispatcher.utter_message(
             response="utter_frustrated",
-            json_message=unsure_signal("not_helped", [answered] if answered else []),
+            json_message=hub_signal("not_helped", [answered] if answered else []),
         )
         return []

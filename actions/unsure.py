@@ -13,20 +13,12 @@ from rasa_sdk.types import DomainDict
 from actions.catalog import faq_entry
 from actions.follow_up import follow_up_ranking
 from actions.nlu_output import faq_ranking
+from actions.signals import hub_signal
 
 MAX_SUGGESTIONS = 3
 # Suggestions far below the best one are noise, not help.
 MIN_SUGGESTION_SHARE = 0.2
 ADVISOR_BUTTON = {"title": "Snakk med en veileder", "payload": "/request_human"}
-
-
-def unsure_signal(kind: str, suggestions: list[str]) -> dict[str, Any]:
-    """The custom message that tells the hub a question went unanswered.
-
-    Rasa's REST channel sends it as its own `{"custom": ...}` item; the hub keeps
-    it for content editors and does not show it (docs/contracts/handoff.md).
-    """
-    return {"nav_signal": kind, "suggestions": suggestions}
 
 
 def suggestion_ids(ranking: list[tuple[str, float]]) -> list[str]:
@@ -60,7 +52,7 @@ class ActionUnsure(Action):
         count = int(tracker.get_slot("unsure_count") or 0) + 1
         if count >= 2:
             dispatcher.utter_message(
-                response="utter_unsure_offer_handoff", json_message=unsure_signal("unsure_again", [])
+                response="utter_unsure_offer_handoff", json_message=hub_signal("unsure_again", [])
             )
             return [SlotSet("unsure_count", float(count)), SlotSet("handoff_offered", True)]
         buttons = []
@@ -77,7 +69,7 @@ class ActionUnsure(Action):
         dispatcher.utter_message(
             response="utter_unsure_suggestions",
             buttons=buttons,
-            json_message=unsure_signal("unsure", offered),
+            json_message=hub_signal("unsure", offered),
         )
         return [SlotSet("unsure_count", float(count))]
 

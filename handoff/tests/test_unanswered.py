@@ -32,7 +32,7 @@ def test_every_signal_the_bot_sends_is_a_kind_the_list_knows() -> None:
         if "nav_signal" in (variant.get("custom") or {})
     }
     for action in sorted((REPO / "actions").glob("*.py")):
-        sent |= set(re.findall(r'unsure_signal\("(\w+)"', action.read_text("utf-8")))
+        sent |= set(re.findall(r'hub_signal\("(\w+)"', action.read_text("utf-8")))
     assert {
         "out_of_scope",
         "not_covered",

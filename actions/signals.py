@@ -1,0 +1,14 @@
+"""The bot's signals to the hub: what it could not answer, for content editors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def hub_signal(kind: str, suggestions: list[str]) -> dict[str, Any]:
+    """The custom message that tells the hub a question went unanswered (or unhelped).
+
+    Rasa's REST channel sends it as its own `{"custom": ...}` item; the hub keeps
+    it for content editors and does not show it (docs/contracts/handoff.md).
+    """
+    return {"nav_signal": kind, "suggestions": suggestions}
