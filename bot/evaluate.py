@@ -23,6 +23,7 @@ from bot.evaluation.scoring import (
     TARGETS,
     Case,
     Outcome,
+    is_correct,
     load_cases,
     outcome_as_dict,
     score,
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             report["sets"][path] = scores | {
                 "targets_met": target_report(scores),
                 "outcomes": [
-                    {"text": c.text, "expect": c.expect} | outcome_as_dict(o)
+                    {"text": c.text, "expect": c.expect, "correct": is_correct(c, o)} | outcome_as_dict(o)
                     for c, o in zip(cases, outcomes, strict=True)
                 ],
             }

@@ -1,8 +1,9 @@
 """Publishing the saved content to the running bot, as one job at a time in the background.
 
 The steps are those of `make publish`: check the content, train a model if anything
-changed, and make the running Rasa load it (`PUT /model`). A failed step leaves the
-running bot as it was. What the job says is in Norwegian: editors read it.
+changed, measure it on the held-out dev set, and make the running Rasa load it
+(`PUT /model`) if it is not worse than the model running now. A failed or refused step
+leaves the running bot as it was. What the job says is in Norwegian: editors read it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 
 from bot.content.checks import SHARED, check_content
 from bot.content.store import FaqStore
-from bot.runtime.publish import NotRunning, loaded_model, model_id, publish
-from bot.runtime.training import ensure_model
+from bot.evaluation.gate import Verdict
+from bot.runtime.publish import release
 
 
 class State(StrEnum):
@@ -35,6 +36,7 @@ class Status:
     started_at: str = ""
     finished_at: str = ""
     details: str = ""
+    quality: Verdict | None = None  # the new model's scores beside the running one's
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,7 @@ class Status:
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "details": self.details,
+            "quality": self.quality.as_json() if self.quality else None,
         }
 
 
@@ -110,21 +113,15 @@ class Publisher:
                 State.failed, "Innholdet har feil, så ingenting er publisert. Boten svarer som før.", details
             )
             return
-        self._set(message="Trener boten med det nye innholdet (1–3 minutter) …")
-        model = ensure_model(self.models, "nav", self.config, root=self.store.root)
-        try:
-            if loaded_model(self.rasa_url)["model_id"] != model_id(model):
-                self._set(message="Boten laster det nye innholdet …")
-                publish(self.rasa_url, model)
-        except NotRunning:
-            self._finish(
-                State.failed,
-                "Modellen er trent, men boten svarer ikke nå. Den tas i bruk neste gang boten starter.",
-                self.rasa_url,
-            )
-            return
-        self.store.record_published(versions)
-        self._finish(State.succeeded, "Publisert: boten svarer nå med det nye innholdet.")
+        titles = {entry.id: entry.title for entry in self.store.entries()}
+        done = release(
+            self.store.root, self.config, self.models, self.rasa_url, self.shared,
+            lambda step: self._set(message=step), titles,
+        )  # fmt: skip
+        if done.published:
+            self.store.record_published(versions)
+        state = State.succeeded if done.published else State.failed
+        self._finish(state, done.message, done.details, done.quality)
 
-    def _finish(self, state: State, message: str, details: str = "") -> None:
-        self._set(state=state, message=message, details=details[-4000:], finished_at=_now())
+    def _finish(self, state: State, message: str, details: str = "", quality: Verdict | None = None) -> None:
+        self._set(state=state, message=message, details=details[-4000:], finished_at=_now(), quality=quality)

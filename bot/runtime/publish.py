@@ -1,9 +1,11 @@
 """Publishing new content to the running bot: `python -m bot.runtime.publish` (`make publish`).
 
 For content editors: after editing data/faq/<tema>.yml, one command checks the
-content, trains a model if anything changed, and tells the running Rasa to use it
-(Rasa's `PUT /model`; `make run` starts Rasa with `--enable-api` on 127.0.0.1). The
-website stays up. What the command prints is in Norwegian: editors read it.
+content, trains a model if anything changed, measures it on the held-out dev set, and
+tells the running Rasa to use it (Rasa's `PUT /model`; `make run` starts Rasa with
+`--enable-api` on 127.0.0.1) unless it scores worse than the model running now
+(`bot/evaluation/gate.py`). The website stays up. What the command prints is in
+Norwegian: editors read it.
 
 Rasa builds a new tracker store when it loads a model: with the default in-memory
 store, conversations going on lose what the bot remembered (unsure count, last
@@ -15,14 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.checks import SHARED, check_content
 from bot.content.store import FaqStore
+from bot.evaluation.gate import Verdict, judge
 from bot.runtime.processes import PROJECT_ROOT
+from bot.runtime.quality import measure
 from bot.runtime.training import ensure_model
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -78,10 +85,90 @@ def publish(rasa_url: str, model: Path) -> dict[str, str]:
     return loaded_model(rasa_url)
 
 
+@dataclass(frozen=True)
+class Released:
+    """How a release ended, in Norwegian for editors."""
+
+    published: bool
+    message: str
+    details: str = ""
+    quality: Verdict | None = None
+
+
+REFUSED = (
+    "Den nye modellen svarer dårligere enn boten gjør nå, så ingenting er publisert. " "Boten svarer som før."
+)
+REFUSED_ADVICE = (
+    "Se på eksemplene som er endret for svarene over: et eksempel som ligner spørsmål "
+    "til et annet svar, kan trekke spørsmål dit. I endringsloggen kan du hente tilbake "
+    "teksten fra før. Lagre, og publiser igjen."
+)
+
+
+def _running_model_id(rasa_url: str) -> str | None:
+    """The id of the model the running Rasa uses; None if no Rasa answers."""
+    try:
+        return loaded_model(rasa_url)["model_id"]
+    except NotRunning:
+        return None
+
+
+def release(
+    root: Path,
+    config: Path,
+    models: Path,
+    rasa_url: str,
+    shared: Path,
+    progress: Callable[[str], None],
+    titles: Mapping[str, str] | None = None,
+) -> Released:
+    """Trains the content of `root`, measures it, and publishes it if it is not worse.
+
+    The new model is trained beside the published one (`models/candidate/`) and replaces
+    `models/nav.tar.gz` only when it passes the gate, so a refused model is neither
+    running nor started by the next `make run`.
+    """
+    progress("Trener boten med det nye innholdet (1–3 minutter) …")
+    candidate = ensure_model(models / "candidate", "nav", config, root=root)
+    new_id = model_id(candidate)
+    if _running_model_id(rasa_url) == new_id:
+        return Released(True, UNCHANGED)
+    published = models / "nav.tar.gz"
+    verdict, details = None, ""
+    dev = shared / "eval" / "dev.yml"
+    if dev.exists():
+        progress("Tester den nye modellen på testspørsmål (1–2 minutter) …")
+        cache = models / "scores"
+        new = measure(candidate, new_id, dev, cache)
+        # Rasa's /status names the running model's file but not its folder: the
+        # comparison is with the published model, which `make run` starts.
+        before = measure(published, model_id(published), dev, cache) if published.exists() else None
+        verdict = judge(new, before, titles)
+        if not verdict.passed:
+            return Released(False, REFUSED, REFUSED_ADVICE, verdict)
+    else:
+        details = f"Ikke målt: testsettet finnes ikke her ({dev})."
+    os.replace(candidate, published)
+    shutil.copy(candidate.with_name("nav.nlu-code.sha256"), published.with_name("nav.nlu-code.sha256"))
+    progress("Boten laster det nye innholdet …")
+    try:
+        publish(rasa_url, published)
+    except NotRunning:
+        message = "Modellen er trent, men boten svarer ikke nå. Den tas i bruk neste gang boten starter."
+        return Released(False, message, rasa_url, verdict)
+    return Released(True, PUBLISHED, details, verdict)
+
+
+UNCHANGED = "Ingen endringer: boten kjører allerede med dette innholdet."
+PUBLISHED = "Publisert: boten svarer nå med det nye innholdet."
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Check, train if needed, and publish to the running bot.")
+    parser = argparse.ArgumentParser(
+        description="Check, train if needed, measure, and publish to the running bot."
+    )
     parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", DEFAULT_RASA_URL))
-    parser.add_argument("--skip-checks", action="store_true", help="only train and publish")
+    parser.add_argument("--skip-checks", action="store_true", help="only train, measure and publish")
     args = parser.parse_args(argv)
     # What is published, read before the checks: the editors' page marks the rest unpublished.
     store = FaqStore.for_project(PROJECT_ROOT, SHARED)
@@ -96,25 +183,20 @@ def main(argv: list[str] | None = None) -> int:
             print("Ingenting er publisert. Rett feilene over og kjør kommandoen igjen.")
             return 1
         print("Innholdet er i orden.")
-    print("Trener boten hvis noe er endret (1–3 minutter) …", flush=True)
-    model = ensure_model(PROJECT_ROOT / "models", "nav", PROJECT_ROOT / "config.yml")
-    try:
-        if loaded_model(args.rasa_url)["model_id"] == model_id(model):
-            # Loading again would only make Rasa forget the conversations going on.
-            print("Ingen endringer: boten kjører allerede med dette innholdet.")
-            store.record_published(versions)
-            return 0
-        print("Boten laster den nye modellen …", flush=True)
-        publish(args.rasa_url, model)
-    except NotRunning:
-        print(
-            f"Modellen er klar ({model}), men boten kjører ikke på {args.rasa_url}. "
-            "Den brukes neste gang du starter med «make run»."
-        )
+    titles = {entry.id: entry.title for entry in store.entries()}
+    done = release(
+        PROJECT_ROOT, PROJECT_ROOT / "config.yml", PROJECT_ROOT / "models", args.rasa_url, SHARED,
+        lambda step: print(step, flush=True), titles,
+    )  # fmt: skip
+    if done.quality is not None:
+        print(done.quality.report())
+    if done.details:
+        print(done.details)
+    print(done.message)
+    if done.published:
+        store.record_published(versions)
         return 0
-    store.record_published(versions)
-    print("Publisert: boten svarer nå med det nye innholdet.")
-    return 0
+    return 0 if done.quality is None or done.quality.passed else 1
 
 
 if __name__ == "__main__":

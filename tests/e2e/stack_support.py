@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -87,11 +88,16 @@ def running_stack() -> Iterator[Site]:
     hub_port = stack.free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"
     embed_origin = f"http://127.0.0.1:{stack.free_port()}"  # same host, another port: another origin
-    rasa = stack.start_rasa_stack(model, hub_url=hub_url, bot_secret=bot_secret)
+    # Editors change a copy of the content; publishing trains it and loads it into this Rasa.
+    # As with `make run`, Rasa starts the copy's models/nav.tar.gz: the model a publish is
+    # measured against.
+    content_root, content_config = _content_copy(stack, tmp)
+    published = content_root / "models" / "nav.tar.gz"
+    published.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(model, published)
+    rasa = stack.start_rasa_stack(published, hub_url=hub_url, bot_secret=bot_secret)
     hub = content = None
     try:
-        # Editors change a copy of the content; publishing trains it and loads it into this Rasa.
-        content_root, content_config = _content_copy(stack, tmp)
         content_token = secrets.token_urlsafe(16)
         content = stack.start_content_service(
             content_root, token=content_token, rasa_url=rasa.rasa_url, config=content_config

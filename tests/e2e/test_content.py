@@ -82,6 +82,72 @@ def test_an_editor_undoes_a_saved_change_from_the_change_log(advisor: Page, cont
     expect(advisor.get_by_test_id("changes").get_by_text("Endringer (2)")).to_be_visible()
 
 
+# An editor's mistake: "talk to a person" wishes saved as examples of the "write to us"
+# answer. Written for this test; none is from the evaluation sets (the save check says so).
+PERSON_WISHES = [
+    "jeg vil gjerne prate med et ekte menneske", "kan noen fra nav ringe meg",
+    "få kontakt med en saksbehandler nå", "vil chatte med en person",
+    "er det en ansatt jeg kan snakke med", "gi meg en veileder",
+    "jeg trenger å snakke med noen som jobber i nav", "koble meg til en person",
+    "ikke robot, menneske takk", "snakke med en levende person", "prate med veileder på chat",
+    "vil ha en ekte saksbehandler", "kan jeg få hjelp av en person i stedet",
+    "send meg videre til en medarbeider", "jeg ønsker menneskelig hjelp",
+    "la meg få snakke med noen", "overfør meg til en saksbehandler", "finnes det et menneske her",
+    "jeg vil ikke snakke med en robot", "kan jeg prate med en fra nav",
+    "vil snakke med noen som kan hjelpe meg", "trenger en ordentlig person å snakke med",
+    "hvor får jeg tak i en veileder", "menneske please", "chat med saksbehandler",
+    "jeg vil snakke med en på kontoret", "kan du sette meg over til en person",
+    "noen ekte å snakke med?", "ønsker å chatte med en veileder nå", "snakk med menneske",
+]  # fmt: skip
+
+
+def test_a_change_that_makes_the_bot_worse_is_not_published(advisor: Page, content_site: Site) -> None:
+    root = content_site.content_root
+    assert root is not None
+    topic_file = root / "data" / "faq" / "generell.yml"
+    before = topic_file.read_text("utf-8")
+    published = (root / "models" / "nav.tar.gz").read_bytes()
+    login_editor(advisor, content_site.editor_user, content_site.advisor_password, content_site.base_url)
+    advisor.goto("/veileder/innhold#kontakt_skriv")
+    examples = advisor.get_by_label("Slik spør besøkende (ett eksempel per linje)")
+    original = examples.input_value()
+    examples.fill(original.rstrip("\n") + "\n" + "\n".join(PERSON_WISHES))
+    advisor.get_by_role("button", name="Lagre").click()
+    expect(advisor.get_by_test_id("saved")).to_contain_text("Lagret.")
+
+    advisor.get_by_role("button", name="Publiser endringene").click()
+    status = advisor.get_by_test_id("publish-status")
+    expect(status).to_contain_text(
+        "Den nye modellen svarer dårligere enn boten gjør nå, så ingenting er publisert.",
+        timeout=PUBLISH_TIMEOUT_MS,
+    )
+    # The scores, never the test questions: which score fell, and where its questions went.
+    handoff = advisor.get_by_test_id("quality-row").filter(
+        has_text="Ønsker om å snakke med en veileder som blir fanget opp"
+    )
+    expect(handoff).to_have_attribute("data-passed", "false")
+    expect(handoff).to_contain_text("Nei, for dårlig")
+    worse = advisor.get_by_test_id("quality-worse")
+    expect(worse).to_contain_text("Ønske om veileder: ")
+    expect(worse).to_contain_text("«Hvordan sender jeg en skriftlig melding til Nav?»")
+    expect(advisor.get_by_test_id("publish-advice")).to_contain_text("I endringsloggen kan du hente tilbake")
+    assert_no_serious(advisor, "a refused publish")
+    shot(advisor, "editor-publish-refused")
+    # Nothing replaced the published model, and the change still waits to be published.
+    assert (root / "models" / "nav.tar.gz").read_bytes() == published
+    expect(advisor.get_by_test_id("unpublished")).to_have_text("1 svar er endret og ikke publisert.")
+
+    # The editor takes the examples back from the change log: nothing waits any more.
+    log = advisor.get_by_test_id("changes")
+    log.get_by_text("Endringer (1)").click()
+    log.get_by_test_id("change").first.get_by_role("button", name="Hent tilbake teksten fra før").click()
+    expect(examples).to_have_value(original)
+    advisor.get_by_role("button", name="Lagre").click()
+    expect(advisor.get_by_test_id("saved")).to_contain_text("Lagret.")
+    assert topic_file.read_text("utf-8") == before
+    expect(advisor.get_by_test_id("unpublished")).to_have_text("Alle lagrede endringer er publisert.")
+
+
 def test_an_editor_corrects_an_answer_and_publishes_it_to_the_bot(
     advisor: Page, visitor: Page, content_site: Site
 ) -> None:
@@ -126,9 +192,15 @@ def test_an_editor_corrects_an_answer_and_publishes_it_to_the_bot(
     advisor.get_by_role("button", name="Publiser endringene").click()
     status = advisor.get_by_test_id("publish-status")
     expect(status).to_be_visible()
-    expect(status).to_have_text(
+    expect(status).to_contain_text(
         "Publisert: boten svarer nå med det nye innholdet.", timeout=PUBLISH_TIMEOUT_MS
     )
+    # Measured before it was loaded: no score worse than the running model's where it misses a target.
+    expect(advisor.get_by_test_id("quality-row")).to_have_count(5)
+    expect(advisor.get_by_test_id("quality-row").and_(advisor.locator("[data-passed=false]"))).to_have_count(
+        0
+    )
+    assert (content_site.content_root / "models" / "candidate").exists()  # type: ignore[operator]
     expect(advisor.get_by_test_id("unpublished")).to_have_text("Alle lagrede endringer er publisert.")
     expect(advisor.get_by_test_id("entry-state")).to_have_text("Publisert")
     shot(advisor, "editor-content-published")

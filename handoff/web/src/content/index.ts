@@ -42,6 +42,22 @@ interface Problem {
   message: string;
 }
 
+interface QualityRow {
+  key: string;
+  name: string;
+  now: number | null;
+  before: number | null;
+  target: string;
+  passed: boolean;
+}
+
+// The new model's scores on test questions it never saw, beside the running model's.
+interface Quality {
+  passed: boolean;
+  rows: QualityRow[];
+  worse: string[];
+}
+
 interface PublishStatus {
   state: "idle" | "running" | "succeeded" | "failed";
   message: string;
@@ -49,6 +65,7 @@ interface PublishStatus {
   started_at: string;
   finished_at: string;
   details: string;
+  quality: Quality | null;
   unpublished: string[];
 }
 
@@ -477,6 +494,49 @@ class ContentPage {
     this.renderPublish((await res.json()) as PublishStatus);
   }
 
+  // Scores only, never the test questions: they must not end up as examples.
+  private qualityTable(quality: Quality): HTMLElement {
+    const percent = (v: number | null): string =>
+      v === null ? "ikke målt" : `${(v * 100).toLocaleString("nb-NO", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+    return h(
+      "div",
+      { class: "quality", "data-testid": "quality" },
+      h(
+        "table",
+        { class: "aksel-table quality__table" },
+        h("caption", null, "Målt på testspørsmål boten aldri har sett"),
+        h(
+          "thead",
+          null,
+          h("tr", null, ...["Hva som ble målt", "Ny modell", "Nå", "Mål", "Godkjent"].map((t) => h("th", { scope: "col" }, t))),
+        ),
+        h(
+          "tbody",
+          null,
+          ...quality.rows.map((row) =>
+            h(
+              "tr",
+              { "data-testid": "quality-row", "data-passed": String(row.passed) },
+              h("th", { scope: "row" }, row.name),
+              h("td", null, percent(row.now)),
+              h("td", null, percent(row.before)),
+              h("td", null, row.target),
+              h("td", null, row.passed ? "Ja" : "Nei, for dårlig"),
+            ),
+          ),
+        ),
+      ),
+      quality.worse.length
+        ? h(
+            "div",
+            { "data-testid": "quality-worse" },
+            h("p", { class: "aksel-body-short" }, "Dette ble dårligere:"),
+            h("ul", null, ...quality.worse.map((line) => h("li", null, line))),
+          )
+        : null,
+    );
+  }
+
   private renderPublish(status: PublishStatus): void {
     const running = status.state === "running";
     const n = status.unpublished.length;
@@ -496,9 +556,13 @@ class ContentPage {
               "div",
               null,
               h("p", null, status.message),
-              status.details
-                ? h("details", null, h("summary", null, "Vis detaljer"), h("pre", { class: "publish__details" }, status.details))
-                : null,
+              status.quality ? this.qualityTable(status.quality) : null,
+              // Beside a measurement, details is advice to read at once; otherwise tool output.
+              status.details && status.quality
+                ? h("p", { class: "aksel-body-short", "data-testid": "publish-advice" }, status.details)
+                : status.details
+                  ? h("details", null, h("summary", null, "Vis detaljer"), h("pre", { class: "publish__details" }, status.details))
+                  : null,
             ),
           ),
       h(

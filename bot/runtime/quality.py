@@ -1,0 +1,45 @@
+"""Measuring a trained model on an evaluation set before it is published.
+
+The measurement runs `python -m bot.evaluate` in its own process: the long-running
+content service should not hold a second TensorFlow model in memory. Results are
+kept per model id and set, without the set's sentences, so the model running now is
+measured once, not on every publish.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.evaluation.gate import Measurement
+from bot.runtime.processes import PROJECT_ROOT, code_env
+
+
+def _key(model_id: str, cases: Path) -> str:
+    return f"{model_id}-{hashlib.sha256(cases.read_bytes()).hexdigest()[:12]}"
+
+
+def measure(model: Path, model_id: str, cases: Path, cache: Path) -> Measurement:
+    """The model's scores on `cases` through the real dialogue, from `cache` if measured before."""
+    cache.mkdir(parents=True, exist_ok=True)
+    stored = cache / f"{_key(model_id, cases)}.json"
+    if stored.exists():
+        return Measurement.from_json(json.loads(stored.read_text("utf-8")))
+    with tempfile.TemporaryDirectory(prefix="nav-quality-") as tmp:
+        report = Path(tmp) / "report.json"
+        command = [
+            sys.executable, "-m", "bot.evaluate", "--cases", str(cases.resolve()),
+            "--model", str(model.resolve()), "--json", str(report), "--max-failures", "0",
+        ]  # fmt: skip
+        env = code_env({"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"})
+        done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0 or not report.exists():
+            raise RuntimeError(f"measuring {model} failed (exit {done.returncode})\n{done.stderr[-3000:]}")
+        sets = json.loads(report.read_text("utf-8"))["sets"]
+    measurement = Measurement.from_report(next(iter(sets.values())))
+    stored.write_text(json.dumps(measurement.as_json(), ensure_ascii=False), "utf-8")
+    return measurement
