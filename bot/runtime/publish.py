@@ -115,6 +115,24 @@ def _running_model_id(rasa_url: str) -> str | None:
         return None
 
 
+def check_quality(
+    candidate: Path, published: Path, cases: Path, cache: Path, titles: Mapping[str, str] | None = None
+) -> tuple[Verdict, str]:
+    """The gate's verdict on `candidate` against `published`, and a note for editors if any.
+
+    Rasa's /status names the running model's file but not its folder: the comparison is
+    with the published model, which `make run` starts.
+    """
+    new = measure(candidate, model_id(candidate), cases, cache)
+    before, note = None, ""
+    if published.exists():
+        try:
+            before = measure(published, model_id(published), cases, cache)
+        except Exception:  # noqa: BLE001 - unreadable or from older code: the targets alone decide
+            note = "Modellen boten bruker nå, kunne ikke måles. Bare målene avgjør."
+    return judge(new, before, titles), note
+
+
 def release(
     root: Path,
     config: Path,
@@ -136,21 +154,12 @@ def release(
     if _running_model_id(rasa_url) == new_id:
         return Released(True, UNCHANGED)
     published = models / "nav.tar.gz"
-    verdict, details = None, ""
+    verdict: Verdict | None = None
+    details = ""
     dev = shared / "eval" / "dev.yml"
     if dev.exists():
         progress("Tester den nye modellen på testspørsmål (1–2 minutter) …")
-        cache = models / "scores"
-        new = measure(candidate, new_id, dev, cache)
-        # Rasa's /status names the running model's file but not its folder: the
-        # comparison is with the published model, which `make run` starts.
-        before = None
-        if published.exists():
-            try:
-                before = measure(published, model_id(published), dev, cache)
-            except RuntimeError:  # e.g. trained by older code: the targets alone decide
-                details = "Modellen boten bruker nå, kunne ikke måles. Bare målene avgjør."
-        verdict = judge(new, before, titles)
+        verdict, details = check_quality(candidate, published, dev, models / "scores", titles)
         if not verdict.passed:
             return Released(False, REFUSED, f"{REFUSED_ADVICE} {details}".strip(), verdict)
     else:
