@@ -220,6 +220,9 @@ DIALECT_TO_BOKMAL: dict[str, str] = {
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "è": "e", "ü": "u", "ö": "o", "ä": "ae"})
 _DIGRAPHS = re.compile(r"aa|oe")
+# Words whose "aa" is not an å: AAP (arbeidsavklaringspenger) must not fold to "ap",
+# which shares its letters with every "åp..." word ("åpningstid", "åpen").
+_NOT_FOLDED = frozenset({"aap"})
 _REPEATS = re.compile(r"(.)\1{2,}")
 
 _stemmer = snowballstemmer.stemmer("norwegian")
@@ -241,6 +244,8 @@ def fold(word: str) -> str:
 
     "søke", "soeke" and "soke" all become "soke"; "går" and "gaar" become "gar".
     """
+    if word in _NOT_FOLDED:
+        return word
     return _DIGRAPHS.sub(lambda m: m.group(0)[0], word.translate(_FOLD))
 
 

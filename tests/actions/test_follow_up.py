@@ -24,6 +24,8 @@ from actions.follow_up import ASPECT_OF, BENEFITS, benefit_of, follow_up_faq, na
         ("foreldrepenger_soke", "dagpenger_soke", "hvordan søker jeg om dagpenger", "dagpenger_soke"),
         ("foreldrepenger_soke", "dagpenger_soke", "hvordan soker jeg dagpnger", "dagpenger_soke"),
         ("sykepenger_rett", "alderspensjon_beregne", "hvor mye får jeg i pensjon", "alderspensjon_beregne"),
+        # "AAP" is the acronym, not an å spelled "aa".
+        ("dagpenger_soke", "aap_soke", "hvordan søker jeg AAP", "aap_soke"),
         # The previous benefit has no answer for the aspect: the choice stands.
         ("kontantstotte", "dagpenger_beregning", "hvor mye får jeg?", "dagpenger_beregning"),
         # The choice is about the same benefit, is no aspect, or nothing came before.
@@ -42,6 +44,8 @@ def test_named_benefits_reads_spelling_dialect_and_english() -> None:
     assert named_benefits("soke oekonomisk stoenad") == {"sosialhjelp"}
     assert named_benefits("how much is child benefit") == {"barnetrygd"}
     assert named_benefits("hvordan søker jeg") == set()
+    assert named_benefits("kan jeg få aap") == named_benefits("AAP") == {"aap"}
+    assert named_benefits("åpningstider") == set()
     # Near words are not benefits: "sykepleier" is no sykepenger, "permittert" no permisjon.
     assert named_benefits("jeg er sykepleier og permittert") == set()
 

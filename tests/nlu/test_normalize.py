@@ -49,3 +49,8 @@ def test_stem_is_shared_by_inflected_forms_in_every_spelling() -> None:
 def test_normalise_word_without_dialect_keeps_the_word() -> None:
     assert normalise_word("kva", dialect=False) == "kva"
     assert normalise_word("kva") == "hva"
+
+
+def test_the_acronym_aap_is_not_read_as_an_aa_spelling() -> None:
+    assert fold("aap") == stem("aap") == "aap"
+    assert fold("aapningstider") == fold("åpningstider") == "apningstider"
