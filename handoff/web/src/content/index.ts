@@ -559,7 +559,7 @@ class ContentPage {
               status.quality ? this.qualityTable(status.quality) : null,
               // Beside a measurement, details is advice to read at once; otherwise tool output.
               status.details && status.quality
-                ? h("p", { class: "aksel-body-short", "data-testid": "publish-advice" }, status.details)
+                ? h("p", { class: "aksel-body-short publish__advice", "data-testid": "publish-advice" }, status.details)
                 : status.details
                   ? h("details", null, h("summary", null, "Vis detaljer"), h("pre", { class: "publish__details" }, status.details))
                   : null,
