@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -103,6 +105,26 @@ def test_csv_is_semicolon_separated_with_a_header() -> None:
         '"Hva med «lønn»; skatt?";1;2026-11-24 09:00;Usikker, foreslo svar (1)'
     )
     assert lines[1].endswith(";arbeid;Skatt;Valgte «Skatt» (1)")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula_start_with_an_apostrophe() -> None:
+    # OWASP's advice for CSV injection: a cell starting with = + - @ tab or CR is a formula
+    # to Excel and LibreOffice; a leading apostrophe makes it text (and is not shown).
+    formulas = ['=HYPERLINK("http://x";"klikk")', "+1+1", "-2+3", "@SUM(A1)", "\ttab", "\rcr"]
+    cases = [
+        Unanswered(text, "unsure", AT + timedelta(minutes=i), "arbeid", ("f",), "faq:f")
+        for i, text in enumerate([*formulas, "Helt vanlig spørsmål"])
+    ]
+    rows = list(
+        csv.reader(io.StringIO(to_csv(group(cases), {"f": "=IMPORTXML(1)"})), delimiter=";")
+    )
+    by_text = {row[0]: row for row in rows[1:]}
+    assert set(by_text) == {"'" + f for f in formulas} | {"Helt vanlig spørsmål"}
+    # Every free-text column, not only the visitor's words (FAQ titles are text too).
+    for row in rows[1:]:
+        assert row[5] == "'=IMPORTXML(1)"
+        assert row[6] == "Valgte «=IMPORTXML(1)» (1)"
+        assert not any(cell[:1] in "=+-@\t\r" for cell in row if cell)
 
 
 async def test_recorded_signals_come_back_with_what_the_visitor_did_next(hub) -> None:  # type: ignore[no-untyped-def]

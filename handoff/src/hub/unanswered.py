@@ -124,23 +124,36 @@ CSV_COLUMNS = [
 ]
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: str) -> str:
+    """A spreadsheet cell that stays text: visitors write what they like, and a
+    question like ``=HYPERLINK(...)`` must not run when an editor opens the file.
+    OWASP's advice: a leading apostrophe, which makes the cell plain text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def to_csv(questions: Iterable[Question], titles: Mapping[str, str]) -> str:
-    """The list as CSV for a spreadsheet (semicolons: Norwegian Excel's default)."""
+    """The list as CSV for a spreadsheet (semicolons: Norwegian Excel's default).
+
+    Every text cell goes through :func:`text_cell`.
+    """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for q in questions:
-        writer.writerow(
-            [
-                q.text,
-                q.count,
-                q.last_at.strftime("%Y-%m-%d %H:%M") if q.last_at else "",
-                ", ".join(f"{KINDS.get(k, k)} ({n})" for k, n in q.kinds.most_common()),
-                ", ".join(t for t, _ in q.topics.most_common()),
-                ", ".join(titles.get(f, f) for f in q.suggestions),
-                ", ".join(f"{step_label(s, titles)} ({n})" for s, n in q.chosen.most_common()),
-            ]
-        )
+        row: list[object] = [
+            q.text,
+            q.count,
+            q.last_at.strftime("%Y-%m-%d %H:%M") if q.last_at else "",
+            ", ".join(f"{KINDS.get(k, k)} ({n})" for k, n in q.kinds.most_common()),
+            ", ".join(t for t, _ in q.topics.most_common()),
+            ", ".join(titles.get(f, f) for f in q.suggestions),
+            ", ".join(f"{step_label(s, titles)} ({n})" for s, n in q.chosen.most_common()),
+        ]
+        writer.writerow([text_cell(c) if isinstance(c, str) else c for c in row])
     return out.getvalue()
 
 
