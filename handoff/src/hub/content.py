@@ -14,6 +14,18 @@ from urllib.parse import quote
 import httpx
 
 
+# Printable ASCII but "%": what an HTTP header carries as it is (see editor_header).
+_HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
+
+
+def editor_header(username: str) -> str:
+    """The editor's user name for ``X-Nav-Editor``, percent-encoded where it is not
+    printable ASCII ("bjørn" -> "bj%C3%B8rn"; header values are ASCII, and httpx
+    refuses anything else). A plain ASCII name goes as it is; the service decodes the
+    value with ``urllib.parse.unquote`` (docs/contracts/content-api.md)."""
+    return quote(username, safe=_HEADER_SAFE)
+
+
 class ContentUnavailable(Exception):
     """The content service is not set up, or did not answer."""
 
@@ -45,7 +57,10 @@ class ContentClient:
                 method,
                 f"{self.base_url}{path}",
                 json=payload,
-                headers={"Authorization": f"Bearer {self.token}", "X-Nav-Editor": editor},
+                headers={
+                    "Authorization": f"Bearer {self.token}",
+                    "X-Nav-Editor": editor_header(editor),
+                },
                 timeout=self.timeout,
             )
             return ContentAnswer(response.status_code, response.json())
