@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 import httpx
 
-
 # Printable ASCII but "%": what an HTTP header carries as it is (see editor_header).
 _HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
 
