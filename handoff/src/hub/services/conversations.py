@@ -99,7 +99,18 @@ async def add_message(
     notify_advisor_id: int | None = None,
     awaiting_bot: bool = False,
 ) -> Message:
-    """Store a message (masked) and announce it after commit."""
+    """Store a message (masked) and announce it after commit.
+
+    Readers page by id (``after`` = the last id seen), so the ids of one conversation
+    must become visible in order. On PostgreSQL an id is drawn from a sequence at
+    INSERT and two transactions may commit out of that order: the conversation's row
+    is locked first (held until commit), so writers to one conversation take turns and
+    draw their ids in commit order. SQLite writers already take turns (BEGIN IMMEDIATE).
+    """
+    if u.session.get_bind().dialect.name != "sqlite":
+        await u.session.execute(
+            select(Conversation.id).where(Conversation.id == conv.id).with_for_update()
+        )
     msg = Message(
         conversation_id=conv.id,
         sender=sender,

@@ -321,6 +321,8 @@ async def absent_waiting(u: Unit, now: datetime, absent_seconds: int) -> list[st
             QueueEntry.state == EntryState.waiting,
             Conversation.last_seen_at < now - timedelta(seconds=absent_seconds),
         )
+        # One order for every instance: messages lock their conversation (add_message).
+        .order_by(Conversation.id)
     )
     return list(rows.scalars())
 
