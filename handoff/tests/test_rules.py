@@ -138,7 +138,9 @@ def test_wait_estimate() -> None:
     assert estimate_wait_minutes(1, 1, 6) == 3
     assert estimate_wait_minutes(3, 1, 6) == 15
     assert estimate_wait_minutes(3, 2, 6) == 9
-    assert estimate_wait_minutes(2, 0, 6) == 9
+    # Nobody available (all away, or nobody logged in): no number to promise.
+    assert estimate_wait_minutes(2, 0, 6) is None
+    assert estimate_wait_minutes(1, 0, 6) is None
 
 
 def test_settings_from_env() -> None:

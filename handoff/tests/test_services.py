@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from hub import texts
 from hub.db.base import EntryState, Owner, Sender
-from hub.db.models import Message, QueueEntry
+from hub.db.models import Advisor, Message, QueueEntry
 from hub.errors import (
     AlreadyClaimed,
     Conflict,
@@ -25,6 +25,7 @@ from hub.errors import (
     Unauthorized,
 )
 from hub.masking import MASK_FNR
+from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
 from tests.conftest import new_advisor
@@ -252,6 +253,33 @@ async def test_absent_visitor_leaves_the_queue(hub, clock) -> None:  # type: ign
     async with hub.unit() as u:
         assert (await conv_svc.get(u, gone)).owner == Owner.bot
         assert (await conv_svc.get(u, present)).owner == Owner.queue
+
+
+async def test_waiting_information_is_honest_when_no_advisor_is_available(hub) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari", status="away")  # logged in, away: may queue
+    cid, secret, _ = await _open(hub)
+    info = await hub.request_queue(cid, secret, None)
+    assert info.json() == {
+        "topic": "generell",
+        "position": 1,
+        "estimated_wait_minutes": None,
+        "advisors_available": 0,
+        "urgent": False,
+    }
+    told = (await _messages(hub, cid))[-1].text
+    assert told == texts.queued(1, None)
+    assert "Ingen veileder er ledig akkurat nå" in told and "minutter" not in told
+    other, _, _ = await _open(hub)
+    answer = await hub.bot_handoff(other, "unsure", "arbeid", None)
+    assert answer["estimated_wait_minutes"] is None and answer["advisors_available"] == 0
+
+    async with hub.unit() as u:
+        await advisor_svc.set_status(u, await u.session.get_one(Advisor, kari.id), "available")
+        entry = await queue_svc.open_entry(u, cid)
+        assert entry is not None
+        info = await queue_svc.queue_info(u, entry, hub.clock.now(), 6)
+    assert (info.advisors_available, info.estimated_wait_minutes) == (1, 3)
+    assert "omtrent 3 minutter" in texts.queued(1, 3)
 
 
 async def test_visitor_leaves_and_ends(hub) -> None:  # type: ignore[no-untyped-def]

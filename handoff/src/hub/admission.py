@@ -60,9 +60,17 @@ class QueuePolicy:
         return Admitted()
 
 
-def estimate_wait_minutes(position: int, available_advisors: int, minutes_per_chat: float) -> int:
-    """A simple estimate: the people ahead share the available advisors."""
+def estimate_wait_minutes(
+    position: int, available_advisors: int, minutes_per_chat: float
+) -> int | None:
+    """A simple estimate: the people ahead share the available advisors.
+
+    None when no advisor is available (all away, or nobody logged in): any number
+    would be a promise nobody is there to keep.
+    """
     if position <= 0:
         return 0
-    per_advisor = (position - 1) / max(1, available_advisors)
+    if available_advisors <= 0:
+        return None
+    per_advisor = (position - 1) / available_advisors
     return max(1, math.ceil((per_advisor + 0.5) * minutes_per_chat))

@@ -377,6 +377,7 @@ class Hub:
                     "queue": info.topic,
                     "position": info.position,
                     "estimated_wait_minutes": info.estimated_wait_minutes,
+                    "advisors_available": info.advisors_available,
                 }
         self.metrics.handoffs.labels(reason, answer.get("reason", "queued")).inc()
         log.info(

@@ -47,12 +47,17 @@ def refused(reason: str, next_open: datetime | None, tz: ZoneInfo) -> str:
     return f"Vi kan ikke sette deg i kø akkurat nå. {ALTERNATIVES}"
 
 
-def queued(position: int, minutes: int) -> str:
+def queued(position: int, minutes: int | None) -> str:
+    """``minutes`` is None when no advisor is available right now."""
     ahead = "Du er nestemann i køen." if position == 1 else f"Du er nummer {position} i køen."
-    return (
-        f"Du er satt i kø for å snakke med en veileder. {ahead} "
-        f"Ventetid er omtrent {minutes} minutter."
-    )
+    if minutes is None:
+        wait = (
+            "Ingen veileder er ledig akkurat nå, så vi vet ikke hvor lenge du må vente. "
+            "Du beholder plassen din i køen."
+        )
+    else:
+        wait = f"Ventetid er omtrent {minutes} minutter."
+    return f"Du er satt i kø for å snakke med en veileder. {ahead} {wait}"
 
 
 LEFT_QUEUE = "Du har forlatt køen. Chatboten hjelper deg videre."

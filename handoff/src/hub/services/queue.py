@@ -61,16 +61,21 @@ async def position(u: Unit, entry: QueueEntry) -> int:
 
 @dataclass(frozen=True)
 class QueueInfo:
+    """A waiting visitor's place. ``estimated_wait_minutes`` is None while no advisor
+    is available (``advisors_available`` = 0): the widget says so instead of a number."""
+
     topic: str
     position: int
-    estimated_wait_minutes: int
+    estimated_wait_minutes: int | None
     urgent: bool
+    advisors_available: int
 
     def json(self) -> dict[str, Any]:
         return {
             "topic": self.topic,
             "position": self.position,
             "estimated_wait_minutes": self.estimated_wait_minutes,
+            "advisors_available": self.advisors_available,
             "urgent": self.urgent,
         }
 
@@ -81,7 +86,11 @@ async def queue_info(
     pos = await position(u, entry)
     _, available = await advisor_svc.logged_in_counts(u, now)
     return QueueInfo(
-        entry.topic, pos, estimate_wait_minutes(pos, available, minutes_per_chat), entry.urgent
+        entry.topic,
+        pos,
+        estimate_wait_minutes(pos, available, minutes_per_chat),
+        entry.urgent,
+        available,
     )
 
 
