@@ -207,3 +207,35 @@ async def test_what_the_bot_could_not_answer_reaches_the_editors_list(
         "message"
     ]
     assert httpx.get(f"{hub.url}/api/advisor/unanswered").status_code == 401
+
+
+async def test_a_tracker_left_paused_is_resumed_instead_of_silence(
+    rasa_hub: tuple[Proc, RasaStack],
+) -> None:
+    """After a handoff Rasa's tracker is paused until the hub resumes it. If that resume
+    call failed, Rasa would answer every later message with nothing at all."""
+    hub, stack = rasa_hub
+    events = f"{stack.rasa_url}/conversations/{{}}/tracker/events"
+    # The premise, on a conversation of its own: a paused tracker answers [].
+    probe = "paused-probe"
+    assert httpx.post(events.format(probe), json={"event": "pause"}).status_code == 200
+    silent = httpx.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": probe, "message": "hei"}
+    )
+    assert silent.json() == []
+
+    v = Visitor(hub.url)
+    # What a failed resume leaves behind: the visitor's tracker still paused.
+    assert httpx.post(events.format(v.id), json={"event": "pause"}).status_code == 200
+    sent = v.post("/messages", json={"text": "Hvordan søker jeg om dagpenger?"})
+    assert sent.status_code == 201
+    after = sent.json()["message"]["id"]
+    replies: list[dict] = []  # type: ignore[type-arg]
+    for _ in range(150):
+        polled = httpx.get(f"{hub.url}/api/conversations/{v.id}?after={after}", headers=v.headers)
+        replies = [m for m in polled.json()["messages"] if m["sender"] != "visitor"]
+        if replies:
+            break
+        await asyncio.sleep(0.2)
+    assert replies, "the visitor got nothing"
+    assert replies[0]["sender"] == "bot" and "dagpenger" in replies[0]["text"].lower(), replies

@@ -173,7 +173,7 @@ class Hub:
             )
             started = time.perf_counter()
             try:
-                turn: BotTurn | None = await self.bot.send(conversation_id, text)
+                turn: BotTurn | None = await self._send_to_bot(conversation_id, text)
             except BotUnavailable as exc:
                 log.warning(
                     "rasa unavailable",
@@ -199,6 +199,35 @@ class Hub:
                 answering,
                 turn.signal if turn else None,
             )
+
+    async def _send_to_bot(self, conversation_id: str, text: str) -> BotTurn | None:
+        """Rasa's answer, or None when it has none to give.
+
+        A tracker left paused (the resume after an advisor's part failed) answers
+        every message with nothing at all. So an empty answer gets a resume (harmless
+        on a tracker that is not paused) and the message once more; still nothing is
+        treated like an outage, so the visitor gets the notice rather than silence.
+        The Rasa timeout bounds all of it, as it bounds a single call.
+        """
+        try:
+            async with asyncio.timeout(self.settings.rasa_timeout_seconds):
+                turn = await self.bot.send(conversation_id, text)
+                if turn.replies or turn.signal is not None:
+                    return turn
+                log.warning(
+                    "rasa answered nothing; resuming", extra={"conversation_id": conversation_id}
+                )
+                await self.bot.resume(conversation_id)
+                turn = await self.bot.send(conversation_id, text)
+                if turn.replies or turn.signal is not None:
+                    return turn
+        except TimeoutError as exc:
+            raise BotUnavailable("no answer within the timeout") from exc
+        self.metrics.bot_errors.inc()
+        log.warning(
+            "rasa answered nothing after a resume", extra={"conversation_id": conversation_id}
+        )
+        return None
 
     async def _store_bot_replies(
         self,
