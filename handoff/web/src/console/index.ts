@@ -3,7 +3,7 @@
 
 import { h, icon, setChildren } from "../shared/dom";
 import { leaveIcon, personIcon, robotIcon, searchIcon, warningIcon } from "../shared/icons";
-import { clock, renderText, waited } from "../shared/text";
+import { clock, renderText, renderVisitorText, waited } from "../shared/text";
 import { MAX_MESSAGE_LENGTH, type Message, type Owner, readError, topicName } from "../shared/types";
 
 const TOKEN_KEY = "navchat:advisor-token";
@@ -616,7 +616,13 @@ class Console {
         h("span", { class: "msg__who" }, who),
         h("span", { class: "msg__time" }, clock(m.created_at)),
       ),
-      h("div", { class: "msg__bubble" }, h("span", { class: "aksel-sr-only" }, `${who}: `), renderText(m.text)),
+      h(
+        "div",
+        { class: "msg__bubble" },
+        h("span", { class: "aksel-sr-only" }, `${who}: `),
+        // A visitor's text gets no markdown: no link labelled by the visitor (phishing).
+        m.sender === "visitor" ? renderVisitorText(m.text) : renderText(m.text),
+      ),
     );
   }
 

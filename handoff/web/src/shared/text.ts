@@ -1,7 +1,19 @@
 // Message text → DOM, safely (never innerHTML). Links become <a>; line breaks are kept by CSS.
 
 const LINK = /\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?"'])|\*\*([^*]+)\*\*/g;
+const BARE_URL = /https?:\/\/[^\s<>()]+[^\s<>().,;:!?"']/g;
 
+function link(href: string, label: string): HTMLAnchorElement {
+  const a = document.createElement("a");
+  a.href = href;
+  a.textContent = label;
+  a.target = "_blank";
+  a.rel = "noopener noreferrer";
+  a.className = "aksel-link";
+  return a;
+}
+
+/** Text from the bot, an advisor or the hub: **bold**, [label](https://…) and bare addresses. */
 export function renderText(text: string): DocumentFragment {
   const frag = document.createDocumentFragment();
   let last = 0;
@@ -14,14 +26,46 @@ export function renderText(text: string): DocumentFragment {
       frag.appendChild(strong);
     } else {
       const href = m[2] ?? m[3] ?? "";
-      const a = document.createElement("a");
-      a.href = href;
-      a.textContent = m[1] ?? href;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      a.className = "aksel-link";
-      frag.appendChild(a);
+      frag.appendChild(link(href, m[1] ?? href));
     }
+    last = index + m[0].length;
+  }
+  if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
+  return frag;
+}
+
+/**
+ * The address a visitor's link really goes to, as it is shown: as written if that is plain
+ * ASCII, else the browser's own reading of it (an international domain as xn--…, hidden or
+ * right-to-left characters escaped); or null when
+ * it is no address to offer as a link (unreadable, or with a user name before the host).
+ */
+function visibleAddress(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.username || url.password) return null;
+  // Plain printable ASCII (no backslash, which the browser reads as "/") is shown as written.
+  return /^[\x21-\x5b\x5d-\x7e]+$/.test(raw) ? raw : url.href;
+}
+
+/**
+ * Text a visitor wrote: shown as written, no markdown. A visitor could otherwise label a link
+ * to any page «Åpne saken i Gosys» for the advisor. A bare web address is a link whose
+ * visible text is the address itself.
+ */
+export function renderVisitorText(text: string): DocumentFragment {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(BARE_URL)) {
+    const address = visibleAddress(m[0]);
+    if (address === null) continue;
+    const index = m.index ?? 0;
+    if (index > last) frag.appendChild(document.createTextNode(text.slice(last, index)));
+    frag.appendChild(link(address, address));
     last = index + m[0].length;
   }
   if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));

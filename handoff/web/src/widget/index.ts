@@ -18,7 +18,7 @@ import {
   sendIcon,
   successIcon,
 } from "../shared/icons";
-import { clock, minutes, renderText } from "../shared/text";
+import { clock, minutes, renderText, renderVisitorText } from "../shared/text";
 import {
   MAX_MESSAGE_LENGTH,
   type ApiError,
@@ -469,7 +469,7 @@ class ChatWidget {
       m.sender === "advisor" ? h("span", { class: "aksel-tag aksel-tag--xsmall", "data-variant": "moderate", "data-color": "brand-beige" }, "Menneske") : null,
       time ? h("span", null, time) : null,
     );
-    const bubble = h("div", { class: "aksel-chat__bubble" }, h("div", { class: "text" }, h("span", { class: "sr-only" }, srWho), renderText(m.text)));
+    const bubble = h("div", { class: "aksel-chat__bubble" }, h("div", { class: "text" }, h("span", { class: "sr-only" }, srWho), m.sender === "visitor" ? renderVisitorText(m.text) : renderText(m.text)));
     const row = h(
       "div",
       { class: `aksel-chat msg-${m.sender}${m.sender === "visitor" ? " aksel-chat--right" : ""}`, "data-color": m.sender === "visitor" ? "accent" : "neutral" },
