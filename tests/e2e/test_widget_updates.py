@@ -9,17 +9,29 @@ import re
 
 from conftest import Site
 from helpers import (
+    WIDGET,
+    expect_bot_says,
+    launcher,
     login_advisor,
     messages,
     open_and_start,
     queue_item,
     send,
 )
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 # GET /api/conversations/{id}?after=N: the widget's poll (and its catch-up before a WebSocket).
 POLL = re.compile(r".*/api/conversations/[^/?]+\?after=\d+$")
 SHADOW = "document.querySelector('#nav-chat-widget').shadowRoot"
+
+
+def start_polling(visitor: Page) -> None:
+    """The widget with HTTP polling only (as when WebSockets are blocked on the way)."""
+    visitor.route(re.compile(r".*/ws$"), lambda route: route.abort())
+    visitor.goto("/?navchat-transport=polling")
+    launcher(visitor).click()
+    visitor.get_by_role("button", name="Start chatten").click()
+    expect(messages(visitor, "bot").first).to_be_visible()
 
 
 def ask_for_person(visitor: Page) -> None:
@@ -32,6 +44,59 @@ def ask_for_person(visitor: Page) -> None:
 def end_chat(advisor: Page) -> None:
     advisor.get_by_role("button", name="Avslutt samtalen").click()
     expect(advisor.locator("#chat-panel")).to_contain_text("Du har avsluttet chatten.")
+
+
+def test_polling_shows_an_advisor_message_sent_just_before_the_visitors_own(
+    visitor: Page, advisor: Page, site: Site
+) -> None:
+    login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
+    start_polling(visitor)
+    ask_for_person(visitor)
+    queue_item(advisor, visitor).get_by_role("button", name=re.compile("^Ta samtalen")).click()
+    expect(visitor.locator(f"{WIDGET} .panel__status")).to_have_text("Du chatter med en veileder")
+
+    # The next polls do not get through: the advisor writes, then the visitor (whose own
+    # message comes back at once from POST …/messages, with a higher id than the advisor's).
+    held = {"on": True}
+
+    def hold(route: Route) -> None:
+        if held["on"] and route.request.method == "GET":
+            route.abort()
+        else:
+            route.continue_()
+
+    visitor.route(POLL, hold)
+    from_advisor = "Hei, jeg ser på saken din nå."
+    advisor.get_by_label("Svar til brukeren").fill(from_advisor)
+    advisor.get_by_label("Svar til brukeren").press("Enter")
+    expect(advisor.get_by_role("log", name="Samtalen")).to_contain_text(from_advisor)
+    send(visitor, "Takk, jeg venter her.")
+
+    held["on"] = False
+    advisor_says = messages(visitor, "advisor").filter(has_text=from_advisor)
+    expect(advisor_says).to_be_visible(timeout=15_000)
+    # In the order it was written: the advisor's message before the visitor's.
+    ids = [int(x) for x in messages(visitor).evaluate_all("els => els.map(e => e.dataset.id)")]
+    assert ids == sorted(ids)
+    assert messages(visitor).last.get_attribute("data-sender") == "visitor"
+    end_chat(advisor)
+
+
+def test_a_second_tab_shows_the_conversation_so_far(visitor: Page) -> None:
+    open_and_start(visitor)
+    send(visitor, "Hvordan søker jeg dagpenger?")
+    expect_bot_says(visitor, "arbeidssøker")
+    texts = messages(visitor).all_inner_texts()
+
+    # A new tab shares the conversation (localStorage) but not the first tab's copy of the
+    # messages (sessionStorage): it reads them from the hub.
+    tab = visitor.context.new_page()
+    tab.goto("/")
+    launcher(tab).click()
+    expect(messages(tab)).to_have_count(len(texts))
+    assert messages(tab).all_inner_texts() == texts
+    send(tab, "Hva er sykepenger?")
+    expect(messages(visitor, "visitor").filter(has_text="Hva er sykepenger?")).to_be_visible()
 
 
 def test_a_visitors_link_shows_its_real_address(visitor: Page, advisor: Page, site: Site) -> None:

@@ -40,7 +40,14 @@ const BOT_WAIT_MS = 20000;
 interface Saved {
   id: string;
   secret: string;
+  /** The cursor for "what is new": the highest id the hub has sent when asked (GET, WebSocket). */
   lastSeenId: number;
+}
+
+/** This tab's copy of the messages (sessionStorage), and the cursor they were read up to. */
+interface Cached {
+  readUpTo: number;
+  messages: Message[];
 }
 
 interface ConversationView {
@@ -257,9 +264,14 @@ class ChatWidget {
     this.renderStatus();
 
     if (this.saved) {
-      for (const m of readJson<Message[]>(sessionStorage, MESSAGES_KEY + this.saved.id) ?? []) {
-        this.messages.set(m.id, m);
-      }
+      const cached = readJson<Cached | Message[]>(sessionStorage, MESSAGES_KEY + this.saved.id);
+      // (An array is the copy of an older widget, which did not say what it had read.)
+      const list = Array.isArray(cached) ? cached : (cached?.messages ?? []);
+      for (const m of list) this.messages.set(m.id, m);
+      // The cursor is shared by every tab (localStorage), the copy is not: a new tab has none
+      // and reads the conversation from the start; a tab reads on from what it has read.
+      const readUpTo = Array.isArray(cached) ? 0 : Number(cached?.readUpTo) || 0;
+      this.saved.lastSeenId = Math.min(Number(this.saved.lastSeenId) || 0, readUpTo);
       this.renderBody();
       this.resume();
     }
@@ -303,8 +315,9 @@ class ChatWidget {
   private save(): void {
     if (!this.saved) return;
     writeJson(localStorage, STORE_KEY, this.saved);
-    const list = [...this.messages.values()].sort((a, b) => a.id - b.id).slice(-300);
-    writeJson(sessionStorage, MESSAGES_KEY + this.saved.id, list);
+    const messages = [...this.messages.values()].sort((a, b) => a.id - b.id).slice(-300);
+    const cached: Cached = { readUpTo: this.saved.lastSeenId, messages };
+    writeJson(sessionStorage, MESSAGES_KEY + this.saved.id, cached);
   }
 
   private forget(): void {
@@ -504,18 +517,31 @@ class ChatWidget {
     this.body.scrollTop = this.body.scrollHeight;
   }
 
-  private addMessages(list: Message[]): void {
+  /**
+   * Add messages to the conversation. `read` says they are the hub's answer to "what is new"
+   * (GET …?after=, WebSocket), which moves the cursor. The visitor's own message echoed by
+   * POST …/messages does not: an advisor's message with a lower id may not be read yet.
+   */
+  private addMessages(list: Message[], read: boolean): void {
     let added = 0;
+    let moved = false;
     for (const m of list) {
-      if (!m || typeof m.id !== "number" || this.messages.has(m.id)) continue;
+      if (!m || typeof m.id !== "number") continue;
+      if (read && this.saved && m.id > this.saved.lastSeenId) {
+        this.saved.lastSeenId = m.id;
+        moved = true;
+      }
+      if (this.messages.has(m.id)) continue;
       this.messages.set(m.id, m);
       added++;
-      if (this.saved && m.id > this.saved.lastSeenId) this.saved.lastSeenId = m.id;
       if (m.sender !== "visitor" && !this.open) this.unread++;
       if (m.sender === "bot" || m.sender === "system") this.setBotWaiting(false);
       if (m.sender === "advisor" || m.sender === "bot") this.showTyping(null);
     }
-    if (!added) return;
+    if (!added) {
+      if (moved) this.save();
+      return;
+    }
     this.save();
     this.renderBadge();
     if (this.body.contains(this.logRegion)) {
@@ -786,7 +812,7 @@ class ChatWidget {
         return false;
       }
       const data = (await res.json()) as { message?: Message };
-      if (data.message) this.addMessages([data.message]);
+      if (data.message) this.addMessages([data.message], false);
       if (this.polling) void this.poll();
       return true;
     } catch {
@@ -834,7 +860,8 @@ class ChatWidget {
       this.rating = null;
       this.typing.replaceChildren();
       this.setState(data.owner ?? "bot", null);
-      this.addMessages(data.messages ?? []);
+      // Not a read: the cursor stays at 0, and the first read brings these again (kept once).
+      this.addMessages(data.messages ?? [], false);
       this.save();
       this.renderStatus();
       this.renderBody();
@@ -1026,7 +1053,7 @@ class ChatWidget {
     const d = frame.data ?? {};
     switch (frame.type) {
       case "message":
-        this.addMessages([d as unknown as Message]);
+        this.addMessages([d as unknown as Message], true);
         break;
       case "state":
         this.setState(d.owner as Owner, (d.queue as QueueInfo | null) ?? null);
@@ -1063,7 +1090,7 @@ class ChatWidget {
       if (!res.ok) return true;
       const data = (await res.json()) as ConversationView;
       this.rating = data.rating ?? this.rating;
-      this.addMessages(data.messages ?? []);
+      this.addMessages(data.messages ?? [], true);
       if (data.owner !== this.owner || data.owner === "queue") this.setState(data.owner, data.queue ?? null);
       return true;
     } catch {
