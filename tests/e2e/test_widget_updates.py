@@ -99,6 +99,36 @@ def test_a_second_tab_shows_the_conversation_so_far(visitor: Page) -> None:
     expect(messages(visitor, "visitor").filter(has_text="Hva er sykepenger?")).to_be_visible()
 
 
+def test_new_messages_leave_the_earlier_ones_in_place(visitor: Page) -> None:
+    """The log is a live region that reads additions: an earlier message taken out and put back
+    would be read again. Only the answer choices under the last answer go away."""
+    open_and_start(visitor)
+    send(visitor, "hva kan jeg spørre deg om")
+    expect(messages(visitor, "bot")).to_have_count(2, timeout=60_000)
+    offer = messages(visitor, "bot").nth(1)
+    expect(offer.locator(".choices button").first).to_be_visible()
+    before = messages(visitor).count()
+    visitor.evaluate(
+        f"""() => {{
+            const log = {SHADOW}.querySelector('[role="log"] > ol');
+            for (const li of log.children) li.__earlier = true;
+            window.__removed = 0;
+            new MutationObserver((records) => {{
+                for (const r of records) window.__removed += [...r.removedNodes].filter(n => n.nodeName === 'LI').length;
+            }}).observe(log, {{ childList: true }});
+        }}"""
+    )
+
+    send(visitor, "Hvordan søker jeg dagpenger?")
+    expect_bot_says(visitor, "arbeidssøker")
+    expect(offer.locator(".choices")).to_have_count(0)
+    assert visitor.evaluate("() => window.__removed") == 0
+    kept = visitor.evaluate(
+        f"() => [...{SHADOW}.querySelectorAll('[role=\"log\"] > ol > li')].filter(li => li.__earlier).length"
+    )
+    assert kept == before
+
+
 def test_a_visitors_link_shows_its_real_address(visitor: Page, advisor: Page, site: Site) -> None:
     """A visitor cannot give a link a label of their own (an advisor could trust «Åpne saken i
     Gosys» and log in on someone else's page); a plain address stays a link to itself."""

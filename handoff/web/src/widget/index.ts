@@ -430,7 +430,11 @@ class ChatWidget {
     return [...this.messages.values()].sort((a, b) => a.id - b.id);
   }
 
-  /** Re-render the message list, reusing existing items so the live region only announces additions. */
+  /**
+   * Bring the message list up to date. Items already in the log stay (the log is a live region
+   * that reads additions: an item taken out and put back would be read again); only the answer
+   * choices under a message come and go, and new messages are added.
+   */
   private renderLog(): void {
     const list = this.sortedMessages();
     const lastVisitor = list.reduce((acc, m) => (m.sender === "visitor" ? m.id : acc), 0);
@@ -443,11 +447,9 @@ class ChatWidget {
       const showChoices = (m.sender === "bot" || m.sender === "system") && m.id > lastVisitor && this.owner === "bot" && this.footer !== "ended";
       const key = String(m.id);
       let li = existing.get(key);
-      if (li && li.dataset.choices !== String(showChoices)) {
-        li.remove();
-        li = undefined;
-      }
-      if (!li) {
+      if (li) {
+        if (li.dataset.choices !== String(showChoices)) this.setChoices(li, m, showChoices);
+      } else {
         li = this.messageItem(m, showChoices);
         if (prev) prev.after(li);
         else this.log.prepend(li);
@@ -456,6 +458,13 @@ class ChatWidget {
       prev = li;
     }
     for (const li of existing.values()) li.remove();
+  }
+
+  private setChoices(li: HTMLLIElement, m: Message, show: boolean): void {
+    li.dataset.choices = String(show);
+    const current = li.querySelector(":scope > .choices");
+    if (show && !current) append(li, [this.choices(m.buttons ?? [])]);
+    else if (!show) current?.remove();
   }
 
   private messageItem(m: Message, showChoices: boolean): HTMLLIElement {
