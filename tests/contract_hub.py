@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,10 +22,15 @@ from bot.runtime.processes import free_port
 
 @dataclass
 class ContractHub:
-    """Configurable answer, recorded requests."""
+    """Configurable answer, recorded requests.
+
+    `answer` may be any JSON (a hub breaking the contract); `late` holds, per request
+    in turn, seconds to wait before answering one that is already recorded (a hub that
+    queued the visitor but answers slowly).
+    """
 
     secret: str = "test-secret"
-    answer: dict[str, Any] = field(
+    answer: Any = field(
         default_factory=lambda: {
             "status": "queued",
             "queue": "generell",
@@ -34,13 +40,21 @@ class ContractHub:
     )
     status: int = 200
     received: list[dict[str, Any]] = field(default_factory=list)
+    late: list[float] = field(default_factory=list)
     url: str = ""
+    in_flight: int = 0
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {self.secret}":
             return web.json_response({"error": "unauthorized"}, status=401)
         self.received.append(await request.json())
-        return web.json_response(self.answer, status=self.status)
+        self.in_flight += 1
+        try:
+            if self.late:
+                await asyncio.sleep(self.late.pop(0))
+            return web.json_response(self.answer, status=self.status)
+        finally:
+            self.in_flight -= 1
 
 
 @contextmanager
@@ -68,6 +82,10 @@ def contract_hub() -> Iterator[ContractHub]:
     try:
         yield hub
     finally:
+        # A late answer still on its way would be cut off mid-task by the loop stopping.
+        deadline = time.monotonic() + 10
+        while hub.in_flight and time.monotonic() < deadline:
+            time.sleep(0.05)
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
