@@ -6,10 +6,12 @@ visitor's link shown with its real address (to the visitor and to the advisor)."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from conftest import Site
 from helpers import (
     WIDGET,
+    chat_input,
     expect_bot_says,
     launcher,
     login_advisor,
@@ -39,6 +41,15 @@ def ask_for_person(visitor: Page) -> None:
     expect(visitor.get_by_test_id("queue-position")).to_have_text(
         re.compile(r"Du er nummer \d+ i køen\."), timeout=60_000
     )
+
+
+def wait_for_polls(visitor: Page, n: int) -> None:
+    """Wait until the widget has had ``n`` more answers to its polls."""
+    for _ in range(n):
+        with visitor.expect_response(
+            lambda r: bool(POLL.match(r.url)) and r.request.method == "GET", timeout=15_000
+        ):
+            pass
 
 
 def end_chat(advisor: Page) -> None:
@@ -127,6 +138,69 @@ def test_new_messages_leave_the_earlier_ones_in_place(visitor: Page) -> None:
         f"() => [...{SHADOW}.querySelectorAll('[role=\"log\"] > ol > li')].filter(li => li.__earlier).length"
     )
     assert kept == before
+
+
+def test_the_queue_box_keeps_focus_between_polls(visitor: Page, advisor: Page, site: Site) -> None:
+    login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
+    start_polling(visitor)
+    ask_for_person(visitor)
+    leave = visitor.get_by_role("button", name="Forlat køen")
+    leave.focus()
+    leave.evaluate("el => { el.__focused = true }")
+    box_text = visitor.locator(f"{WIDGET} .queue").inner_text()
+    visitor.evaluate(
+        f"""() => {{
+            window.__changes = 0;
+            new MutationObserver((records) => {{ window.__changes += records.length; }})
+                .observe({SHADOW}.querySelector('.queue'), {{ childList: true, subtree: true, characterData: true }});
+        }}"""
+    )
+
+    wait_for_polls(visitor, 3)
+    assert visitor.evaluate(f"() => {SHADOW}.activeElement?.__focused === true"), "focus left «Forlat køen»"
+    if visitor.locator(f"{WIDGET} .queue").inner_text() == box_text:
+        # Nothing changed, so nothing was written: a status region re-reads what is rewritten.
+        assert visitor.evaluate("() => window.__changes") == 0
+
+    visitor.keyboard.press("Enter")
+    expect(visitor.get_by_test_id("queue-position")).to_have_count(0)
+    expect(chat_input(visitor)).to_be_focused()
+
+
+def test_the_queue_box_says_when_nobody_can_tell_the_wait(visitor: Page, advisor: Page, site: Site) -> None:
+    login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
+    start_polling(visitor)
+    ask_for_person(visitor)
+    box = visitor.locator(f"{WIDGET} .queue")
+    expect(box).to_contain_text("Forventet ventetid er omtrent")  # an advisor is available
+
+    def change(queue: dict) -> Callable[[Route], None]:
+        def handle(route: Route) -> None:
+            response = route.fetch()
+            data = response.json()
+            if data.get("queue"):
+                data["queue"].update(queue)
+            route.fulfill(response=response, json=data)
+
+        return handle
+
+    # No advisor free: the hub has no estimate.
+    nobody = change({"advisors_available": 0, "estimated_wait_minutes": None})
+    visitor.route(POLL, nobody)
+    expect(box).to_contain_text("Ingen veileder er ledig akkurat nå, så vi vet ikke hvor lenge du må vente.")
+    expect(box).to_contain_text("55 55 33 33")
+    expect(box).not_to_contain_text("ventetid")
+    expect(visitor.get_by_test_id("queue-position")).to_have_text(re.compile(r"Du er nummer \d+ i køen\."))
+    visitor.unroute(POLL, nobody)
+
+    # Someone is free again: the estimate is back.
+    some = change({"advisors_available": 1, "estimated_wait_minutes": 7})
+    visitor.route(POLL, some)
+    expect(box).to_contain_text("Forventet ventetid er omtrent 7 minutter.")
+    expect(box).not_to_contain_text("vet ikke")
+    visitor.unroute(POLL, some)
+    visitor.get_by_role("button", name="Forlat køen").click()
+    expect(visitor.get_by_test_id("queue-position")).to_have_count(0)
 
 
 def test_a_visitors_link_shows_its_real_address(visitor: Page, advisor: Page, site: Site) -> None:

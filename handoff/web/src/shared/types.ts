@@ -20,8 +20,11 @@ export interface Message {
 export interface QueueInfo {
   topic: string;
   position: number;
-  estimated_wait_minutes: number;
+  /** null when the hub cannot tell (no advisor is free). */
+  estimated_wait_minutes: number | null;
   urgent: boolean;
+  /** Advisors free to take a chat now; missing from a hub that does not send it yet. */
+  advisors_available?: number;
 }
 
 export interface ApiError {

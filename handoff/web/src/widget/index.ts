@@ -89,6 +89,20 @@ function writeJson(storage: Storage, key: string, value: unknown): void {
   }
 }
 
+/** Write a text only if it changed (a live region reads every write). */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** What the visitor is told about the wait, honestly: no estimate when nobody is free. */
+function waitText(q: QueueInfo): string {
+  const estimate = q.estimated_wait_minutes;
+  if (estimate === null || q.advisors_available === 0) {
+    return "Ingen veileder er ledig akkurat nå, så vi vet ikke hvor lenge du må vente. Du kan også ringe oss på 55 55 33 33.";
+  }
+  return typeof estimate === "number" ? `Forventet ventetid er omtrent ${minutes(estimate)}.` : "";
+}
+
 class ChatWidget {
   private readonly hub: string;
   private readonly forcePolling: boolean;
@@ -112,6 +126,8 @@ class ChatWidget {
   private typingStopTimer: number | undefined;
   private counterAnnounceTimer: number | undefined;
   private starting = false;
+  /** The queue box's changing parts, while the visitor is in the queue. */
+  private queueParts: { position: HTMLElement; wait: HTMLElement } | null = null;
 
   // DOM
   private readonly wrap: HTMLDivElement;
@@ -582,32 +598,47 @@ class ChatWidget {
       advisor: "Du chatter med en veileder",
       closed: "Chatten er avsluttet",
     };
-    this.status.textContent = this.saved ? text[this.owner] : "Chatbot og veiledere";
+    setText(this.status, this.saved ? text[this.owner] : "Chatbot og veiledere");
     this.endButton.hidden = !this.saved || this.owner === "closed";
     this.personButton.hidden = this.owner !== "bot";
+    this.renderQueue();
+  }
+
+  /**
+   * The queue box is a status region: whatever is written into it is read aloud, and a button
+   * put there anew loses keyboard focus. So it is made once when the visitor enters the queue,
+   * and afterwards only a text that changed is written.
+   */
+  private renderQueue(): void {
     if (this.owner === "queue" && this.queue) {
-      const q = this.queue;
-      setChildren(
-        this.queueBox,
-        icon(clockIcon),
-        h(
-          "p",
-          null,
-          h("strong", { "data-testid": "queue-position" }, `Du er nummer ${q.position} i køen.`),
-          " ",
-          `Forventet ventetid er omtrent ${minutes(q.estimated_wait_minutes)}.`,
-        ),
-        h(
-          "button",
-          { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.leaveQueue() },
-          h("span", null, "Forlat køen"),
-        ),
-      );
+      if (!this.queueParts) {
+        const position = h("strong", { "data-testid": "queue-position" });
+        const wait = h("span");
+        setChildren(
+          this.queueBox,
+          icon(clockIcon),
+          h("p", null, position, " ", wait),
+          h(
+            "button",
+            { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.leaveQueue() },
+            h("span", null, "Forlat køen"),
+          ),
+        );
+        this.queueParts = { position, wait };
+      }
+      setText(this.queueParts.position, `Du er nummer ${this.queue.position} i køen.`);
+      setText(this.queueParts.wait, waitText(this.queue));
       this.queueBox.hidden = false;
-    } else {
-      this.queueBox.hidden = true;
-      this.queueBox.replaceChildren();
+      return;
     }
+    if (!this.queueParts) return;
+    const focused = (this.queueBox.getRootNode() as ShadowRoot | Document).activeElement;
+    const hadFocus = focused !== null && this.queueBox.contains(focused);
+    this.queueParts = null;
+    this.queueBox.hidden = true;
+    this.queueBox.replaceChildren();
+    // An advisor took the chat while "Forlat køen" had focus: go on where the visitor writes.
+    if (hadFocus && this.open && this.footer === "composer") this.input.focus();
   }
 
   private showTyping(sender: "bot" | "advisor" | null): void {
