@@ -199,6 +199,32 @@ async def test_visitor_queue_advisor_chat_handback_end_rate(hub: Proc) -> None:
     assert state["owner"] == "closed" and state["rating"] == "ja"
 
 
+async def test_an_advisor_logging_out_puts_the_visitor_back_in_the_queue(
+    hub: Proc, db: str
+) -> None:
+    create_advisor(db, "lise")  # only this login: logging out ends the last one
+    v = Visitor(hub.url)
+    token = login(hub.url, "lise")
+    auth = {"Authorization": f"Bearer {token}"}
+    assert v.post("/queue").status_code == 200
+    claim = httpx.post(f"{hub.url}/api/advisor/conversations/{v.id}/claim", headers=auth)
+    assert claim.status_code == 200, claim.text
+    async with websockets.connect(v.ws_url()) as ws:
+        await ws.send(json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": 0}))
+        await next_frame(ws, "state", owner="advisor")
+        assert httpx.post(f"{hub.url}/api/advisor/logout", headers=auth).status_code == 204
+        told = await next_frame(ws, "message", text=texts.ADVISOR_LEFT)
+        assert told["sender"] == "system"
+        state = await next_frame(ws, "state", owner="queue")
+        assert state["queue"]["position"] == 1
+    assert httpx.get(f"{hub.url}/api/advisor/me", headers=auth).status_code == 401
+    left = v.post("/queue")  # still queued: asking again gives the same place
+    assert left.status_code == 200 and left.json()["queue"]["position"] == 1
+    assert httpx.delete(f"{hub.url}/api/conversations/{v.id}/queue", headers=v.headers).json() == {
+        "owner": "bot"
+    }
+
+
 async def test_reconnect_gets_exactly_what_was_missed(hub: Proc) -> None:
     v = Visitor(hub.url)
     ids = [v.post("/messages", json={"text": f"melding {i}"}).json()["message"]["id"]

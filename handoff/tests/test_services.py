@@ -282,6 +282,58 @@ async def test_waiting_information_is_honest_when_no_advisor_is_available(hub) -
     assert "omtrent 3 minutter" in texts.queued(1, 3)
 
 
+async def test_an_advisor_who_logs_out_gives_the_chats_back_to_the_queue(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    kari, token = await new_advisor(hub, "kari")
+    ola, _ = await new_advisor(hub, "ola")
+    first = await _handoff(hub)
+    enqueued = clock.now()
+    clock.advance(seconds=30)
+    later = await _handoff(hub)
+    await hub.claim(kari, first)
+    async with hub.unit() as u:  # Kari is logged in twice (another browser)
+        other_token, _ = await advisor_svc.start_session(u, kari.id, clock.now(), 8)
+    assert await hub.advisor_logout(kari, token) == []  # still logged in elsewhere
+    async with hub.unit() as u:
+        assert (await queue_svc.open_entry(u, first)).state == EntryState.assigned  # type: ignore[union-attr]
+
+    clock.advance(minutes=10)  # the visitor has been reading, not polling the queue
+    with hub.broker.subscribe(f"advisor:{kari.id}", "queues", f"conv:{first}") as sub:
+        assert await hub.advisor_logout(kari, other_token) == [first]
+        events = sub.drain()
+    assert {"type": "conversation", "data": {"conversation_id": first, "owner": "queue"}} in events
+    assert {"type": "queues", "data": {}} in events and {"type": "sync", "data": {}} in events
+    async with hub.unit() as u:
+        entry = await queue_svc.open_entry(u, first)
+        assert entry is not None and entry.state == EntryState.waiting
+        assert (entry.advisor_id, entry.assigned_at, entry.enqueued_at) == (None, None, enqueued)
+        assert await queue_svc.position(u, entry) == 1  # before the one who came later
+        assert await queue_svc.position(u, await queue_svc.open_entry(u, later)) == 2  # type: ignore[arg-type]
+        assert (await conv_svc.get(u, first)).owner == Owner.queue
+        assert await queue_svc.advisor_chats(u, kari) == []
+    last = (await _messages(hub, first))[-1]
+    assert (last.sender, last.text) == (Sender.system, texts.ADVISOR_LEFT)
+    # Not taken for an absent visitor (the one who came later did not poll: gone).
+    assert await hub.sweep_absent() == [later]
+    await hub.claim(ola, first)  # the next advisor takes over
+
+
+async def test_chats_of_an_advisor_whose_logins_expired_go_back_to_the_queue(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari")  # an 8-hour login, never logged out
+    cid = await _handoff(hub)
+    await hub.claim(kari, cid)
+    clock.advance(hours=7, minutes=59)
+    assert await hub.requeue_stranded() == []
+    clock.advance(minutes=2)
+    assert await hub.requeue_stranded() == [cid]
+    assert await hub.requeue_stranded() == []  # once
+    async with hub.unit() as u:
+        entry = await queue_svc.open_entry(u, cid)
+        assert entry is not None and (entry.state, entry.advisor_id) == (EntryState.waiting, None)
+    told = [m.text for m in await _messages(hub, cid)].count(texts.ADVISOR_LEFT)
+    assert told == 1
+    assert await hub.sweep_absent() == []
+
+
 async def test_visitor_leaves_and_ends(hub) -> None:  # type: ignore[no-untyped-def]
     kari, _ = await new_advisor(hub, "kari")
     cid, secret, _ = await _open(hub)

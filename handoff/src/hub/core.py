@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ from hub.errors import InvalidRequest, QueueRefused
 from hub.hours import OpeningHours
 from hub.masking import mask_personal_numbers
 from hub.metrics import Metrics
+from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
 from hub.services import unanswered as unanswered_svc
@@ -543,7 +544,37 @@ class Hub:
                 replies = None
             await self._store_bot_replies(conversation_id, replies)
 
+    async def advisor_logout(self, advisor: Advisor, token: str) -> list[str]:
+        """End this login. If it was the advisor's last, their chats go back to the
+        queue (first in line, as they waited before); returns those conversations."""
+        now = self.clock.now()
+        async with self.unit() as u:
+            await advisor_svc.end_session(u, token)
+            moved = await self._requeue_stranded(u, now, advisor.id)
+            # Who is logged in changed: queues, waits and "no advisors" may change.
+            u.outbox.add("queues", event("queues"))
+        return moved
+
+    async def _requeue_stranded(self, u: Unit, now: datetime, advisor_id: int | None) -> list[str]:
+        entries = await queue_svc.requeue_stranded(u, now, advisor_id=advisor_id)
+        for entry in entries:
+            conv = await conv_svc.get(u, entry.conversation_id)
+            await conv_svc.add_message(u, conv, Sender.system, texts.ADVISOR_LEFT, now)
+        return [e.conversation_id for e in entries]
+
     # ---- housekeeping ------------------------------------------------------
+
+    async def requeue_stranded(self) -> list[str]:
+        """Chats of advisors whose logins have all expired go back to the queue (the
+        sweep). Without this they would stay assigned to nobody for good."""
+        async with self.unit() as u:
+            moved = await self._requeue_stranded(u, self.clock.now(), None)
+        if moved:
+            log.info(
+                "chats of advisors no longer logged in went back to the queue",
+                extra={"count": len(moved)},
+            )
+        return moved
 
     def lost_after_seconds(self) -> float:
         """A bot exchange ends (replies or the "not answering" notice) within the

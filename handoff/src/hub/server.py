@@ -61,7 +61,8 @@ async def _recover_lost_replies(hub: Hub) -> None:
 
 async def _sweep_forever(hub: Hub) -> None:
     """Housekeeping: visitors whose bot reply was lost are asked to send again (at
-    start too); every ``sweep_seconds`` absent visitors also leave the queue."""
+    start too); every ``sweep_seconds`` absent visitors also leave the queue, and the
+    chats of advisors whose logins have all expired go back to it."""
     await _recover_lost_replies(hub)
     while True:
         await asyncio.sleep(hub.settings.sweep_seconds)
@@ -71,6 +72,10 @@ async def _sweep_forever(hub: Hub) -> None:
                 log.info("absent visitors left the queue", extra={"count": len(gone)})
         except Exception:
             log.exception("queue sweep failed")
+        try:
+            await hub.requeue_stranded()
+        except Exception:
+            log.exception("stranded chats sweep failed")
         await _recover_lost_replies(hub)
 
 

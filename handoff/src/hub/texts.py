@@ -67,6 +67,10 @@ TRANSFERRED = (
     "Samtalen er sendt videre til en veileder som jobber med {topic}. "
     "Du beholder plassen din i køen."
 )
+# The advisor logged out, or their login expired, during the chat.
+ADVISOR_LEFT = (
+    "Veilederen din måtte gå. Du er satt tilbake i køen, og neste ledige veileder tar over."
+)
 HANDED_BACK = "Veilederen har sendt deg tilbake til chatboten."
 ADVISOR_ENDED = "Veilederen har avsluttet samtalen. Fikk du svar på det du lurte på?"
 VISITOR_ENDED = "Samtalen er avsluttet."

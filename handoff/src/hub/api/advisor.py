@@ -97,10 +97,8 @@ async def login(request: Request) -> HTTPResponse:
 @openapi.summary("Log out")
 @any_login
 async def logout(request: Request) -> HTTPResponse:
-    hub = hub_of(request)
     token = bearer(request) or request.cookies.get(ADVISOR_COOKIE) or ""
-    async with hub.unit() as u:
-        await advisor_svc.end_session(u, token)
+    await hub_of(request).advisor_logout(_advisor(request), token)
     resp = empty()
     resp.delete_cookie(ADVISOR_COOKIE, path="/")
     return resp

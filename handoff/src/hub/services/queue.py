@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 
 from hub.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
 from hub.broker import event
 from hub.db.base import EntryState, Owner
-from hub.db.models import Advisor, Conversation, Message, QueueEntry
+from hub.db.models import Advisor, AdvisorSession, Conversation, Message, QueueEntry
 from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, InvalidRequest, TooManyChats
 from hub.services import advisors as advisor_svc
 from hub.settings import TOPICS
@@ -209,6 +209,58 @@ async def claim(u: Unit, advisor: Advisor, conversation_id: str, now: datetime) 
         event("conversation", conversation_id=conversation_id, owner="advisor"),
     )
     return entry
+
+
+async def requeue_stranded(
+    u: Unit, now: datetime, *, advisor_id: int | None = None
+) -> list[QueueEntry]:
+    """Chats whose advisor has no live login any more (logged out everywhere, or every
+    login expired, or the account is gone) go back to their queue: waiting, no advisor,
+    the original ``enqueued_at`` (so they come before those who came later).
+
+    ``advisor_id`` limits it to one advisor (at logout). Each entry moves with a
+    conditional UPDATE, so two sweeps at once move it once.
+    """
+    live_login = exists().where(
+        AdvisorSession.advisor_id == QueueEntry.advisor_id, AdvisorSession.expires_at > now
+    )
+    stmt = select(QueueEntry.id, QueueEntry.conversation_id, QueueEntry.advisor_id).where(
+        QueueEntry.state == EntryState.assigned, ~live_login
+    )
+    if advisor_id is not None:
+        stmt = stmt.where(QueueEntry.advisor_id == advisor_id)
+    # One order for every instance: messages lock their conversation (add_message).
+    stranded = (await u.session.execute(stmt.order_by(QueueEntry.conversation_id))).all()
+    moved: list[QueueEntry] = []
+    for entry_id, conversation_id, old_advisor in stranded:
+        done = (
+            await u.session.execute(
+                update(QueueEntry)
+                .where(
+                    QueueEntry.id == entry_id,
+                    QueueEntry.state == EntryState.assigned,
+                    QueueEntry.advisor_id.is_not_distinct_from(old_advisor),
+                )
+                .values(state=EntryState.waiting, advisor_id=None, assigned_at=None)
+                .returning(QueueEntry.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).scalar_one_or_none()
+        if done is None:
+            continue
+        conv = await u.session.get_one(Conversation, conversation_id)
+        conv.owner = Owner.queue
+        # The visitor was chatting, not polling the queue: a fresh start for the
+        # absent sweep (a connected widget marks itself present within a poll).
+        conv.last_seen_at = now
+        _changed(u, conversation_id)
+        if old_advisor is not None:
+            u.outbox.add(
+                f"advisor:{old_advisor}",
+                event("conversation", conversation_id=conversation_id, owner=Owner.queue.value),
+            )
+        moved.append(await u.session.get_one(QueueEntry, entry_id, populate_existing=True))
+    return moved
 
 
 async def assigned_entry(u: Unit, advisor: Advisor, conversation_id: str) -> QueueEntry:
