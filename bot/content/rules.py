@@ -52,11 +52,54 @@ def clean_examples(lines: Iterable[str]) -> list[str]:
     return out
 
 
+# A link as the chat widget makes one (handoff/web/src/shared/text.ts): up to a space or
+# bracket, without the punctuation that ends the sentence around it.
+_URL = re.compile(r"https?://[^\s<>()]+[^\s<>().,;:!?\"']")
+# A period after these is part of the word, not the end of a sentence ("kl. 9",
+# "f.eks. Min side").
+_ABBREVIATIONS = frozenset(
+    {"kl.", "f.eks.", "bl.a.", "ca.", "nr.", "jf.", "dvs.", "evt.", "pga.", "inkl.", "f.o.m.", "t.o.m."}
+)
+# These end a sentence when the next word starts with a capital letter.
+_LIST_ENDS = frozenset({"osv.", "m.m."})
+_ORDINAL = re.compile(r"\d+\.")
+
+
+def _ends_sentence(word: str, following: str) -> bool:
+    """Whether the period, ! or ? at the end of `word` ends the sentence before `following`."""
+    word = word.lower().lstrip("(«\"'")
+    if word in _ABBREVIATIONS:
+        return False
+    if word in _LIST_ENDS or _ORDINAL.fullmatch(word):
+        # "osv. Les mer" ends one; "hver 14. dag" does not.
+        return not following[:1].islower()
+    return True
+
+
 def sentences(answer: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", answer.strip()) if s]
+    """The sentences of an answer, not split after an ordinal ("14. dag") or "kl.", "f.eks." and the like."""
+    text = answer.strip()
+    found, start = [], 0
+    for gap in re.finditer(r"(?<=[.!?])\s+", text):
+        before = text[start : gap.start()]
+        if _ends_sentence(before.split()[-1], text[gap.end() :]):
+            found.append(before)
+            start = gap.end()
+    found.append(text[start:])
+    return [s for s in found if s]
 
 
-def answer_problems(answer: str, link: str) -> list[Problem]:
+def links(text: str) -> list[str]:
+    """Every http(s) address in `text`, without the punctuation after it."""
+    return _URL.findall(text)
+
+
+def answer_problems(answer: str, link: str, known_links: Iterable[str] = ()) -> list[Problem]:
+    """What to fix in an answer whose catalogue link is `link`.
+
+    `known_links`: the other addresses an answer may give (the catalogue's links); any
+    other address is refused, so a typo such as nav.no/dagpengerr cannot reach visitors.
+    """
     text = answer.strip()
     if not text:
         return [Problem("answer", "Svaret kan ikke være tomt.")]
@@ -69,8 +112,18 @@ def answer_problems(answer: str, link: str) -> list[Problem]:
         found.append(
             Problem("answer", "Svaret har for mange setninger: skriv 1–4 korte setninger og lenken.")
         )
-    if link and link not in text:
+    given = links(text)
+    if link and link not in given:
         found.append(Problem("answer", f"Svaret må ha lenken {link}."))
+    allowed = {link, *known_links}
+    for unknown in dict.fromkeys(u for u in given if u not in allowed):
+        found.append(
+            Problem(
+                "answer",
+                f"Boten kjenner ikke lenken {unknown}. Sjekk at den er skrevet riktig"
+                + (f", eller bruk {link}." if link else "."),
+            )
+        )
     if "**" in text or "<" in text or ">" in text:
         found.append(Problem("answer", "Svaret skal være ren tekst, uten tegnene <, > eller **."))
     if "\n" in text:
