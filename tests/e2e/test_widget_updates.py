@@ -203,6 +203,28 @@ def test_the_queue_box_says_when_nobody_can_tell_the_wait(visitor: Page, advisor
     expect(visitor.get_by_test_id("queue-position")).to_have_count(0)
 
 
+def test_the_queue_box_follows_the_advisors_status(visitor: Page, advisor: Page, site: Site) -> None:
+    """The real hub, over the WebSocket: the only advisor goes away, so nobody can tell the wait."""
+    login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
+    open_and_start(visitor)
+    ask_for_person(visitor)
+    box = visitor.locator(f"{WIDGET} .queue")
+    expect(box).to_contain_text("Forventet ventetid er omtrent")
+    leave = visitor.get_by_role("button", name="Forlat køen")
+    leave.focus()
+    leave.evaluate("el => { el.__focused = true }")
+
+    advisor.get_by_label("Status").select_option("away")
+    expect(box).to_contain_text("Ingen veileder er ledig akkurat nå")
+    expect(box).to_contain_text("55 55 33 33")
+    advisor.get_by_label("Status").select_option("available")
+    expect(box).to_contain_text("Forventet ventetid er omtrent")
+    # The text changed twice; the button with focus stayed.
+    assert visitor.evaluate(f"() => {SHADOW}.activeElement?.__focused === true"), "focus left «Forlat køen»"
+    leave.click()
+    expect(visitor.get_by_test_id("queue-position")).to_have_count(0)
+
+
 def test_a_visitors_link_shows_its_real_address(visitor: Page, advisor: Page, site: Site) -> None:
     """A visitor cannot give a link a label of their own (an advisor could trust «Åpne saken i
     Gosys» and log in on someone else's page); a plain address stays a link to itself."""
