@@ -6,7 +6,11 @@ broker, and re-reads the database when told something changed (or every
 
 Visitor server frames (``{"type", "data"}``): ``message``, ``state``, ``typing``,
 ``error``. Advisor server frames: ``queues``, ``message``, ``typing``,
-``conversation``, ``error``.
+``conversation``, ``chats``, ``error``.
+
+Some work runs on a timer of ``ws_poll_seconds`` (hub clock) whatever the traffic:
+marking a connected visitor present, and telling the console each chat's newest
+message id. On a busy hub events never leave a connection quiet for that long.
 """
 
 from __future__ import annotations
@@ -80,11 +84,19 @@ class VisitorStream:
         self.hub, self.ws, self.cid, self.secret = hub, ws, conversation_id, secret
         self.last_id = last
         self.state: dict[str, Any] | None = None
+        # The auth step marked the visitor present just before the stream started.
+        self.touched_at = hub.clock.now()
+
+    def _touch_due(self) -> bool:
+        elapsed = (self.hub.clock.now() - self.touched_at).total_seconds()
+        return elapsed >= self.hub.settings.ws_poll_seconds
 
     async def sync(self, touch: bool = False) -> None:
         hub = self.hub
         now = hub.clock.now()
-        # A poll marks a queued visitor as present (a write); a wake-up only reads.
+        if touch:
+            self.touched_at = now
+        # A touch marks a queued visitor as present (a write); a wake-up only reads.
         async with hub.unit(read_only=not touch) as u:
             conv = await conv_svc.get(u, self.cid)
             if touch and conv.owner == Owner.queue:
@@ -134,11 +146,8 @@ class VisitorStream:
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
-                    if ev is None:
-                        await self.sync(touch=True)
-                        continue
                     need_sync = False
-                    for item in [ev, *sub.drain()]:
+                    for item in [ev, *sub.drain()] if ev is not None else []:
                         kind = item["type"]
                         if kind == "_closed":
                             return
@@ -148,9 +157,13 @@ class VisitorStream:
                             need_sync = need_sync or (self.state or {}).get("owner") == "queue"
                         else:
                             need_sync = True
-                    if need_sync or sub.overflowed:
+                    # Presence is on a timer, not on quiet: on a busy hub (a queue event
+                    # more often than the poll) a connected visitor must still be marked
+                    # present, or the sweep takes them out of the queue.
+                    touch = ev is None or self._touch_due()
+                    if need_sync or touch or sub.overflowed:
                         sub.overflowed = False
-                        await self.sync()
+                        await self.sync(touch=touch)
             except ConnectionClosed:
                 return
             finally:
@@ -189,6 +202,19 @@ class AdvisorStream:
     def __init__(self, hub: Hub, ws: WebsocketImplProtocol, advisor: Advisor, token: str) -> None:
         self.hub, self.ws, self.advisor, self.token = hub, ws, advisor, token
         self.last_queues: Any = None
+        self.chats_at = hub.clock.now()
+
+    def _chats_due(self) -> bool:
+        elapsed = (self.hub.clock.now() - self.chats_at).total_seconds()
+        return elapsed >= self.hub.settings.ws_poll_seconds
+
+    async def send_chats(self) -> None:
+        """Each open chat's newest message id, so the console can tell that it missed a
+        ``message`` event (dropped, or raised on another instance) and read the chat."""
+        self.chats_at = self.hub.clock.now()
+        async with self.hub.unit(read_only=True) as u:
+            data = await queue_svc.chat_heads(u, self.advisor.id)
+        await _send(self.ws, {"type": "chats", "data": data})
 
     async def send_queues(self) -> None:
         async with self.hub.unit() as u:
@@ -227,7 +253,8 @@ class AdvisorStream:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
                     items = [ev, *sub.drain()] if ev is not None else []
-                    refresh = ev is None or sub.overflowed
+                    lost = ev is None or sub.overflowed
+                    refresh = lost
                     sub.overflowed = False
                     for item in items:
                         if item["type"] == "_closed":
@@ -238,6 +265,9 @@ class AdvisorStream:
                             await _send(self.ws, item)
                     if refresh:
                         await self.send_queues()
+                    # On a timer, not on quiet: a busy hub has queue events all the time.
+                    if lost or self._chats_due():
+                        await self.send_chats()
             except HubError as exc:  # the login expired
                 await _refuse(self.ws, exc)
             except ConnectionClosed:

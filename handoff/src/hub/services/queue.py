@@ -373,6 +373,18 @@ async def advisor_chats(u: Unit, advisor: Advisor) -> list[QueueEntry]:
     )
 
 
+async def chat_heads(u: Unit, advisor_id: int) -> list[dict[str, Any]]:
+    """The advisor's open chats with the id of each one's newest message."""
+    rows = await u.session.execute(
+        select(QueueEntry.conversation_id, func.max(Message.id))
+        .join(Message, Message.conversation_id == QueueEntry.conversation_id, isouter=True)
+        .where(QueueEntry.advisor_id == advisor_id, QueueEntry.state == EntryState.assigned)
+        .group_by(QueueEntry.conversation_id, QueueEntry.assigned_at)
+        .order_by(QueueEntry.assigned_at, QueueEntry.conversation_id)
+    )
+    return [{"conversation_id": cid, "last_message_id": int(last or 0)} for cid, last in rows]
+
+
 async def absent_waiting(u: Unit, now: datetime, absent_seconds: int) -> list[str]:
     """Conversations waiting in a queue whose visitor has not been seen for a while."""
     rows = await u.session.execute(
