@@ -482,6 +482,32 @@ def test_rate_limit_over_http(hub: Proc) -> None:
     assert body["error"] == "rate_limited" and body["limit"] == 20
 
 
+def test_limits_on_new_conversations_and_failed_logins_over_http(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    create_advisor(url, "kari")
+    env = {**HUB_ENV, "HUB_CONVERSATIONS_PER_MINUTE": "2", "HUB_LOGIN_FAILURES": "2"}
+    hub = start_hub(database_url=url, rasa_url=CLOSED_PORT_URL, env=env)
+    try:
+        opened = [httpx.post(f"{hub.url}/api/conversations", json={}) for _ in range(3)]
+        assert [r.status_code for r in opened] == [201, 201, 429]
+        body = opened[2].json()
+        assert body["error"] == "rate_limited" and body["limit"] == 2
+        assert 1 <= body["retry_after"] <= 60 and "prøv igjen om" in body["message"]
+        assert opened[2].headers["retry-after"] == str(body["retry_after"])
+
+        wrong = {"username": "kari", "password": "feil"}
+        tries = [httpx.post(f"{hub.url}/api/advisor/login", json=wrong) for _ in range(3)]
+        assert [r.status_code for r in tries] == [401, 401, 429]
+        assert tries[2].json()["message"] == (
+            "For mange forsøk med feil brukernavn eller passord. Prøv igjen om 15 minutter."
+        )
+        assert tries[2].headers["retry-after"] == "900"
+        right = {"username": "kari", "password": PASSWORD}
+        assert httpx.post(f"{hub.url}/api/advisor/login", json=right).status_code == 429
+    finally:
+        hub.stop()
+
+
 def test_internal_handoff_contract(hub: Proc) -> None:
     v = Visitor(hub.url)
     url = f"{hub.url}/internal/handoff"

@@ -150,3 +150,68 @@ def test_settings_from_env() -> None:
     assert s.always_open and s.queue_capacity == 7 and s.closed_dates == (date(2026, 12, 24),)
     with pytest.raises(ValueError, match="HUB_QUEUE_CAPACITY"):
         Settings.from_env({"HUB_QUEUE_CAPACITY": "many"})
+
+
+class Ticks:
+    """A clock for the limits: seconds, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_sliding_window_counts_each_key_within_its_window() -> None:
+    from hub.ratelimit import SlidingWindow
+
+    t = Ticks()
+    w = SlidingWindow(3, 60, t)
+    for _ in range(3):
+        assert w.allow("a")
+        t.now += 10
+    assert not w.allow("a")
+    assert w.allow("b")  # each key on its own
+    assert w.retry_after("a") == 30  # the first of the three is 30 s old
+    t.now += 29.5
+    assert not w.allow("a") and w.retry_after("a") == 0.5
+    t.now += 0.5  # the first event is a minute old: one place free, not three
+    assert w.allow("a") and not w.allow("a")
+    w.reset("a")
+    assert w.count("a") == 0 and w.allow("a")
+
+
+def test_sliding_window_add_counts_regardless_and_forget_takes_one_back() -> None:
+    from hub.ratelimit import SlidingWindow
+
+    t = Ticks()
+    w = SlidingWindow(2, 900, t)
+    first = w.add("kari")
+    t.now += 1
+    w.add("kari")
+    assert w.blocked("kari")
+    w.forget("kari", first)
+    assert not w.blocked("kari") and w.count("kari") == 1
+    w.forget("kari", 12345.0)  # not there: nothing happens
+    assert w.count("kari") == 1
+
+
+def test_sliding_window_off_and_bounded() -> None:
+    from hub.ratelimit import SlidingWindow
+
+    t = Ticks()
+    off = SlidingWindow(0, 60, t)
+    assert all(off.allow("a") for _ in range(1000)) and off.retry_after("a") == 0
+    small = SlidingWindow(1, 60, t, max_keys=100)
+    for i in range(1000):  # a flood of addresses does not grow the memory without end
+        small.add(i)
+    assert len(small._events) <= 100
+    assert small.blocked(999)  # the newest are kept
+
+
+def test_limit_settings_from_env() -> None:
+    s = Settings()
+    assert (s.conversations_per_minute, s.login_failures, s.login_lockout_minutes) == (30, 5, 15)
+    assert (s.login_failures_per_address, s.typing_per_second) == (50, 5)
+    s = Settings.from_env({"HUB_CONVERSATIONS_PER_MINUTE": "0", "HUB_LOGIN_FAILURES": "3"})
+    assert (s.conversations_per_minute, s.login_failures) == (0, 3)

@@ -22,9 +22,12 @@ from hub.errors import (
     MessageTooLong,
     QueueRefused,
     RateLimited,
+    TooManyConversations,
+    TooManyLogins,
     Unauthorized,
 )
 from hub.masking import MASK_FNR
+from hub.ratelimit import Limits
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
@@ -592,3 +595,95 @@ async def test_a_bot_that_answers_nothing_is_resumed_asked_again_then_reported(
         await hub.bot.client.aclose()
         await hub.sessions.kw["bind"].dispose()
         rasa.close()
+
+
+async def test_new_conversations_are_limited_per_client_address(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    limit = hub.settings.conversations_per_minute
+    for _ in range(limit):
+        await hub.open_conversation(None, "203.0.113.7")
+    with pytest.raises(TooManyConversations) as refused:
+        await hub.open_conversation(None, "203.0.113.7")
+    body = refused.value.body()
+    assert (refused.value.status, body["error"], body["limit"]) == (429, "rate_limited", limit)
+    assert body["retry_after"] == 60 and "prøv igjen om 60 sekunder" in body["message"]
+    await hub.open_conversation(None, "198.51.100.1")  # another address
+    await hub.open_conversation(None)  # the hub's own callers: no address, no limit
+    clock.advance(seconds=60)
+    await hub.open_conversation(None, "203.0.113.7")
+
+
+async def test_failed_logins_are_limited_and_then_no_password_is_checked(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    await new_advisor(hub, "kari")  # password "passord123"
+    here = "192.0.2.10"
+    for _ in range(hub.settings.login_failures):
+        with pytest.raises(Unauthorized):
+            await hub.login("kari", "gjett", here)
+    with pytest.raises(TooManyLogins) as refused:
+        await hub.login("Kari", "passord123", here)  # the right one, too late
+    assert refused.value.status == 429 and refused.value.body()["retry_after"] == 15 * 60
+    assert refused.value.message.endswith("Prøv igjen om 15 minutter.")
+    token, _ = await hub.login("kari", "passord123", "192.0.2.99")  # another address
+    assert token
+    clock.advance(minutes=14)
+    with pytest.raises(TooManyLogins) as still:
+        await hub.login("kari", "passord123", here)
+    assert still.value.message.endswith("Prøv igjen om 1 minutt.")
+    clock.advance(minutes=1)
+    token, advisor = await hub.login("kari", "passord123", here)
+    assert token and advisor.status == "available"
+    # A success starts the count again for that user name and address.
+    for _ in range(hub.settings.login_failures - 1):
+        with pytest.raises(Unauthorized):
+            await hub.login("kari", "gjett", here)
+    await hub.login("kari", "passord123", here)
+    with pytest.raises(Unauthorized):
+        await hub.login("kari", "gjett", here)
+
+
+async def test_parallel_login_guesses_cannot_slip_past_the_limit(hub) -> None:  # type: ignore[no-untyped-def]
+    await new_advisor(hub, "kari")
+
+    async def guess(i: int) -> str:
+        try:
+            await hub.login("kari", f"gjett{i}", "192.0.2.10")
+        except (Unauthorized, TooManyLogins) as exc:
+            return exc.code if isinstance(exc, Unauthorized) else "limited"
+        return "in"
+
+    results = await asyncio.gather(*(guess(i) for i in range(12)))
+    assert results.count("unauthorized") == hub.settings.login_failures
+    assert results.count("limited") == 12 - hub.settings.login_failures
+
+
+async def test_one_address_trying_many_user_names_is_limited_too(hub) -> None:  # type: ignore[no-untyped-def]
+    hub.limits = Limits.from_settings(
+        hub.settings.with_(login_failures_per_address=3), lambda: hub.clock.now().timestamp()
+    )
+    for name in ("anne", "bjørn", "carl"):
+        with pytest.raises(Unauthorized):
+            await hub.login(name, "gjett", "192.0.2.10")
+    with pytest.raises(TooManyLogins):
+        await hub.login("dina", "gjett", "192.0.2.10")
+
+
+async def test_typing_beyond_a_few_a_second_is_dropped_silently(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari")
+    cid, secret, _ = await _open(hub)
+    await hub.bot_handoff(cid, "asked_for_person", "arbeid", None)
+    await hub.claim(kari, cid)
+    per_second = hub.settings.typing_per_second
+    with (
+        hub.broker.subscribe(f"advisor:{kari.id}") as to_advisor,
+        hub.broker.subscribe(f"conv:{cid}") as to_visitor,
+    ):
+        for _ in range(per_second * 4):
+            await hub.visitor_typing(cid, secret, True)  # no error for the extra ones
+            await hub.advisor_typing(kari, cid, True)
+        clock.advance(seconds=1)
+        await hub.visitor_typing(cid, secret, False)
+        await hub.advisor_typing(kari, cid, False)
+        seen_by_advisor = [e for e in to_advisor.drain() if e["type"] == "typing"]
+        seen_by_visitor = [e for e in to_visitor.drain() if e["type"] == "typing"]
+    assert len(seen_by_advisor) == len(seen_by_visitor) == per_second + 1
+    assert seen_by_advisor[-1]["data"]["typing"] is False
+    assert seen_by_visitor[-1]["data"] == {"sender": "advisor", "typing": False}

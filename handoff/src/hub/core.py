@@ -24,12 +24,19 @@ from hub.admission import QueuePolicy, Refused
 from hub.bot import BotReply, BotSignal, BotTurn, BotUnavailable, RasaClient
 from hub.broker import Broker, event
 from hub.clock import Clock
-from hub.db.base import Owner, Sender
+from hub.db.base import AdvisorStatus, Owner, Role, Sender
 from hub.db.models import Advisor, Conversation, Message
-from hub.errors import InvalidRequest, QueueRefused
+from hub.errors import (
+    InvalidRequest,
+    QueueRefused,
+    TooManyConversations,
+    TooManyLogins,
+    Unauthorized,
+)
 from hub.hours import OpeningHours
 from hub.masking import mask_personal_numbers
 from hub.metrics import Metrics
+from hub.ratelimit import Limits
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
@@ -60,6 +67,7 @@ class Hub:
     broker: Broker = field(default_factory=Broker)
     metrics: Metrics = field(default_factory=Metrics)
     policy: QueuePolicy = field(init=False)
+    limits: Limits = field(init=False)
     tz: ZoneInfo = field(init=False)
     _write_turn: asyncio.Lock | None = field(init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -69,6 +77,7 @@ class Hub:
 
     def __post_init__(self) -> None:
         self.policy = build_policy(self.settings)
+        self.limits = Limits.from_settings(self.settings, lambda: self.clock.now().timestamp())
         self.tz = ZoneInfo(self.settings.timezone)
         bind = self.sessions.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
@@ -117,7 +126,13 @@ class Hub:
 
     # ---- visitor ---------------------------------------------------------
 
-    async def open_conversation(self, page: str | None) -> tuple[Conversation, str, list[Message]]:
+    async def open_conversation(
+        self, page: str | None, client: str | None = None
+    ) -> tuple[Conversation, str, list[Message]]:
+        """``client`` is the caller's address, for the limit on new conversations."""
+        if client is not None and not self.limits.conversations.allow(client):
+            window = self.limits.conversations
+            raise TooManyConversations(window.limit, window.retry_after(client))
         async with self.unit() as u:
             conv, secret = await conv_svc.open_conversation(u, self.clock.now(), page)
         await self._ask_bot(conv.id, "/start")
@@ -367,6 +382,8 @@ class Hub:
     async def visitor_typing(self, conversation_id: str, secret: str | None, typing: Any) -> None:
         if not isinstance(typing, bool):
             raise InvalidRequest("«typing» må være true eller false.")
+        if not self.limits.typing.allow(("visitor", conversation_id)):
+            return  # a hint, not a message: more than a few a second are dropped unseen
         async with self.unit() as u:
             conv = await conv_svc.authenticate(u, conversation_id, secret)
             conv_svc.touch(conv, self.clock.now())
@@ -465,6 +482,8 @@ class Hub:
     async def advisor_typing(self, advisor: Advisor, conversation_id: str, typing: Any) -> None:
         if not isinstance(typing, bool):
             raise InvalidRequest("«typing» må være true eller false.")
+        if not self.limits.typing.allow(("advisor", advisor.id, conversation_id)):
+            return
         async with self.unit() as u:
             await queue_svc.assigned_entry(u, advisor, conversation_id)
         self.broker.publish(
@@ -543,6 +562,44 @@ class Hub:
                 )
                 replies = None
             await self._store_bot_replies(conversation_id, replies)
+
+    async def login(self, username: Any, password: Any, client: str) -> tuple[str, Advisor]:
+        """Check the password and start a login (advisors start ``available``).
+
+        Failed attempts are limited per user name and address, and per address: past
+        the limit the answer is 429 without checking the password at all. An attempt
+        counts as failed from its start (parallel guesses cannot all slip through
+        before the first failure is recorded); a success takes it back.
+        """
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise InvalidRequest("Skriv inn brukernavn og passord.")
+        pair = (username.strip().lower(), client)
+        windows = (
+            (self.limits.login_failures, pair),
+            (self.limits.login_failures_per_address, client),
+        )
+        for window, key in windows:
+            if window.blocked(key):
+                raise TooManyLogins(window.limit, window.retry_after(key))
+        started = [(window, key, window.add(key)) for window, key in windows]
+        async with self.unit() as u:
+            found = await advisor_svc.password_hash_of(u, username)
+        ok = await advisor_svc.verify_password(found[1] if found else None, password)
+        if not found or not ok:
+            raise Unauthorized("Feil brukernavn eller passord.")
+        for window, key, at in started:
+            window.forget(key, at)
+        self.limits.login_failures.reset(pair)
+        async with self.unit() as u:
+            token, advisor = await advisor_svc.start_session(
+                u, found[0], self.clock.now(), self.settings.advisor_token_hours
+            )
+            # Advisors log in to work: available at once (they may switch to away).
+            # Editors never take chats.
+            if advisor.role == Role.advisor:
+                await advisor_svc.set_status(u, advisor, AdvisorStatus.available)
+            u.outbox.add("queues", event("queues"))
+        return token, advisor
 
     async def advisor_logout(self, advisor: Advisor, token: str) -> list[str]:
         """End this login. If it was the advisor's last, their chats go back to the

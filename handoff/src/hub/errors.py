@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -51,6 +52,38 @@ class RateLimited(HubError):
         super().__init__(
             f"Du har sendt for mange meldinger. Du kan sende høyst {limit} meldinger i minuttet.",
             limit=limit,
+        )
+
+
+class TooManyConversations(HubError):
+    """One client address opened more conversations a minute than the limit."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, limit: int, retry_after: float) -> None:
+        seconds = max(1, math.ceil(retry_after))
+        super().__init__(
+            "Det er startet for mange samtaler herfra på kort tid. "
+            f"Vent litt, og prøv igjen om {seconds} sekunder.",
+            limit=limit,
+            retry_after=seconds,
+        )
+
+
+class TooManyLogins(HubError):
+    """Too many failed logins; no password is checked until the wait is over."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, limit: int, retry_after: float) -> None:
+        minutes = max(1, math.ceil(retry_after / 60))
+        when = "1 minutt" if minutes == 1 else f"{minutes} minutter"
+        super().__init__(
+            f"For mange forsøk med feil brukernavn eller passord. Prøv igjen om {when}.",
+            limit=limit,
+            retry_after=max(1, math.ceil(retry_after)),
         )
 
 

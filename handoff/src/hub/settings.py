@@ -58,6 +58,17 @@ class Settings:
     max_message_chars: int = 1000
     max_body_bytes: int = 16 * 1024
     messages_per_minute: int = 20
+    # Per client address (0 = no limit). Generous: one office or home network behind one
+    # address opens many; this only stops a script. Counted per hub instance.
+    conversations_per_minute: int = 30
+    # Failed logins: after this many for one user name from one address within
+    # login_lockout_minutes, that pair gets 429 until the oldest failure is that old.
+    login_failures: int = 5
+    # Failed logins from one address, whatever the user name.
+    login_failures_per_address: int = 50
+    login_lockout_minutes: float = 15.0
+    # Typing events per conversation and side per second; more are dropped silently.
+    typing_per_second: int = 5
     # Advisors
     advisor_token_hours: float = 8.0
     default_max_chats: int = 3

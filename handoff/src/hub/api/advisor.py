@@ -12,10 +12,10 @@ from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
 from hub import texts
-from hub.api.common import ADVISOR_COOKIE, bearer, body, current_advisor, hub_of
-from hub.db.base import AdvisorStatus, Owner, Role
+from hub.api.common import ADVISOR_COOKIE, bearer, body, client_address, current_advisor, hub_of
+from hub.db.base import Owner, Role
 from hub.db.models import Advisor
-from hub.errors import FaqUnavailable, Forbidden, InvalidRequest, Unauthorized
+from hub.errors import FaqUnavailable, Forbidden, InvalidRequest
 from hub.faq import search, words
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
@@ -63,23 +63,9 @@ def _advisor(request: Request) -> Advisor:
 async def login(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     data = body(request)
-    username, password = data.get("username"), data.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise InvalidRequest("Skriv inn brukernavn og passord.")
-    async with hub.unit() as u:
-        found = await advisor_svc.password_hash_of(u, username)
-    ok = await advisor_svc.verify_password(found[1] if found else None, password)
-    if not found or not ok:
-        raise Unauthorized("Feil brukernavn eller passord.")
-    async with hub.unit() as u:
-        token, advisor = await advisor_svc.start_session(
-            u, found[0], hub.clock.now(), hub.settings.advisor_token_hours
-        )
-        # Advisors log in to work: available at once (they may switch to away).
-        # Editors never take chats.
-        if advisor.role == Role.advisor:
-            await advisor_svc.set_status(u, advisor, AdvisorStatus.available)
-        u.outbox.add("queues", {"type": "queues", "data": {}})
+    token, advisor = await hub.login(
+        data.get("username"), data.get("password"), client_address(request)
+    )
     resp = json({"token": token, "advisor": advisor_svc.advisor_json(advisor)})
     resp.add_cookie(
         ADVISOR_COOKIE,

@@ -55,6 +55,13 @@ def bearer(request: Request) -> str | None:
     return None
 
 
+def client_address(request: Request) -> str:
+    """The caller's address, for the limits. Behind a reverse proxy, tell Sanic which
+    header to trust (``SANIC_PROXIES_COUNT`` or ``SANIC_REAL_IP_HEADER``), or every
+    visitor is the proxy."""
+    return request.client_ip or "unknown"
+
+
 async def current_advisor(request: Request) -> Advisor:
     hub = hub_of(request)
     token = bearer(request) or request.cookies.get(ADVISOR_COOKIE)
@@ -63,7 +70,9 @@ async def current_advisor(request: Request) -> Advisor:
 
 
 def error_response(exc: HubError) -> HTTPResponse:
-    return json(exc.body(), status=exc.status)
+    retry_after = exc.extra.get("retry_after")
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return json(exc.body(), status=exc.status, headers=headers)
 
 
 def setup_errors(app: Sanic[Any, Any]) -> None:

@@ -6,7 +6,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
-from hub.api.common import bearer, body, hub_of
+from hub.api.common import bearer, body, client_address, hub_of
 from hub.db.base import Owner
 from hub.errors import InvalidRequest
 from hub.services import conversations as conv_svc
@@ -29,7 +29,7 @@ async def open_conversation(request: Request) -> HTTPResponse:
     page = data.get("page")
     if page is not None and (not isinstance(page, str) or len(page) > 300):
         raise InvalidRequest("«page» må være tekst på høyst 300 tegn.")
-    conv, secret, messages = await hub_of(request).open_conversation(page)
+    conv, secret, messages = await hub_of(request).open_conversation(page, client_address(request))
     return json(
         {
             "id": conv.id,
