@@ -320,6 +320,17 @@ async def test_an_advisor_who_logs_out_gives_the_chats_back_to_the_queue(hub, cl
     await hub.claim(ola, first)  # the next advisor takes over
 
 
+async def test_a_transferred_visitor_is_not_taken_for_absent(hub, clock) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari")
+    cid = await _handoff(hub)
+    await hub.claim(kari, cid)
+    clock.advance(minutes=10)  # chatting with the advisor: the queue's presence mark aged
+    await hub.transfer(kari, cid, "helse")
+    assert await hub.sweep_absent() == []
+    clock.advance(seconds=hub.settings.queue_absent_seconds + 1)
+    assert await hub.sweep_absent() == [cid]  # from here on the usual rule
+
+
 async def test_chats_of_an_advisor_whose_logins_expired_go_back_to_the_queue(hub, clock) -> None:  # type: ignore[no-untyped-def]
     kari, _ = await new_advisor(hub, "kari")  # an 8-hour login, never logged out
     cid = await _handoff(hub)

@@ -495,6 +495,9 @@ class Hub:
         async with self.unit() as u:
             entry = await queue_svc.transfer(u, advisor, conversation_id, topic)
             conv = await conv_svc.get(u, conversation_id)
+            # Back in a queue after a chat, not after polling it: a fresh start for the
+            # absent sweep (a connected widget marks itself present within a poll).
+            conv.last_seen_at = now
             await conv_svc.add_message(
                 u,
                 conv,
