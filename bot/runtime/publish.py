@@ -9,12 +9,16 @@ Norwegian: editors read it.
 
 Rasa builds a new tracker store when it loads a model: with the default in-memory
 store, conversations going on lose what the bot remembered (unsure count, last
-topic). A persistent tracker store (endpoints.yml, production) keeps them.
+topic). A persistent tracker store (endpoints.yml, production) keeps them. So a
+publish with nothing changed must not load a model again: Rasa gives every training
+a new model id, so "changed" is decided by a fingerprint of what the model is trained
+from, kept beside models/nav.tar.gz.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -23,6 +27,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from bot.content.checks import SHARED, check_content
@@ -30,7 +35,7 @@ from bot.content.store import FaqStore
 from bot.evaluation.gate import Verdict, judge
 from bot.runtime.processes import PROJECT_ROOT
 from bot.runtime.quality import measure
-from bot.runtime.training import ensure_model
+from bot.runtime.training import ensure_model, nlu_code_hash
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 # Loading a model takes Rasa 10-40 s on this machine kind; allow for a busy one.
@@ -39,6 +44,10 @@ LOAD_TIMEOUT_SECONDS = 300
 
 class NotRunning(Exception):
     """No Rasa answers at the URL."""
+
+
+class LoadTimedOut(Exception):
+    """Rasa did not finish loading the model in time; it may still be loading it."""
 
 
 def _request(url: str, method: str = "GET", body: dict[str, str] | None = None, timeout: float = 5) -> bytes:
@@ -66,23 +75,86 @@ def model_id(model: Path) -> str:
     return str(LocalModelStorage.metadata_from_archive(model).model_id)
 
 
-def publish(rasa_url: str, model: Path) -> dict[str, str]:
+def publish(rasa_url: str, model: Path, timeout: float = LOAD_TIMEOUT_SECONDS) -> dict[str, str]:
     """Makes the running Rasa load `model`; returns the status after loading.
 
-    Raises NotRunning when no Rasa answers, and RuntimeError when Rasa refused the model.
+    Raises NotRunning when no Rasa answers, RuntimeError when Rasa refused the model, and
+    LoadTimedOut when Rasa took longer than `timeout`.
     """
     try:
         _request(
             f"{rasa_url.rstrip('/')}/model",
             method="PUT",
             body={"model_file": str(model.resolve())},
-            timeout=LOAD_TIMEOUT_SECONDS,
+            timeout=timeout,
         )
     except urllib.error.HTTPError as exc:
         raise RuntimeError(f"Rasa refused the model ({exc.code}): {exc.read()[:500]!r}") from exc
     except (urllib.error.URLError, ConnectionError) as exc:
         raise NotRunning(str(exc)) from exc
+    except TimeoutError as exc:
+        # Connected and sent, no answer in time (urllib raises this one unwrapped).
+        raise LoadTimedOut(f"no answer from Rasa within {timeout:.0f} s") from exc
     return loaded_model(rasa_url)
+
+
+def content_fingerprint(root: Path, config: Path) -> str:
+    """A hash of what a model of `root` is trained from.
+
+    data/, domain.yml and the config, our NLU components' code (`nlu_code_hash`, as
+    training uses it), and Rasa's version (a model from another version may not load).
+    """
+    digest = hashlib.sha256()
+
+    def add(name: str, content: bytes) -> None:
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
+
+    add("config", config.read_bytes())
+    add("domain.yml", (root / "domain.yml").read_bytes())
+    data = root / "data"
+    for path in sorted(p for p in data.rglob("*") if p.is_file()):
+        add(path.relative_to(root).as_posix(), path.read_bytes())
+    add("bot/nlu", nlu_code_hash().encode())
+    add("rasa", version("rasa").encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What models/nav.tar.gz was trained from: the content's fingerprint and the model's id."""
+
+    fingerprint: str
+    model_id: str
+
+    @staticmethod
+    def path(published: Path) -> Path:
+        return published.with_name(published.name.removesuffix(".tar.gz") + ".published.json")
+
+    @classmethod
+    def read(cls, published: Path) -> Stamp | None:
+        try:
+            data = json.loads(cls.path(published).read_text("utf-8"))
+            return cls(str(data["fingerprint"]), str(data["model_id"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, published: Path) -> None:
+        path = self.path(published)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(
+            json.dumps({"fingerprint": self.fingerprint, "model_id": self.model_id}), "utf-8"
+        )
+        os.replace(temporary, path)
+
+
+def _is_model(path: Path, expected_id: str) -> bool:
+    """Whether `path` is still the model with `expected_id` (`make train` or a hand copy may
+    have replaced it since)."""
+    try:
+        return path.exists() and model_id(path) == expected_id
+    except Exception:  # noqa: BLE001 - an unreadable archive is simply not that model
+        return False
 
 
 @dataclass(frozen=True)
@@ -97,6 +169,10 @@ class Released:
 
 PUBLISHED = "Publisert: boten svarer nå med det nye innholdet."
 UNCHANGED = "Ingen endringer: boten kjører allerede med dette innholdet."
+UNCHANGED_NOT_RUNNING = (
+    "Ingen endringer siden forrige publisering, men boten svarer ikke nå. "
+    "Den bruker dette innholdet når den starter."
+)
 REFUSED = (
     "Den nye modellen svarer dårligere enn boten gjør nå, så ingenting er publisert. Boten svarer som før."
 )
@@ -104,6 +180,15 @@ REFUSED_ADVICE = (
     "Se på eksemplene som er endret for svarene over: et eksempel som ligner spørsmål "
     "til et annet svar, kan trekke spørsmål dit. I endringsloggen kan du hente tilbake "
     "teksten fra før. Lagre, og publiser igjen."
+)
+NOT_RUNNING = "Modellen er trent, men boten svarer ikke nå. Den tas i bruk neste gang boten starter."
+LOAD_REFUSED = "Boten kunne ikke ta i bruk den nye modellen, så ingenting er publisert. Boten svarer som før."
+LOAD_TIMED_OUT = (
+    "Boten ble ikke ferdig med å ta i bruk det nye innholdet i tide, så det er ikke registrert som "
+    "publisert. Sjekk om boten svarer, og publiser igjen."
+)
+NOT_SAVED = (
+    "Boten bruker det nye innholdet, men modellfilen kunne ikke lagres, så neste oppstart bruker den forrige."
 )
 
 
@@ -133,6 +218,69 @@ def check_quality(
     return judge(new, before, titles), note
 
 
+def _keep(candidate: Path, published: Path, stamp: Stamp) -> None:
+    """Makes `candidate` the published model, with what it was trained from."""
+    os.replace(candidate, published)
+    code_stamp = candidate.with_name(candidate.name.removesuffix(".tar.gz") + ".nlu-code.sha256")
+    if code_stamp.exists():
+        shutil.copy(
+            code_stamp, published.with_name(published.name.removesuffix(".tar.gz") + ".nlu-code.sha256")
+        )
+    stamp.write(published)
+
+
+def install(
+    candidate: Path,
+    published: Path,
+    rasa_url: str,
+    fingerprint: str,
+    verdict: Verdict | None = None,
+    details: str = "",
+    timeout: float = LOAD_TIMEOUT_SECONDS,
+) -> Released:
+    """Loads the gated `candidate` into the running Rasa, then makes it `published`.
+
+    Rasa loads the candidate from where it is, so `published` stays the model the bot
+    runs until the load succeeded: a refused or unfinished load changes nothing on disk.
+    Only when no Rasa answers does the candidate become `published` at once, for the
+    next start (it passed the gate).
+    """
+    try:
+        loaded = publish(rasa_url, candidate, timeout)
+    except NotRunning:
+        _keep(candidate, published, Stamp(fingerprint, model_id(candidate)))
+        return Released(False, NOT_RUNNING, rasa_url, verdict)
+    except RuntimeError as exc:
+        return Released(False, LOAD_REFUSED, f"{details}\n{exc}".strip(), verdict)
+    except LoadTimedOut as exc:
+        # Rasa may still finish loading the candidate: leave it where Rasa reads it.
+        return Released(False, LOAD_TIMED_OUT, f"{details}\n{exc}".strip(), verdict)
+    try:
+        _keep(candidate, published, Stamp(fingerprint, loaded["model_id"]))
+    except OSError as exc:
+        return Released(True, PUBLISHED, f"{details}\n{NOT_SAVED} ({exc})".strip(), verdict)
+    return Released(True, PUBLISHED, details, verdict)
+
+
+def _load_published(
+    rasa_url: str, published: Path, running: str | None, timeout: float, progress: Callable[[str], None]
+) -> Released:
+    """The content is published, but the running bot does not use it (or no bot answers)."""
+    if running is None:
+        return Released(False, UNCHANGED_NOT_RUNNING, rasa_url)
+    # Rasa was started with another model: the published one goes in as it is, no training.
+    progress("Boten laster det publiserte innholdet …")
+    try:
+        publish(rasa_url, published, timeout)
+    except NotRunning:
+        return Released(False, UNCHANGED_NOT_RUNNING, rasa_url)
+    except RuntimeError as exc:
+        return Released(False, LOAD_REFUSED, str(exc))
+    except LoadTimedOut as exc:
+        return Released(False, LOAD_TIMED_OUT, str(exc))
+    return Released(True, PUBLISHED)
+
+
 def release(
     root: Path,
     config: Path,
@@ -141,19 +289,27 @@ def release(
     shared: Path,
     progress: Callable[[str], None],
     titles: Mapping[str, str] | None = None,
+    load_timeout: float = LOAD_TIMEOUT_SECONDS,
 ) -> Released:
     """Trains the content of `root`, measures it, and publishes it if it is not worse.
 
-    The new model is trained beside the published one (`models/candidate/`) and replaces
-    `models/nav.tar.gz` only when it passes the gate, so a refused model is neither
-    running nor started by the next `make run`.
+    Content already published (same fingerprint as `models/nav.tar.gz`'s stamp) is not
+    trained, measured or loaded again while the running Rasa runs that model. The new
+    model is trained beside the published one (`models/candidate/`) and replaces
+    `models/nav.tar.gz` only when it passes the gate and Rasa loaded it (or no Rasa
+    answers), so a refused model is neither running nor started by the next `make run`.
     """
+    published = models / "nav.tar.gz"
+    fingerprint = content_fingerprint(root, config)
+    stamp = Stamp.read(published)
+    if stamp is not None and stamp.fingerprint == fingerprint:
+        running = _running_model_id(rasa_url)
+        if running == stamp.model_id:
+            return Released(True, UNCHANGED)
+        if _is_model(published, stamp.model_id):
+            return _load_published(rasa_url, published, running, load_timeout, progress)
     progress("Trener boten med det nye innholdet (1–3 minutter) …")
     candidate = ensure_model(models / "candidate", "nav", config, root=root)
-    new_id = model_id(candidate)
-    if _running_model_id(rasa_url) == new_id:
-        return Released(True, UNCHANGED)
-    published = models / "nav.tar.gz"
     verdict: Verdict | None = None
     details = ""
     dev = shared / "eval" / "dev.yml"
@@ -164,15 +320,8 @@ def release(
             return Released(False, REFUSED, f"{REFUSED_ADVICE} {details}".strip(), verdict)
     else:
         details = f"Ikke målt: testsettet finnes ikke her ({dev})."
-    os.replace(candidate, published)
-    shutil.copy(candidate.with_name("nav.nlu-code.sha256"), published.with_name("nav.nlu-code.sha256"))
     progress("Boten laster det nye innholdet …")
-    try:
-        publish(rasa_url, published)
-    except NotRunning:
-        message = "Modellen er trent, men boten svarer ikke nå. Den tas i bruk neste gang boten starter."
-        return Released(False, message, rasa_url, verdict)
-    return Released(True, PUBLISHED, details, verdict)
+    return install(candidate, published, rasa_url, fingerprint, verdict, details, load_timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

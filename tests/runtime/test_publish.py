@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,26 @@ import yaml
 
 from bot.content.checks import SHARED, check_content
 from bot.evaluation.scoring import TARGETS
-from bot.runtime.processes import free_port, rasa_server
-from bot.runtime.publish import NotRunning, check_quality, loaded_model, model_id, publish
+from bot.runtime.processes import PROJECT_ROOT, free_port, rasa_server
+from bot.runtime.publish import (
+    LOAD_REFUSED,
+    LOAD_TIMED_OUT,
+    NOT_RUNNING,
+    PUBLISHED,
+    UNCHANGED,
+    NotRunning,
+    Stamp,
+    check_quality,
+    content_fingerprint,
+    install,
+    loaded_model,
+    model_id,
+    publish,
+    release,
+)
+from bot.runtime.training import nlu_code_hash
+
+TEST_CONFIG = PROJECT_ROOT / ".cache" / "test-model" / "config.yml"  # written by ensure_test_model
 
 
 def test_a_running_rasa_loads_the_published_model(test_model: Path, tmp_path: Path) -> None:
@@ -66,3 +86,119 @@ def test_the_gate_measures_a_model_once_and_keeps_no_test_sentences(test_model: 
     assert note == "" and verdict.passed and verdict.worse == []
     assert all(row.before == row.now for row in verdict.rows)
     assert list(scores.glob("*.json")) == stored
+
+
+def _copy_content(target: Path) -> Path:
+    target.mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / "domain.yml", target / "domain.yml")
+    shutil.copytree(PROJECT_ROOT / "data", target / "data")
+    return target
+
+
+def _edit_answer(root: Path) -> None:
+    topic = root / "data" / "faq" / "arbeid.yml"
+    text = topic.read_text("utf-8")
+    assert "for eksempel oppsigelsen" in text
+    topic.write_text(text.replace("for eksempel oppsigelsen", "som oppsigelsen"), "utf-8")
+
+
+def test_the_fingerprint_follows_what_the_model_is_trained_from(tmp_path: Path) -> None:
+    config = PROJECT_ROOT / "config.yml"
+    one, two = _copy_content(tmp_path / "one"), _copy_content(tmp_path / "two")
+    before = content_fingerprint(one, config)
+    assert content_fingerprint(two, config) == before  # where the content lies does not count
+    _edit_answer(two)
+    assert content_fingerprint(two, config) != before
+    (one / "data" / "extra.yml").write_text('version: "3.1"\n', "utf-8")
+    assert content_fingerprint(one, config) != before
+    other_config = tmp_path / "config.yml"
+    other_config.write_text(config.read_text("utf-8") + "\n# changed\n", "utf-8")
+    assert content_fingerprint(two, other_config) != content_fingerprint(two, config)
+
+
+@pytest.fixture()
+def released(test_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+    """A running Rasa with the published model, trained from the project's content."""
+    models = tmp_path / "models"
+    (models / "candidate").mkdir(parents=True)
+    published = models / "nav.tar.gz"
+    shutil.copy(test_model, published)
+    # An earlier publish of the project's content left these beside the models; with
+    # Rasa's training cache a new training of a small change takes seconds.
+    (models / "candidate" / "nav.nlu-code.sha256").write_text(nlu_code_hash())
+    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(PROJECT_ROOT / ".rasa" / "cache"))
+    Stamp(content_fingerprint(PROJECT_ROOT, TEST_CONFIG), model_id(published)).write(published)
+    with rasa_server(published, log=tmp_path / "rasa.log") as url:
+        yield url, models
+
+
+def test_a_publish_trains_and_loads_only_when_the_content_changed(
+    released: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, models = released
+    published = models / "nav.tar.gz"
+    root = _copy_content(tmp_path / "project")
+    no_dev_set = tmp_path / "shared"  # the gate is tested above; here, only what changed counts
+    steps: list[str] = []
+    before = loaded_model(url)["model_id"]
+
+    # Nothing changed since the model running now was published: no training, no loading.
+    done = release(root, TEST_CONFIG, models, url, no_dev_set, steps.append)
+    assert (done.published, done.message, steps) == (True, UNCHANGED, [])
+    assert loaded_model(url)["model_id"] == before
+
+    # A change to a topic file: trained, loaded, and then the published model, with its
+    # stamp. (A comment, so Rasa's cache makes the training quick; a changed answer
+    # retrains every component, minutes here. The fingerprint test covers that one.)
+    topic = root / "data" / "faq" / "arbeid.yml"
+    topic.write_text(topic.read_text("utf-8") + "# sjekket av redaksjonen\n", "utf-8")
+    done = release(root, TEST_CONFIG, models, url, no_dev_set, steps.append)
+    assert (done.published, done.message) == (True, PUBLISHED), done.details
+    assert steps[0].startswith("Trener")
+    now = loaded_model(url)["model_id"]
+    assert now != before and model_id(published) == now
+    assert Stamp.read(published) == Stamp(content_fingerprint(root, TEST_CONFIG), now)
+    assert not (models / "candidate" / "nav.tar.gz").exists()
+
+    # The same content again: nothing to do.
+    steps.clear()
+    done = release(root, TEST_CONFIG, models, url, no_dev_set, steps.append)
+    assert (done.published, done.message, steps) == (True, UNCHANGED, [])
+
+    # A model Rasa refuses: the published model and the running bot stay as they were.
+    broken = models / "candidate" / "nav.tar.gz"
+    broken.write_bytes(b"not a model")
+    kept = published.read_bytes()
+    done = install(broken, published, url, "another fingerprint")
+    assert (done.published, done.message) == (False, LOAD_REFUSED)
+    assert "refused" in done.details
+    assert published.read_bytes() == kept and Stamp.read(published) == Stamp(
+        content_fingerprint(root, TEST_CONFIG), now
+    )
+    assert loaded_model(url)["model_id"] == now
+
+
+def test_a_load_that_takes_too_long_leaves_the_published_model(test_model: Path, tmp_path: Path) -> None:
+    published, candidate = tmp_path / "nav.tar.gz", tmp_path / "candidate" / "nav.tar.gz"
+    published.write_bytes(b"the model the bot runs")
+    candidate.parent.mkdir()
+    shutil.copy(test_model, candidate)
+    # A Rasa that takes the request and never answers (the kernel accepts for it).
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        done = install(candidate, published, url, "fingerprint", timeout=1)
+    assert (done.published, done.message) == (False, LOAD_TIMED_OUT)
+    assert published.read_bytes() == b"the model the bot runs"
+    assert Stamp.read(published) is None
+    assert candidate.exists()  # Rasa may still be reading it
+
+
+def test_with_no_rasa_the_gated_model_waits_for_the_next_start(test_model: Path, tmp_path: Path) -> None:
+    published, candidate = tmp_path / "nav.tar.gz", tmp_path / "candidate" / "nav.tar.gz"
+    candidate.parent.mkdir()
+    shutil.copy(test_model, candidate)
+    done = install(candidate, published, f"http://127.0.0.1:{free_port()}", "fingerprint")
+    assert (done.published, done.message) == (False, NOT_RUNNING)
+    assert Stamp.read(published) == Stamp("fingerprint", model_id(test_model))
