@@ -6,12 +6,17 @@ Rasa is "down" here (a closed port); the real-Rasa path is in test_with_rasa.py.
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from hub import texts
+from hub.api import internal as internal_api
+from hub.core import Hub
 from hub.db.base import EntryState, Owner, Sender
 from hub.db.models import Advisor, Message, QueueEntry
 from hub.errors import (
@@ -698,3 +703,61 @@ async def test_typing_beyond_a_few_a_second_is_dropped_silently(hub, clock) -> N
     assert len(seen_by_advisor) == len(seen_by_visitor) == per_second + 1
     assert seen_by_advisor[-1]["data"]["typing"] is False
     assert seen_by_visitor[-1]["data"] == {"sender": "advisor", "typing": False}
+
+
+class _BotRequest:
+    """What the handoff endpoint reads of a Sanic request: the app, headers and JSON."""
+
+    def __init__(self, hub: Hub, body: dict[str, Any]) -> None:
+        self.app = SimpleNamespace(ctx=SimpleNamespace(hub=hub))
+        self.headers = {"authorization": f"Bearer {hub.settings.bot_secret}"}
+        self.json = body
+
+
+def _slow_open_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep each enqueue between its open-entry check and its insert for a while, so a
+    second request for the same conversation arrives in between (the race is certain)."""
+    original = queue_svc.open_entry
+
+    async def slow(*args: Any, **kwargs: Any) -> QueueEntry | None:
+        found = await original(*args, **kwargs)
+        await asyncio.sleep(0.2)
+        return found
+
+    monkeypatch.setattr(queue_svc, "open_entry", slow)
+
+
+async def test_a_handoff_retried_while_the_first_is_running_gets_the_same_entry(  # type: ignore[no-untyped-def]
+    hub, monkeypatch
+) -> None:
+    """The bot retries a timed-out handoff with the same body while the first request
+    is still inside enqueue: both get the one open entry, neither fails."""
+    await new_advisor(hub, "kari")
+    cid, _, _ = await _open(hub)
+    _slow_open_entry(monkeypatch)
+    answers = await asyncio.gather(
+        hub.bot_handoff(cid, "unsure", "arbeid", None),
+        hub.bot_handoff(cid, "unsure", "arbeid", None),
+    )
+    assert answers[0] == answers[1]
+    assert answers[0]["status"] == "queued" and answers[0]["position"] == 1
+    entries = await _entries(hub, cid)
+    assert len(entries) == 1 and entries[0].state == EntryState.waiting
+
+
+async def test_the_handoff_endpoint_answers_a_concurrent_retry_with_the_open_entry(  # type: ignore[no-untyped-def]
+    hub, monkeypatch
+) -> None:
+    await new_advisor(hub, "kari")
+    cid, _, _ = await _open(hub)
+    body = {"conversation_id": cid, "reason": "unsure", "topic": "pensjon", "faq_id": None}
+    _slow_open_entry(monkeypatch)
+    first, retry = await asyncio.gather(
+        internal_api.handoff(_BotRequest(hub, body)),  # type: ignore[arg-type]
+        internal_api.handoff(_BotRequest(hub, body)),  # type: ignore[arg-type]
+    )
+    assert (first.status, retry.status) == (200, 200), retry.body
+    assert json.loads(retry.body) == json.loads(first.body)
+    assert json.loads(first.body)["status"] == "queued"
+    assert json.loads(first.body)["queue"] == "pensjon"
+    assert len(await _entries(hub, cid)) == 1

@@ -118,8 +118,22 @@ async def enqueue(
 ) -> QueueEntry | Refused:
     """Put the conversation in its topic queue, or say why not.
 
-    Asking again while already queued or assigned returns the open entry.
+    Asking again while already queued or assigned returns the open entry, also when
+    the second request comes while the first is still here (the bot retries a
+    timed-out handoff with the same body): on PostgreSQL the conversation's row is
+    locked first (held until commit), so the second waits, then finds the first's
+    entry instead of inserting another and failing on the unique index. SQLite
+    writers already take turns (BEGIN IMMEDIATE).
     """
+    if u.session.get_bind().dialect.name != "sqlite":
+        # populate_existing: what another transaction committed while we waited
+        # (closed, queued) replaces the copy loaded before the lock.
+        await u.session.execute(
+            select(Conversation)
+            .where(Conversation.id == conv.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
     if conv.owner == Owner.closed:
         raise ConversationClosed()
     existing = await open_entry(u, conv.id)
