@@ -35,7 +35,7 @@ def handoff_reason(intent: str | None, faq_id: str | None, handoff_offered: bool
     """Urgent need first; an accepted offer after unsure turns; else the visitor asked."""
     if intent == "urgent" or (intent == "faq" and faq_id in URGENT_FAQS):
         return HandoffReason.URGENT
-    if handoff_offered:
+    if handoff_offered and intent == "affirm":
         return HandoffReason.UNSURE
     return HandoffReason.ASKED_FOR_PERSON
 
@@ -79,6 +79,9 @@ class ActionHandoff(Action):
             SlotSet("handoff_offered", False),
         ]
         if outcome.queued:
+            # What the advisor discusses is not known here: after a hand-back, a
+            # follow-up question must not be read as being about the last FAQ.
+            events += [SlotSet("faq_id", None), SlotSet("topic", None)]
             # Paused *while listening*: when the hub resumes the conversation and
             # sends "/start", the rules see a fresh turn, not one after the handoff.
             events += [ConversationPaused(), ActionExecuted("action_listen")]
@@ -93,14 +96,22 @@ class ActionHandoff(Action):
     def _tell_visitor(
         dispatcher: CollectingDispatcher, reason: HandoffReason, outcome: HandoffOutcome
     ) -> None:
+        wait = outcome.estimated_wait_minutes
         if outcome.queued and reason is HandoffReason.URGENT and outcome.position == 1:
             dispatcher.utter_message(response="utter_handoff_urgent_queued")
         elif outcome.queued:
-            dispatcher.utter_message(
-                response="utter_handoff_queued",
-                position=outcome.position,
-                wait=max(1, outcome.estimated_wait_minutes or 1),
-            )
+            if wait is None:  # nobody is free to take chats now: an estimate would be a guess
+                dispatcher.utter_message(
+                    response="utter_handoff_queued_no_estimate", position=outcome.position
+                )
+            else:
+                dispatcher.utter_message(
+                    response="utter_handoff_queued", position=outcome.position, wait=max(1, wait)
+                )
+        elif reason is HandoffReason.URGENT:
+            # Chat is closed most of the week; in acute need the visitor must get
+            # the numbers that answer now, not a phone line that may be closed too.
+            dispatcher.utter_message(response="utter_handoff_urgent_unavailable")
         else:
             refusal = outcome.refusal or Refusal.UNAVAILABLE
             dispatcher.utter_message(

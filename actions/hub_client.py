@@ -92,7 +92,7 @@ class HandoffOutcome:
             # The hub leaves the wait out (null) while no advisor is available.
             if wait is not None and (not _is_int(wait) or wait < 0):
                 raise MalformedReply(f"estimated_wait_minutes is not a whole number: {wait!r}")
-            return cls(queued=True, position=position, estimated_wait_minutes=wait or 0)
+            return cls(queued=True, position=position, estimated_wait_minutes=wait)
         if status == "refused":
             reason, next_open = body.get("reason"), body.get("next_open")
             if not isinstance(reason, str):

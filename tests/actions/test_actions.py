@@ -22,6 +22,7 @@ def tracker(
     slots: dict[str, Any] | None = None,
     ranking: list[tuple[str, float]] | None = None,
     entities: list[dict[str, Any]] | None = None,
+    previous: str | None = None,
 ) -> Tracker:
     latest = {
         "text": text,
@@ -36,8 +37,10 @@ def tracker(
     events = [
         {"event": "user", "text": "/start", "timestamp": 1.0},
         {"event": "bot", "text": "Hei! Jeg er Navs chatbot.", "timestamp": 1.1},
-        {"event": "user", "text": text, "timestamp": 2.0},
     ]
+    if previous:  # the action that gave the bot's last reply
+        events += [{"event": "action", "name": previous}, {"event": "action", "name": "action_listen"}]
+    events.append({"event": "user", "text": text, "timestamp": 2.0})
     return Tracker("conv-1", slots or {}, latest, events, False, None, {}, "action_listen")
 
 
@@ -123,11 +126,21 @@ async def test_first_unsure_turn_suggests_faqs_and_a_person(domain_dict: dict[st
 
 
 async def test_second_unsure_turn_in_a_row_offers_the_handoff(domain_dict: dict[str, Any]) -> None:
-    t = tracker("nlu_fallback", slots={"unsure_count": 1.0}, ranking=[("tolk", 0.3)])
+    t = tracker(
+        "nlu_fallback", slots={"unsure_count": 1.0}, ranking=[("tolk", 0.3)], previous="action_unsure"
+    )
     events, messages = await run(ActionUnsure(), t, domain_dict)
     assert messages[0]["response"] == "utter_unsure_offer_handoff"
     assert messages[0]["custom"] == {"nav_signal": "unsure_again", "suggestions": []}
     assert slot(events, "handoff_offered") is True
+
+
+async def test_an_unsure_turn_after_another_reply_counts_from_one(domain_dict: dict[str, Any]) -> None:
+    # Unsure, then "takk" and its reply, then unsure again: not "twice in a row".
+    t = tracker("nlu_fallback", slots={"unsure_count": 1.0}, ranking=[("tolk", 0.3)], previous="utter_thanks")
+    events, messages = await run(ActionUnsure(), t, domain_dict)
+    assert messages[0]["response"] == "utter_unsure_suggestions"
+    assert slot(events, "unsure_count") == 1.0
 
 
 def test_suggestions_drop_far_weaker_guesses_but_keep_two() -> None:
@@ -161,6 +174,37 @@ async def test_handoff_sends_the_contract_and_pauses_when_queued(
         ("pause", None),
         ("action", "action_listen"),
     ]
+    # After a hand-back, a follow-up is not read as being about the answer before.
+    assert slot(events, "faq_id") is None and slot(events, "topic") is None
+
+
+async def test_no_wait_estimate_while_no_advisor_is_free(
+    hub_env: ContractHub, domain_dict: dict[str, Any]
+) -> None:
+    hub_env.answer = {
+        "status": "queued",
+        "queue": "generell",
+        "position": 2,
+        "estimated_wait_minutes": None,
+        "advisors_available": 0,
+    }
+    _, messages = await run(ActionHandoff(), tracker("request_human"), domain_dict)
+    assert messages[0]["response"] == "utter_handoff_queued_no_estimate"
+    assert messages[0]["position"] == 2 and "wait" not in messages[0]
+
+
+@pytest.mark.parametrize("reason", ["closed", "no_advisors", "queue_full"])
+async def test_an_urgent_handoff_that_is_refused_gives_the_numbers_that_answer_now(
+    hub_env: ContractHub, domain_dict: dict[str, Any], reason: str
+) -> None:
+    hub_env.answer = {"status": "refused", "reason": reason, "next_open": None}
+    events, messages = await run(ActionHandoff(), tracker("urgent", text="jeg orker ikke mer"), domain_dict)
+    assert messages[0]["response"] == "utter_handoff_urgent_unavailable"
+    text = domain_dict["responses"]["utter_handoff_urgent_unavailable"][0]["text"]
+    assert all(n in text for n in ("112", "113", "116 123", "116 117"))
+    # Not the written channel, answered in days, nor "ask me more".
+    assert "skriv til oss" not in text and "flere spørsmål" not in text
+    assert not any(e["event"] == "pause" for e in events)
 
 
 async def test_urgent_handoff_says_the_reason(hub_env: ContractHub, domain_dict: dict[str, Any]) -> None:
@@ -173,6 +217,14 @@ async def test_urgent_handoff_says_the_reason(hub_env: ContractHub, domain_dict:
 async def test_accepted_offer_is_an_unsure_handoff(hub_env: ContractHub, domain_dict: dict[str, Any]) -> None:
     await run(ActionHandoff(), tracker("affirm", text="ja", slots={"handoff_offered": True}), domain_dict)
     assert hub_env.received[0]["reason"] == "unsure"
+
+
+async def test_asking_for_a_person_after_an_old_offer_is_asking(
+    hub_env: ContractHub, domain_dict: dict[str, Any]
+) -> None:
+    t = tracker("request_human", text="veileder", slots={"handoff_offered": True})
+    await run(ActionHandoff(), t, domain_dict)
+    assert hub_env.received[0]["reason"] == "asked_for_person"
 
 
 @pytest.mark.parametrize(

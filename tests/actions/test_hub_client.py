@@ -113,7 +113,7 @@ async def test_a_reply_that_breaks_the_contract_is_unavailable_and_logged(
 async def test_the_contracts_answers_are_read(hub: ContractHub) -> None:
     # No available advisor: the hub leaves the wait out.
     hub.answer = {"status": "queued", "queue": "arbeid", "position": 1, "estimated_wait_minutes": None}
-    assert await request_handoff(settings(hub), REQUEST) == HandoffOutcome(True, 1, 0)
+    assert await request_handoff(settings(hub), REQUEST) == HandoffOutcome(True, 1, None)
     hub.answer = {"status": "refused", "reason": "closed", "next_open": "2026-11-30T09:00:00+01:00"}
     refused = await request_handoff(settings(hub), REQUEST)
     assert (refused.queued, refused.refusal, refused.next_open) == (

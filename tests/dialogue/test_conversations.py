@@ -102,7 +102,13 @@ async def test_urgent_need_gets_emergency_numbers_and_an_urgent_handoff(
     agent: Agent, queued_hub: ContractHub
 ) -> None:
     replies = await say(agent, new_sender(), "jeg vil ikke leve lenger")
-    assert "113" in replies[0] and "116 123" in replies[0] and "116 117" in replies[0]
+    assert (
+        "112" in replies[0]
+        and "113" in replies[0]
+        and "116 006" in replies[0]
+        and "116 123" in replies[0]
+        and "116 117" in replies[0]
+    )
     assert queued_hub.received[-1]["reason"] == "urgent"
 
 
