@@ -14,6 +14,7 @@ from actions.catalog import faq_entry
 from actions.follow_up import follow_up_ranking
 from actions.nlu_output import faq_ranking
 from actions.signals import hub_signal
+from actions.turns import previous_action
 
 MAX_SUGGESTIONS = 3
 # Suggestions far below the best one are noise, not help.
@@ -49,7 +50,9 @@ class ActionUnsure(Action):
         domain: DomainDict,
     ) -> list[dict[str, Any]]:
         """Suggests or offers the handoff, and counts unsure turns."""
-        count = int(tracker.get_slot("unsure_count") or 0) + 1
+        # Counted only while the bot's last reply was itself unsure: "in a row".
+        before = int(tracker.get_slot("unsure_count") or 0)
+        count = before + 1 if previous_action(tracker) == self.name() else 1
         if count >= 2:
             dispatcher.utter_message(
                 response="utter_unsure_offer_handoff", json_message=hub_signal("unsure_again", [])
