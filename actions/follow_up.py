@@ -36,11 +36,17 @@ class Benefit:
     aspects: Mapping[str, str]
     # Further FAQs about the benefit that answer no single aspect.
     others: tuple[str, ...] = ()
+    # Whole folded words for the visitor's situation ("syk", "permittert"): they point
+    # to this benefit too, but may be shared with others ("gravid"). Whole words, since
+    # "syk" begins "sykepleier" too.
+    situations: tuple[str, ...] = ()
 
     @property
     def faqs(self) -> frozenset[str]:
         return frozenset(self.aspects.values()) | frozenset(self.others)
 
+
+_PREGNANCY = ("gravid", "baby", "babyen", "fodsel", "fodselen", "fode", "termin", "terminen")
 
 # Only aspects the FAQ's answer really covers (data/faq/<tema>.yml).
 BENEFITS: tuple[Benefit, ...] = (
@@ -54,12 +60,23 @@ BENEFITS: tuple[Benefit, ...] = (
             PAYMENT: "dagpenger_utbetaling",
         },
         ("dagpenger_permittert",),
+        (
+            "permittert",
+            "permitert",
+            "permittering",
+            "arbeidsledig",
+            "oppsagt",
+            "sagt opp",
+            "mistet jobben",
+            "mista jobben",
+        ),
     ),
     Benefit(
         "sykepenger",
         ("sykepeng", "sjukepeng", "sykmeld", "sykemeld", "sjukmeld", "sick"),
         {RIGHT: "sykepenger_rett", APPLY: "sykepenger_soknad", PAYMENT: "sykepenger_utbetaling"},
         ("sykepenger_arbeidsgiverperiode", "sykepenger_selvstendig", "sykmelding"),
+        ("syk", "sjuk", "syke", "sjuke", "sykdom", "sjukdom"),
     ),
     Benefit(
         "aap",
@@ -78,6 +95,7 @@ BENEFITS: tuple[Benefit, ...] = (
             "parental",
         ),
         {APPLY: "foreldrepenger_soke", LENGTH: "foreldrepenger_lengde"},
+        situations=_PREGNANCY,
     ),
     Benefit(
         "alderspensjon",
@@ -91,8 +109,18 @@ BENEFITS: tuple[Benefit, ...] = (
         ("barnetrygd_utvidet",),
     ),
     Benefit("kontantstotte", ("kontantstott",), {RIGHT: "kontantstotte", APPLY: "kontantstotte"}),
-    Benefit("engangsstonad", ("engangsstonad",), {RIGHT: "engangsstonad", AMOUNT: "engangsstonad"}),
-    Benefit("svangerskapspenger", ("svangerskapspeng",), {RIGHT: "svangerskapspenger"}),
+    Benefit(
+        "engangsstonad",
+        ("engangsstonad",),
+        {RIGHT: "engangsstonad", AMOUNT: "engangsstonad"},
+        situations=_PREGNANCY,
+    ),
+    Benefit(
+        "svangerskapspenger",
+        ("svangerskapspeng",),
+        {RIGHT: "svangerskapspenger"},
+        situations=_PREGNANCY,
+    ),
     Benefit("pleiepenger", ("pleiepeng",), {RIGHT: "pleiepenger"}),
     Benefit("omsorgsdager", ("omsorgsdag", "omsorgspeng"), {RIGHT: "omsorgsdager_sykt_barn"}),
     Benefit("overgangsstonad", ("overgangsstonad",), {RIGHT: "overgangsstonad"}),
@@ -143,17 +171,35 @@ def _names(word: str, start: str) -> bool:
     return difflib.SequenceMatcher(None, word[: len(start)], start).ratio() >= _TYPO_RATIO
 
 
-def named_benefits(text: str) -> set[str]:
-    """The benefits a message names, by the words visitors use for them."""
+def _pointers(situations: bool) -> dict[str, frozenset[str]]:
+    """Each benefit word (or situation word), and the benefits it points to."""
+    out: dict[str, set[str]] = {}
+    for benefit in BENEFITS:
+        for start in benefit.situations if situations else benefit.words:
+            out.setdefault(start, set()).add(benefit.name)
+    return {start: frozenset(names) for start, names in out.items()}
+
+
+_NAMES = _pointers(situations=False)
+_SITUATIONS = _pointers(situations=True)
+
+
+def mentions(text: str) -> list[frozenset[str]]:
+    """For each benefit name or situation in a message, the benefits it points to."""
     words = [fold(w) for w in _WORD.findall(bokmal_text(text))]
     joined = " ".join(words)
-    named = set()
-    for benefit in BENEFITS:
-        for start in benefit.words:
-            if (" " in start and start in joined) or any(_names(w, start) for w in words):
-                named.add(benefit.name)
-                break
-    return named
+    named = [
+        names
+        for start, names in _NAMES.items()
+        if (" " in start and start in joined) or any(_names(w, start) for w in words)
+    ]
+    padded = f" {joined} "
+    return named + [names for word, names in _SITUATIONS.items() if f" {word} " in padded]
+
+
+def named_benefits(text: str) -> set[str]:
+    """The benefits a message names or points to by the visitor's situation."""
+    return set().union(*mentions(text))
 
 
 def benefit_of(faq_id: str | None) -> Benefit | None:
@@ -164,16 +210,17 @@ def benefit_of(faq_id: str | None) -> Benefit | None:
 def follow_up_faq(chosen: str, previous: str | None, text: str) -> str:
     """The FAQ to answer, given the NLU's choice and the previous answer.
 
-    The choice moves to the previous answer's benefit only when the message
-    names no other benefit, the choice answers an aspect, and that benefit has
-    an answer for the aspect. Otherwise the NLU's choice stands.
+    The choice moves to the previous answer's benefit only when nothing in the
+    message points away from it (another benefit's name, or a situation such as
+    "syk" that does not fit it), the choice answers an aspect, and that benefit
+    has an answer for the aspect. Otherwise the NLU's choice stands.
     """
     before = benefit_of(previous)
     aspect = ASPECT_OF.get(chosen)
     if before is None or aspect is None or benefit_of(chosen) is before:
         return chosen
     target = before.aspects.get(aspect)
-    if target is None or named_benefits(text) - {before.name}:
+    if target is None or any(before.name not in names for names in mentions(text)):
         return chosen
     return target
 

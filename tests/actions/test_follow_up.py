@@ -24,6 +24,12 @@ from actions.follow_up import ASPECT_OF, BENEFITS, benefit_of, follow_up_faq, na
         ("foreldrepenger_soke", "dagpenger_soke", "hvordan søker jeg om dagpenger", "dagpenger_soke"),
         ("foreldrepenger_soke", "dagpenger_soke", "hvordan soker jeg dagpnger", "dagpenger_soke"),
         ("sykepenger_rett", "alderspensjon_beregne", "hvor mye får jeg i pensjon", "alderspensjon_beregne"),
+        # The visitor's situation points to another benefit: the choice stands.
+        ("dagpenger_soke", "sykepenger_soknad", "jeg er syk, hvordan søker jeg?", "sykepenger_soknad"),
+        ("sykepenger_rett", "dagpenger_soke", "jeg er permittert, hvordan søker jeg", "dagpenger_soke"),
+        ("aap_hva", "foreldrepenger_soke", "jeg er gravid, hvordan søker jeg?", "foreldrepenger_soke"),
+        # A situation shared with the previous benefit does not point away from it.
+        ("engangsstonad", "dagpenger_beregning", "jeg er gravid, hvor mye får jeg", "engangsstonad"),
         # "AAP" is the acronym, not an å spelled "aa".
         ("dagpenger_soke", "aap_soke", "hvordan søker jeg AAP", "aap_soke"),
         # The previous benefit has no answer for the aspect: the choice stands.
@@ -46,8 +52,11 @@ def test_named_benefits_reads_spelling_dialect_and_english() -> None:
     assert named_benefits("hvordan søker jeg") == set()
     assert named_benefits("kan jeg få aap") == named_benefits("AAP") == {"aap"}
     assert named_benefits("åpningstider") == set()
-    # Near words are not benefits: "sykepleier" is no sykepenger, "permittert" no permisjon.
-    assert named_benefits("jeg er sykepleier og permittert") == set()
+    # Near words are not benefits: "sykepleier" is no sykepenger, "permittert" no permisjon
+    # (but a permitted visitor's situation points to dagpenger).
+    assert named_benefits("jeg er sykepleier og permittert") == {"dagpenger"}
+    assert named_benefits("jeg er sykepleier") == set()
+    assert named_benefits("jeg ble sagt opp i går") == {"dagpenger"}
 
 
 def test_every_faq_in_the_tables_is_in_the_catalogue(catalogue: list[dict[str, Any]]) -> None:
