@@ -246,6 +246,9 @@ def fold(word: str) -> str:
     """
     if word in _NOT_FOLDED:
         return word
+    head, hyphen, rest = word.partition("-")
+    if hyphen and head in _NOT_FOLDED:  # "aap-søknaden": spaCy keeps the compound whole
+        return head + hyphen + fold(rest)
     return _DIGRAPHS.sub(lambda m: m.group(0)[0], word.translate(_FOLD))
 
 

@@ -54,3 +54,6 @@ def test_normalise_word_without_dialect_keeps_the_word() -> None:
 def test_the_acronym_aap_is_not_read_as_an_aa_spelling() -> None:
     assert fold("aap") == stem("aap") == "aap"
     assert fold("aapningstider") == fold("åpningstider") == "apningstider"
+    # Hyphenated compounds keep the acronym too (spaCy does not split them).
+    assert fold("aap-søknaden") == "aap-soknaden"
+    assert fold("aap-stoette") == "aap-stotte"
