@@ -17,6 +17,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -48,7 +49,8 @@ async def _auth(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 def _editor(request: web.Request) -> str:
-    return request.headers.get("X-Nav-Editor", "").strip()[:100] or "ukjent"
+    # The hub percent-encodes names that are not plain ASCII (HTTP headers are ASCII).
+    return unquote(request.headers.get("X-Nav-Editor", "")).strip()[:100] or "ukjent"
 
 
 async def health(request: web.Request) -> web.Response:

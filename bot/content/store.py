@@ -192,7 +192,9 @@ class FaqStore:
         own = f"faq/{entry.id}"
         elsewhere = {k: next(i for i in v if i != own) for k, v in owners.items() if any(i != own for i in v)}
         link = entry.catalogue.link if entry.catalogue else ""
-        return rules.answer_problems(answer, link) + rules.example_problems(
+        # Another catalogue page may be named too; any other address is flagged.
+        known = [c.link for c in load_catalogue(self.catalogue_path).values()]
+        return rules.answer_problems(answer, link, known) + rules.example_problems(
             examples, elsewhere, self.evaluation
         )
 
