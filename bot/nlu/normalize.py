@@ -256,7 +256,10 @@ def fold(word: str) -> str:
 def stem(word: str) -> str:
     """Snowball (Norwegian) stem of a lower-cased word, folded afterwards.
 
-    The stemmer is run on the unfolded word: it knows the æ/ø/å suffixes.
+    The tokenizer passes the word already folded, on purpose: a visitor who types
+    "forstar" or "ogsa" then gets the same stem as one who types "forstår" or "også".
+    The price is that a folded "-ar"/"-a" ending is stripped ("forstår" and "først"
+    share the stem "forst"); consistency across spellings matters more here.
     """
     return fold(_stemmer.stemWord(word))
 
