@@ -113,6 +113,9 @@ def running_stack() -> Iterator[Site]:
                 "HUB_ALLOWED_ORIGINS": embed_origin,
                 "HUB_CONTENT_URL": content.url,
                 "HUB_CONTENT_TOKEN": content_token,
+                # The console's catch-up after a lost message event waits for the next
+                # `chats` frame (test_console_catch_up.py): every 3 s, not every 15.
+                "HUB_WS_POLL_SECONDS": "3",
             },
         )
         yield Site(

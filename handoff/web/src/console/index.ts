@@ -55,6 +55,12 @@ interface Chat {
   notice: string;
 }
 
+/** One entry of the WebSocket's `chats` frame: an open chat and its newest message id. */
+interface ChatHead {
+  conversation_id: string;
+  last_message_id: number;
+}
+
 interface Faq {
   id: string;
   topic: string;
@@ -102,6 +108,8 @@ class Console {
   private reconnectTimer: number | undefined;
   private lastTypingSent = 0;
   private faqTimer: number | undefined;
+  /** Chats being read again after a `chats` frame (one reading each at a time). */
+  private catchingUp = new Set<string>();
 
   private readonly app = document.getElementById("app") as HTMLElement;
   private queueBox!: HTMLElement;
@@ -466,6 +474,59 @@ class Console {
     }
   }
 
+  /** A `chats` frame: read again each chat whose newest message the console does not have
+   * (a `message` event it never got: dropped for a slow socket, or lost on the way). */
+  private onChatHeads(heads: ChatHead[]): void {
+    for (const head of heads) {
+      if (typeof head?.conversation_id !== "string" || typeof head.last_message_id !== "number") continue;
+      const chat = this.chats.get(head.conversation_id);
+      const newest = chat ? Math.max(0, ...chat.messages.keys()) : 0;
+      if (!chat || head.last_message_id > newest) void this.catchUp(head.conversation_id);
+    }
+  }
+
+  private async catchUp(id: string): Promise<void> {
+    if (this.catchingUp.has(id)) return;
+    this.catchingUp.add(id);
+    try {
+      let detail: ConversationDetail;
+      try {
+        detail = await this.api<ConversationDetail>("GET", `/api/advisor/conversations/${encodeURIComponent(id)}`);
+      } catch {
+        return; // the next `chats` frame tries again
+      }
+      // What the console has now, after the wait: a `message` event may have come meanwhile.
+      const before = this.chats.get(id);
+      const had = new Set(before?.messages.keys() ?? []);
+      const owner = before?.owner;
+      const chat = this.upsertChat(detail); // merged by id: no duplicates
+      if (chat.owner !== "advisor") this.markEnded(chat, chat.owner);
+      if (!before || chat.owner !== owner) {
+        // A chat this console did not know, or one that ended meanwhile: its tab and panel change.
+        this.renderChats();
+        return;
+      }
+      const missed = [...chat.messages.values()].filter((m) => !had.has(m.id));
+      if (!missed.length) return;
+      const fromVisitor = missed.filter((m) => m.sender === "visitor").length;
+      if (fromVisitor) chat.typing = false;
+      if (id === this.active) {
+        // Only the missed messages are added to the log; those shown stay as they are.
+        this.renderActiveLog();
+        const t = this.chatBox.querySelector<HTMLElement>("#chat-typing");
+        if (t) this.fillTyping(t, chat);
+        return;
+      }
+      if (fromVisitor) {
+        chat.unread += fromVisitor;
+        this.renderTabs();
+        this.announce(`Ny melding i en annen samtale (${topicName(chat.topic)}).`);
+      }
+    } finally {
+      this.catchingUp.delete(id);
+    }
+  }
+
   private markEnded(chat: Chat, owner: Owner): void {
     chat.owner = owner;
     chat.typing = false;
@@ -496,8 +557,43 @@ class Console {
       return;
     }
     if (!this.active || !this.chats.has(this.active)) this.active = [...this.chats.keys()][0];
+    const tabs = this.tabList();
+    const chat = this.chats.get(this.active as string) as Chat;
+    chat.unread = 0;
+    // Re-rendering must not take focus (or the caret) away from the advisor.
+    const focused = document.activeElement as HTMLElement | null;
+    const focusId = focused && this.chatBox.contains(focused) ? focused.id : "";
+    const caret = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused.selectionStart : null;
+    this.saveDraft();
+    setChildren(this.chatBox, tabs, this.chatPanel(chat));
+    if (focusId) {
+      const again = this.chatBox.querySelector<HTMLElement>(`#${CSS.escape(focusId)}`);
+      again?.focus();
+      if (caret !== null && (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) {
+        again.setSelectionRange(caret, caret);
+      }
+    }
+    this.scrollLog();
+  }
+
+  /** Only the tab row drawn again (titles, unread badges): the open chat's log and composer
+   * stay as they are, so a screen reader does not hear the log again. */
+  private renderTabs(): void {
+    const old = this.chatBox?.querySelector<HTMLElement>('[role="tablist"]');
+    if (!old || !this.active || !this.chats.has(this.active)) {
+      this.renderChats();
+      return;
+    }
+    const focused = document.activeElement as HTMLElement | null;
+    const focusId = focused && old.contains(focused) ? focused.id : "";
+    const tabs = this.tabList();
+    old.replaceWith(tabs);
+    if (focusId) tabs.querySelector<HTMLElement>(`#${CSS.escape(focusId)}`)?.focus();
+  }
+
+  private tabList(): HTMLElement {
     const ids = [...this.chats.keys()];
-    const tabs = h(
+    return h(
       "div",
       { class: "tabs", role: "tablist", "aria-label": "Mine samtaler" },
       ids.map((id, i) => {
@@ -531,22 +627,6 @@ class Console {
         );
       }),
     );
-    const chat = this.chats.get(this.active as string) as Chat;
-    chat.unread = 0;
-    // Re-rendering must not take focus (or the caret) away from the advisor.
-    const focused = document.activeElement as HTMLElement | null;
-    const focusId = focused && this.chatBox.contains(focused) ? focused.id : "";
-    const caret = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused.selectionStart : null;
-    this.saveDraft();
-    setChildren(this.chatBox, tabs, this.chatPanel(chat));
-    if (focusId) {
-      const again = this.chatBox.querySelector<HTMLElement>(`#${CSS.escape(focusId)}`);
-      again?.focus();
-      if (caret !== null && (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) {
-        again.setSelectionRange(caret, caret);
-      }
-    }
-    this.scrollLog();
   }
 
   private select(id: string): void {
@@ -638,16 +718,31 @@ class Console {
     const chat = this.active ? this.chats.get(this.active) : undefined;
     const log = this.chatBox?.querySelector<HTMLElement>("#chat-log");
     if (!chat || !log) return;
-    const known = new Set(Array.from(log.querySelectorAll<HTMLElement>("[data-id]")).map((el) => Number(el.dataset.id)));
-    const list = [...chat.messages.values()].sort((a, b) => a.id - b.id);
-    const maxKnown = Math.max(0, ...known);
-    const fresh = list.filter((m) => !known.has(m.id));
-    if (fresh.length && fresh.every((m) => m.id > maxKnown) && !(fresh.some((m) => m.sender === "advisor") && !list.some((m) => known.has(m.id) && m.sender === "advisor"))) {
-      for (const m of fresh) log.appendChild(this.messageItem(m));
-    } else if (fresh.length) {
-      this.fillLog(log, chat);
+    // The log is a live region that reads additions: the messages already shown stay where
+    // they are (taken out and put back, they would be read again); new ones go in by id, also
+    // one that was missed and comes after a later one (read again after a `chats` frame).
+    const shown = Array.from(log.querySelectorAll<HTMLElement>("li[data-id]"));
+    const known = new Set(shown.map((el) => Number(el.dataset.id)));
+    const fresh = [...chat.messages.values()].filter((m) => !known.has(m.id)).sort((a, b) => a.id - b.id);
+    for (const m of fresh) {
+      const next = shown.find((el) => Number(el.dataset.id) > m.id);
+      const item = this.messageItem(m);
+      if (next) next.before(item);
+      else log.appendChild(item);
+      shown.splice(next ? shown.indexOf(next) : shown.length, 0, item);
     }
+    if (fresh.length) this.placeLiveDivider(log, chat);
     this.scrollLog();
+  }
+
+  /** The divider «Veileder i samtalen» stands before the first advisor message. */
+  private placeLiveDivider(log: HTMLElement, chat: Chat): void {
+    const firstAdvisor = [...chat.messages.values()].filter((m) => m.sender === "advisor").sort((a, b) => a.id - b.id)[0];
+    const target = firstAdvisor ? log.querySelector<HTMLElement>(`li[data-id="${firstAdvisor.id}"]`) : null;
+    const divider = log.querySelector<HTMLElement>(".divider--live");
+    if (!target) return;
+    if (target.previousElementSibling === divider) return;
+    target.before(divider ?? h("li", { class: "divider divider--live" }, h("span", null, "Veileder i samtalen")));
   }
 
   private scrollLog(): void {
@@ -990,6 +1085,9 @@ class Console {
     switch (frame.type) {
       case "queues":
         this.setQueues(frame.data as QueueTopic[]);
+        break;
+      case "chats":
+        if (Array.isArray(frame.data)) this.onChatHeads(frame.data as ChatHead[]);
         break;
       case "message": {
         const d = frame.data as { conversation_id: string; message: Message };
