@@ -32,7 +32,7 @@ test: setup
 eval: train
 	@.venv/bot/bin/python -m bot.evaluate --cases ../shared/eval/dev.yml --model models/nav.tar.gz \
 		--json docs/results/dev.json --confusion docs/results/confusion-dev.png
-	@.venv/bot/bin/python -m bot.evaluate --cases eval/own.yml --model models/nav.tar.gz \
+	@.venv/bot/bin/python -m bot.evaluate --cases eval/own.yml --cases eval/acute.yml --model models/nav.tar.gz \
 		--json docs/results/own.json
 
 norsid: setup-bot

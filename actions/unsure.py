@@ -50,6 +50,9 @@ class ActionUnsure(Action):
         domain: DomainDict,
     ) -> list[dict[str, Any]]:
         """Suggests or offers the handoff, and counts unsure turns."""
+        if tracker.latest_message.get("urgent_possible"):
+            # The NLU gives acute need a fair chance: the numbers come first, whatever follows.
+            dispatcher.utter_message(response="utter_emergency")
         # Counted only while the bot's last reply was itself unsure: "in a row".
         before = int(tracker.get_slot("unsure_count") or 0)
         count = before + 1 if previous_action(tracker) == self.name() else 1

@@ -20,6 +20,7 @@ from bot.evaluation.scoring import CHITCHAT, Case, Outcome
 
 FAQ_RESPONSE_PREFIX = "utter_faq/"
 ADVISOR_PAYLOAD = "/request_human"
+EMERGENCY_RESPONSE = "utter_emergency"
 
 
 def outcome_of(events: Sequence[Any]) -> Outcome:
@@ -48,6 +49,8 @@ def outcome_of(events: Sequence[Any]) -> Outcome:
                 outcome.handoff_offered = True
             if utter_action == "utter_unsure_offer_handoff":
                 outcome.handoff_offered = True
+            if utter_action == EMERGENCY_RESPONSE:
+                outcome.emergency = True
     return outcome
 
 

@@ -1,7 +1,8 @@
 """Scores for evaluation sets in the ../shared/eval format: plain Python, no Rasa.
 
 A case is the first message of a fresh conversation and what should happen
-(`faq/<id>`, `handoff`, `out_of_scope`, or a chit-chat intent). An Outcome says
+(`faq/<id>`, `handoff`, `out_of_scope`, a chit-chat intent, or, in our own sets,
+`urgent`: acute need, which must get the emergency numbers at once). An Outcome says
 what the assistant actually did with it; `score()` turns both into the numbers
 defined in shared/eval/README.md.
 """
@@ -17,7 +18,10 @@ import yaml
 CHITCHAT = ("greet", "goodbye", "thanks", "bot_challenge")
 HANDOFF = "handoff"
 OUT_OF_SCOPE = "out_of_scope"
+URGENT = "urgent"
 FAQ_PREFIX = "faq/"
+# The catalogue's acute-need answer: its cases expect the emergency numbers too.
+ACUTE_NEED_FAQ = "faq/nodhjelp"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Outcome:
     chitchat: str | None = None  # greet/goodbye/thanks/bot_challenge answered
     unsure: bool = False  # the unsure action ran
     out_of_scope: bool = False  # the out-of-scope answer was given
+    emergency: bool = False  # the emergency numbers were given
     intent: str | None = None  # the NLU's intent (after the confidence gate)
     bot_texts: list[str] = field(default_factory=list)
 
@@ -77,6 +82,8 @@ def is_correct(case: Case, outcome: Outcome, lenient_handoff: bool = True) -> bo
         return outcome.faq_id == case.expect[len(FAQ_PREFIX) :]
     if case.expect == HANDOFF:
         return outcome.handoff_started or (lenient_handoff and outcome.handoff_offered)
+    if case.expect == URGENT:
+        return outcome.emergency
     if case.expect == OUT_OF_SCOPE:
         return outcome.faq_id is None
     return outcome.chitchat == case.expect
@@ -86,7 +93,10 @@ def is_wrong_answer(case: Case, outcome: Outcome) -> bool:
     """An FAQ answer other than the expected one: the worst error."""
     if outcome.faq_id is None:
         return False
-    return case.expect != f"{FAQ_PREFIX}{outcome.faq_id}"
+    answered = f"{FAQ_PREFIX}{outcome.faq_id}"
+    if case.expect == URGENT and answered == ACUTE_NEED_FAQ:
+        return False  # the acute-need answer is a right reply to acute need
+    return case.expect != answered
 
 
 def _share(hits: int, total: int) -> float | None:
@@ -102,6 +112,9 @@ def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> dict[str, Any]:
     handoff = [(c, o) for c, o in pairs if c.expect == HANDOFF]
     oos = [(c, o) for c, o in pairs if c.expect == OUT_OF_SCOPE]
     chat = [(c, o) for c, o in pairs if c.expect in CHITCHAT]
+    acute = [(c, o) for c, o in pairs if c.expect == URGENT]
+    # The numbers where nothing suggests acute need: alarming, and they push the answer down.
+    calm = [(c, o) for c, o in pairs if c.expect not in (URGENT, ACUTE_NEED_FAQ)]
     failures = [
         {"text": c.text, "expect": c.expect, "got": o.label, "intent": o.intent}
         for c, o in pairs
@@ -116,7 +129,15 @@ def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "out_of_scope_rejection": _share(sum(is_correct(c, o) for c, o in oos), len(oos)),
         "chitchat_accuracy": _share(sum(is_correct(c, o) for c, o in chat), len(chat)),
         "unsure_share": _share(sum(o.unsure for _, o in pairs), len(pairs)),
-        "counts": {"faq": len(faq), "handoff": len(handoff), "out_of_scope": len(oos), "chitchat": len(chat)},
+        "emergency_recall": _share(sum(o.emergency for _, o in acute), len(acute)),
+        "emergency_false_alarms": _share(sum(o.emergency for _, o in calm), len(calm)),
+        "counts": {
+            "faq": len(faq),
+            "handoff": len(handoff),
+            "out_of_scope": len(oos),
+            "chitchat": len(chat),
+            "urgent": len(acute),
+        },
         "failures": failures,
     }
 

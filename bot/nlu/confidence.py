@@ -50,3 +50,13 @@ def unsure_reason(
     if faq_confidences[0] - runner_up < thresholds.faq_margin:
         return UnsureReason.FAQ_AMBIGUOUS
     return None
+
+
+def urgent_possible(unsure: bool, urgent_confidence: float, hint: float) -> bool:
+    """An unsure turn that may be an acute need: the emergency numbers go with it.
+
+    Acute need costs far more to miss than to mention needlessly, so a confidence
+    well below the intent threshold is enough, but only where the bot would
+    otherwise answer nothing for sure.
+    """
+    return unsure and urgent_confidence >= hint

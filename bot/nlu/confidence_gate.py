@@ -25,11 +25,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.confidence import Thresholds, unsure_reason
+from bot.nlu.confidence import Thresholds, unsure_reason, urgent_possible
 
 logger = logging.getLogger(__name__)
 
 UNSURE_REASON_KEY = "unsure_reason"
+# Set (true) on an unsure message whose acute-need intent is not unlikely.
+URGENT_POSSIBLE_KEY = "urgent_possible"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -48,6 +50,10 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
             "faq_margin": 0.1,
             # The retrieval intent whose ResponseSelector output is checked.
             "faq_intent": "faq",
+            # The acute-need intent, and from which confidence an unsure turn
+            # also gives the emergency numbers (1.0: never).
+            "urgent_intent": "urgent",
+            "urgent_hint": 1.0,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -57,6 +63,8 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
             faq_margin=config["faq_margin"],
         )
         self._faq_intent: str = config["faq_intent"]
+        self._urgent_intent: str = config["urgent_intent"]
+        self._urgent_hint = float(config["urgent_hint"])
 
     @classmethod
     def create(
@@ -95,6 +103,16 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
             ranking = message.get(INTENT_RANKING_KEY) or []
             message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
             message.set(UNSURE_REASON_KEY, reason.value, add_to_output=True)
+            urgent = max(
+                (
+                    float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+                    for r in ranking
+                    if r.get(INTENT_NAME_KEY) == self._urgent_intent
+                ),
+                default=0.0,
+            )
+            if urgent_possible(True, urgent, self._urgent_hint):
+                message.set(URGENT_POSSIBLE_KEY, True, add_to_output=True)
         return messages
 
     def _faq_ranking(self, message: Message) -> list[float]:

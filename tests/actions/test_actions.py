@@ -135,6 +135,15 @@ async def test_second_unsure_turn_in_a_row_offers_the_handoff(domain_dict: dict[
     assert slot(events, "handoff_offered") is True
 
 
+async def test_an_unsure_turn_that_may_be_an_acute_need_gives_the_numbers_first(
+    domain_dict: dict[str, Any],
+) -> None:
+    t = tracker("nlu_fallback", ranking=[("nodhjelp", 0.3), ("tolk", 0.2)])
+    t.latest_message["urgent_possible"] = True
+    _, messages = await run(ActionUnsure(), t, domain_dict)
+    assert [m["response"] for m in messages] == ["utter_emergency", "utter_unsure_suggestions"]
+
+
 async def test_an_unsure_turn_after_another_reply_counts_from_one(domain_dict: dict[str, Any]) -> None:
     # Unsure, then "takk" and its reply, then unsure again: not "twice in a row".
     t = tracker("nlu_fallback", slots={"unsure_count": 1.0}, ranking=[("tolk", 0.3)], previous="utter_thanks")

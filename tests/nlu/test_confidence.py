@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.confidence import Thresholds, UnsureReason, unsure_reason
+from bot.nlu.confidence import Thresholds, UnsureReason, unsure_reason, urgent_possible
 from bot.nlu.confidence_gate import NavConfidenceGate
 
 T = Thresholds(intent=0.5, faq=0.4, faq_margin=0.1)
@@ -58,3 +58,19 @@ def test_gate_falls_back_when_the_faq_answer_is_unsure_though_the_intent_is_sure
 def test_gate_lets_a_sure_answer_through() -> None:
     [message] = _gate().process([_message(0.99, [0.9, 0.05])])
     assert message.get("intent")["name"] == "faq"
+
+
+def test_urgent_possible_only_on_an_unsure_turn() -> None:
+    assert urgent_possible(True, 0.25, 0.2)
+    assert not urgent_possible(True, 0.1, 0.2)
+    assert not urgent_possible(False, 0.45, 0.2)  # a sure answer is not second-guessed
+
+
+def test_gate_marks_an_unsure_message_that_may_be_an_acute_need() -> None:
+    gate = NavConfidenceGate({**NavConfidenceGate.get_default_config(), "urgent_hint": 0.2})
+    ranking = [{"name": "faq", "confidence": 0.45}, {"name": "urgent", "confidence": 0.3}]
+    unsure = Message(data={"text": "x", "intent": ranking[0], "intent_ranking": ranking})
+    calm = Message(data={"text": "y", "intent": ranking[0], "intent_ranking": [ranking[0]]})
+    gate.process([unsure, calm])
+    assert unsure.get("intent")["name"] == "nlu_fallback" and unsure.get("urgent_possible") is True
+    assert calm.get("intent")["name"] == "nlu_fallback" and calm.get("urgent_possible") is None
