@@ -250,3 +250,42 @@ def test_a_visitors_link_shows_its_real_address(visitor: Page, advisor: Page, si
             ["https://www.nav.no/dagpenger", "https://www.nav.no/dagpenger"],
         ], f"{where}: {shown}"
     end_chat(advisor)
+
+
+def _view_of(visitor: Page, li_index: int) -> dict[str, float]:
+    """Where the log item at `li_index` stands in the scrolled conversation panel."""
+    return visitor.evaluate(
+        f"""(i) => {{
+            const body = {SHADOW}.querySelector('.panel__body');
+            const li = {SHADOW}.querySelectorAll('[role="log"] > ol > li')[i];
+            const b = body.getBoundingClientRect(), r = li.getBoundingClientRect();
+            return {{ top: r.top - b.top, panel: body.clientHeight,
+                      below: body.scrollHeight - body.scrollTop - body.clientHeight,
+                      tail: body.scrollHeight - (r.top - b.top + body.scrollTop) }};
+        }}""",
+        li_index,
+    )
+
+
+def test_a_reply_taller_than_the_panel_is_shown_from_its_first_line(visitor: Page) -> None:
+    """Acute need: the emergency numbers come first, then the handoff message. The panel used to
+    scroll to the end of the reply, so the visitor saw the last lines and not "ring 113"."""
+    visitor.set_viewport_size({"width": 1280, "height": 560})
+    open_and_start(visitor)
+    # A short reply ends at the bottom, as before.
+    send(visitor, "takk")
+    thanks = messages(visitor).count()
+    expect(messages(visitor)).to_have_count(thanks + 1, timeout=60_000)
+    visitor.wait_for_timeout(300)
+    assert _view_of(visitor, thanks)["below"] <= 1
+
+    first_reply = messages(visitor).count() + 1  # after the visitor's own message
+    send(visitor, "jeg vil ikke leve lenger")
+    expect(messages(visitor).nth(first_reply)).to_contain_text("116 123", timeout=60_000)
+    # The handoff's own reply follows (queued, or the alternatives when nobody can take it).
+    expect(messages(visitor)).to_have_count(first_reply + 2, timeout=60_000)
+    visitor.wait_for_timeout(300)
+    view = _view_of(visitor, first_reply)
+    assert view["tail"] > view["panel"], view  # the reply is taller than the panel: the test means something
+    assert 0 <= view["top"] < 40, view  # its first line is at the top of the panel
+    assert view["below"] > 0, view  # and the rest is below, to scroll to

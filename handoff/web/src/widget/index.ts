@@ -36,6 +36,8 @@ const MESSAGES_KEY = "navchat:messages:";
 const POLL_MS = 2000;
 const TYPING_HIDE_MS = 8000;
 const BOT_WAIT_MS = 20000;
+// Space kept above a reply scrolled to its start, so the visitor's message still peeks out.
+const REPLY_TOP_GAP = 12;
 
 interface Saved {
   id: string;
@@ -362,7 +364,7 @@ class ChatWidget {
       if (!this.saved && localStorage.getItem(NOTICE_KEY) === "1") void this.start();
       this.renderBody();
       this.renderFooter();
-      this.scrollToEnd();
+      this.scrollToNewest();
       if (moveFocus) this.focusDefault();
     } else if (moveFocus) {
       this.launcher.focus();
@@ -543,6 +545,26 @@ class ChatWidget {
   }
 
   /**
+   * To the end, but not past the start of the bot's reply to the visitor's last message:
+   * a reply taller than the panel (the emergency numbers before the suggestions) is read
+   * from its first line, not from its last. An advisor's messages always show the newest.
+   */
+  private scrollToNewest(): void {
+    const list = this.sortedMessages();
+    const lastVisitor = list.reduce((acc, m) => (m.sender === "visitor" ? m.id : acc), 0);
+    const replies = list.filter((m) => m.id > lastVisitor && m.sender !== "visitor");
+    const first = replies[0];
+    const li = first ? this.log.querySelector<HTMLElement>(`li[data-id="${first.id}"]`) : null;
+    if (!li || replies.some((m) => m.sender === "advisor")) {
+      this.scrollToEnd();
+      return;
+    }
+    const end = this.body.scrollHeight - this.body.clientHeight;
+    const top = li.getBoundingClientRect().top - this.body.getBoundingClientRect().top + this.body.scrollTop;
+    this.body.scrollTop = Math.max(0, Math.min(end, top - REPLY_TOP_GAP));
+  }
+
+  /**
    * Add messages to the conversation. `read` says they are the hub's answer to "what is new"
    * (GET …?after=, WebSocket), which moves the cursor. The visitor's own message echoed by
    * POST …/messages does not: an advisor's message with a lower id may not be read yet.
@@ -572,7 +594,7 @@ class ChatWidget {
     if (this.body.contains(this.logRegion)) {
       const nearEnd = this.body.scrollHeight - this.body.scrollTop - this.body.clientHeight < 120;
       this.renderLog();
-      if (nearEnd || this.open) this.scrollToEnd();
+      if (nearEnd || this.open) this.scrollToNewest();
     }
   }
 
