@@ -18,7 +18,6 @@ from, kept beside models/nav.tar.gz.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -27,7 +26,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 from bot.content.checks import SHARED, check_content
@@ -35,7 +33,7 @@ from bot.content.store import FaqStore
 from bot.evaluation.gate import Verdict, judge
 from bot.runtime.processes import PROJECT_ROOT
 from bot.runtime.quality import measure
-from bot.runtime.training import ensure_model, nlu_code_hash
+from bot.runtime.training import content_fingerprint, ensure_model
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 # Loading a model takes Rasa 10-40 s on this machine kind; allow for a busy one.
@@ -96,28 +94,6 @@ def publish(rasa_url: str, model: Path, timeout: float = LOAD_TIMEOUT_SECONDS) -
         # Connected and sent, no answer in time (urllib raises this one unwrapped).
         raise LoadTimedOut(f"no answer from Rasa within {timeout:.0f} s") from exc
     return loaded_model(rasa_url)
-
-
-def content_fingerprint(root: Path, config: Path) -> str:
-    """A hash of what a model of `root` is trained from.
-
-    data/, domain.yml and the config, our NLU components' code (`nlu_code_hash`, as
-    training uses it), and Rasa's version (a model from another version may not load).
-    """
-    digest = hashlib.sha256()
-
-    def add(name: str, content: bytes) -> None:
-        digest.update(f"{name}\0{len(content)}\0".encode())
-        digest.update(content)
-
-    add("config", config.read_bytes())
-    add("domain.yml", (root / "domain.yml").read_bytes())
-    data = root / "data"
-    for path in sorted(p for p in data.rglob("*") if p.is_file()):
-        add(path.relative_to(root).as_posix(), path.read_bytes())
-    add("bot/nlu", nlu_code_hash().encode())
-    add("rasa", version("rasa").encode())
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

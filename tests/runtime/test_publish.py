@@ -23,14 +23,13 @@ from bot.runtime.publish import (
     NotRunning,
     Stamp,
     check_quality,
-    content_fingerprint,
     install,
     loaded_model,
     model_id,
     publish,
     release,
 )
-from bot.runtime.training import nlu_code_hash
+from bot.runtime.training import content_fingerprint, nlu_code_hash
 
 TEST_CONFIG = PROJECT_ROOT / ".cache" / "test-model" / "config.yml"  # written by ensure_test_model
 
