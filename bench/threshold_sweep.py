@@ -10,8 +10,8 @@ The replay mirrors data/rules.yml: unsure → suggestions with an advisor button
 faq → that answer (nødhjelp also hands off); request_human and urgent → handoff;
 out_of_scope → no answer, advisor button; chit-chat → its answer. The emergency
 numbers go with urgent, with nødhjelp, and with an unsure turn whose urgent
-confidence reaches `urgent_hint`; that hint is swept on its own, at the chosen
-thresholds, over the dev set and our own sets (eval/acute.yml holds acute need).
+confidence reaches `urgent_hint`; that hint is swept on its own, at the thresholds
+config.yml runs, over the dev set and our own sets (eval/acute.yml holds acute need).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def replay(prediction: Prediction, thresholds: Thresholds, urgent_hint: float = 
     outcome = Outcome(intent=intent)
     if unsure_reason(thresholds, intent, confidence, [c for _, c in faqs]) is not None:
         outcome.unsure = outcome.handoff_offered = True
-        outcome.emergency = urgent_possible(True, urgent, urgent_hint)
+        outcome.emergency = urgent_possible(urgent, urgent_hint)
     elif intent == "faq" and faqs:
         outcome.faq_id = faqs[0][0]
         outcome.handoff_started = outcome.emergency = faqs[0][0] in URGENT_FAQS
@@ -95,15 +95,14 @@ def hint_sweep(
     """Emergency recall and false alarms for each urgent hint, at `thresholds`."""
     rows = []
     for hint in HINTS:
-        scores = score(cases, [replay(p, thresholds, hint) for p in predictions])
+        outcomes = [replay(p, thresholds, hint) for p in predictions]
+        scores = score(cases, outcomes)
         rows.append(
             {
                 "urgent_hint": hint,
                 "emergency_recall": scores["emergency_recall"],
                 "emergency_false_alarms": scores["emergency_false_alarms"],
-                "unsure_with_emergency": sum(
-                    o.unsure and o.emergency for o in (replay(p, thresholds, hint) for p in predictions)
-                ),
+                "unsure_with_emergency": sum(o.unsure and o.emergency for o in outcomes),
             }
         )
     return rows

@@ -52,11 +52,11 @@ def unsure_reason(
     return None
 
 
-def urgent_possible(unsure: bool, urgent_confidence: float, hint: float) -> bool:
-    """An unsure turn that may be an acute need: the emergency numbers go with it.
+def urgent_possible(urgent_confidence: float, hint: float) -> bool:
+    """Whether an unsure turn may be acute need: the emergency numbers go with it.
 
     Acute need costs far more to miss than to mention needlessly, so a confidence
-    well below the intent threshold is enough, but only where the bot would
-    otherwise answer nothing for sure.
+    well below the intent threshold is enough. Asked only of unsure turns: a sure
+    answer is not second-guessed.
     """
-    return unsure and urgent_confidence >= hint
+    return urgent_confidence >= hint

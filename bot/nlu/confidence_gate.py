@@ -111,7 +111,7 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
                 ),
                 default=0.0,
             )
-            if urgent_possible(True, urgent, self._urgent_hint):
+            if urgent_possible(urgent, self._urgent_hint):
                 message.set(URGENT_POSSIBLE_KEY, True, add_to_output=True)
         return messages
 

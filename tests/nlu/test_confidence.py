@@ -60,10 +60,9 @@ def test_gate_lets_a_sure_answer_through() -> None:
     assert message.get("intent")["name"] == "faq"
 
 
-def test_urgent_possible_only_on_an_unsure_turn() -> None:
-    assert urgent_possible(True, 0.25, 0.2)
-    assert not urgent_possible(True, 0.1, 0.2)
-    assert not urgent_possible(False, 0.45, 0.2)  # a sure answer is not second-guessed
+def test_urgent_possible_from_the_hint_up() -> None:
+    assert urgent_possible(0.25, 0.2) and urgent_possible(0.2, 0.2)
+    assert not urgent_possible(0.1, 0.2)
 
 
 def test_gate_marks_an_unsure_message_that_may_be_an_acute_need() -> None:
@@ -71,6 +70,10 @@ def test_gate_marks_an_unsure_message_that_may_be_an_acute_need() -> None:
     ranking = [{"name": "faq", "confidence": 0.45}, {"name": "urgent", "confidence": 0.3}]
     unsure = Message(data={"text": "x", "intent": ranking[0], "intent_ranking": ranking})
     calm = Message(data={"text": "y", "intent": ranking[0], "intent_ranking": [ranking[0]]})
-    gate.process([unsure, calm])
+    sure = _message(0.99, [0.9, 0.05])
+    sure.set("intent_ranking", [{"name": "faq", "confidence": 0.7}, {"name": "urgent", "confidence": 0.3}])
+    gate.process([unsure, calm, sure])
     assert unsure.get("intent")["name"] == "nlu_fallback" and unsure.get("urgent_possible") is True
     assert calm.get("intent")["name"] == "nlu_fallback" and calm.get("urgent_possible") is None
+    # A sure answer is not second-guessed, whatever the urgent intent's share.
+    assert sure.get("intent")["name"] == "faq" and sure.get("urgent_possible") is None
