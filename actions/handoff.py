@@ -40,14 +40,43 @@ def handoff_reason(intent: str | None, faq_id: str | None, handoff_offered: bool
     return HandoffReason.ASKED_FOR_PERSON
 
 
+# When a message counts as naming a topic: one topic holds this much of the FAQ
+# ranking's mass and TOPIC_LEAD times the next topic's. A message that also asks for
+# a person has a flat ranking ("barnetrygden står stille, jeg vil snakke med noen":
+# family 0.34, the rest far behind); a plain "jeg vil snakke med noen" has no leader.
+TOPIC_SHARE = 0.2
+TOPIC_LEAD = 2.0
+
+
+def message_topic(ranking: list[tuple[str, float]], domain: DomainDict) -> tuple[str, str] | None:
+    """The topic (and its best FAQ) the message itself names, if one clearly leads."""
+    totals: dict[str, float] = {}
+    best: dict[str, str] = {}
+    for faq_id, confidence in ranking:
+        entry = faq_entry(domain, faq_id)
+        if entry is None:
+            continue
+        totals[entry.topic] = totals.get(entry.topic, 0.0) + confidence
+        best.setdefault(entry.topic, entry.id)
+    if not totals:
+        return None
+    first, *rest = sorted(totals, key=lambda t: -totals[t])
+    runner_up = totals[rest[0]] if rest else 0.0
+    named = totals[first] >= TOPIC_SHARE and totals[first] >= TOPIC_LEAD * runner_up
+    return (first, best[first]) if named else None
+
+
 def handoff_topic(tracker: Tracker, domain: DomainDict) -> tuple[str, str | None]:
-    """The queue: the topic of the last FAQ answered, else of the best guess now."""
+    """The queue: the topic this message names, else the last FAQ's, else the topic kept."""
+    named = message_topic(faq_ranking(tracker), domain)
+    if named:
+        return named
     faq_id = tracker.get_slot("faq_id")
-    if not faq_id:
-        ranking = faq_ranking(tracker)
-        faq_id = ranking[0][0] if ranking else None
     entry = faq_entry(domain, faq_id) if faq_id else None
-    return (entry.topic, entry.id) if entry else (GENERAL_TOPIC, None)
+    if entry:
+        return entry.topic, entry.id
+    topic = tracker.get_slot("topic")
+    return (str(topic), None) if topic else (GENERAL_TOPIC, None)
 
 
 class ActionHandoff(Action):

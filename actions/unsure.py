@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalog import faq_entry
+from actions.catalog import URGENT_FAQS, faq_entry
 from actions.follow_up import follow_up_ranking
 from actions.nlu_output import faq_ranking
 from actions.signals import hub_signal
@@ -22,8 +22,9 @@ MIN_SUGGESTION_SHARE = 0.2
 ADVISOR_BUTTON = {"title": "Snakk med en veileder", "payload": "/request_human"}
 
 
-def suggestion_ids(ranking: list[tuple[str, float]]) -> list[str]:
+def suggestion_ids(ranking: list[tuple[str, float]], exclude: frozenset[str] = frozenset()) -> list[str]:
     """The 2–3 FAQ ids worth offering: the best, and those not far behind it."""
+    ranking = [(fid, conf) for fid, conf in ranking if fid not in exclude]
     if not ranking:
         return []
     best = ranking[0][1]
@@ -50,7 +51,8 @@ class ActionUnsure(Action):
         domain: DomainDict,
     ) -> list[dict[str, Any]]:
         """Suggests or offers the handoff, and counts unsure turns."""
-        if tracker.latest_message.get("urgent_possible"):
+        urgent = bool(tracker.latest_message.get("urgent_possible"))
+        if urgent:
             # The NLU gives acute need a fair chance: the numbers come first, whatever follows.
             dispatcher.utter_message(response="utter_emergency")
         # Counted only while the bot's last reply was itself unsure: "in a row".
@@ -66,7 +68,9 @@ class ActionUnsure(Action):
         ranking = follow_up_ranking(
             faq_ranking(tracker), tracker.get_slot("faq_id"), tracker.latest_message.get("text") or ""
         )
-        for faq_id in suggestion_ids(ranking):
+        # The acute-need answer is suggested only when acute need is itself likely:
+        # offered beside a question about a car it reads as a misunderstanding.
+        for faq_id in suggestion_ids(ranking, frozenset() if urgent else URGENT_FAQS):
             entry = faq_entry(domain, faq_id)
             if entry is not None:
                 buttons.append({"title": entry.title, "payload": choice_payload(entry.id)})

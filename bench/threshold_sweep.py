@@ -35,8 +35,9 @@ from bot.runtime.processes import PROJECT_ROOT, quiet_rasa_logs  # noqa: E402
 
 URGENT_FAQS = {"nodhjelp"}
 HINTS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.0]
-# (intent, its confidence, FAQ ranking, the urgent intent's confidence), before the gate.
-Prediction = tuple[str, float, list[tuple[str, float]], float]
+# (intent, its confidence, FAQ ranking, the urgent intent's confidence, vague), before
+# the thresholds; "vague" (bot/nlu/vagueness.py) does not depend on them.
+Prediction = tuple[str, float, list[tuple[str, float]], float, bool]
 
 
 def raw_prediction(parsed: dict[str, Any]) -> Prediction:
@@ -49,14 +50,14 @@ def raw_prediction(parsed: dict[str, Any]) -> Prediction:
         for r in selector.get("ranking", [])
     ]
     urgent = max((float(r["confidence"]) for r in ranking if r["name"] == "urgent"), default=0.0)
-    return top["name"], float(top["confidence"]), faqs, urgent
+    return top["name"], float(top["confidence"]), faqs, urgent, parsed.get("unsure_reason") == "vague"
 
 
 def replay(prediction: Prediction, thresholds: Thresholds, urgent_hint: float = 1.0) -> Outcome:
     """What the dialogue does with one first message under `thresholds`."""
-    intent, confidence, faqs, urgent = prediction
+    intent, confidence, faqs, urgent, vague = prediction
     outcome = Outcome(intent=intent)
-    if unsure_reason(thresholds, intent, confidence, [c for _, c in faqs]) is not None:
+    if vague or unsure_reason(thresholds, intent, confidence, [c for _, c in faqs]) is not None:
         outcome.unsure = outcome.handoff_offered = True
         outcome.emergency = urgent_possible(urgent, urgent_hint)
     elif intent == "faq" and faqs:
@@ -65,6 +66,8 @@ def replay(prediction: Prediction, thresholds: Thresholds, urgent_hint: float = 
     elif intent in ("request_human", "urgent"):
         outcome.handoff_started = True
         outcome.emergency = intent == "urgent"
+    elif intent == "request_callback":
+        outcome.handoff_offered = True
     elif intent == "out_of_scope":
         outcome.out_of_scope = outcome.handoff_offered = True
     elif intent in CHITCHAT:

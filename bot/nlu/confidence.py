@@ -17,6 +17,7 @@ class UnsureReason(str, Enum):
     INTENT_LOW = "intent_low"
     FAQ_LOW = "faq_low"
     FAQ_AMBIGUOUS = "faq_ambiguous"
+    VAGUE = "vague"  # a short message that fits many answers (bot.nlu.vagueness)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """NavConfidenceGate: falls back when the intent *or the chosen FAQ answer* is unsure.
 
-Put it last in the pipeline, after DIETClassifier and ResponseSelector. On an
+Put it after DIETClassifier, the ResponseSelector and the linear classifier. On an
 unsure message it sets the intent to `nlu_fallback` (as Rasa's FallbackClassifier
 does) and keeps the ResponseSelector's ranking, which the unsure action turns
-into suggestions.
+into suggestions. It learns one thing from the training data: which short
+messages are too vague for one answer (`bot.nlu.vagueness`), however confident
+the classifiers are about them.
 """
 
 from __future__ import annotations
@@ -16,16 +18,21 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.confidence import Thresholds, unsure_reason, urgent_possible
+from bot.nlu.confidence import Thresholds, UnsureReason, unsure_reason, urgent_possible
+from bot.nlu.vagueness import ExampleIndex, VaguenessRule, is_vague
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +41,14 @@ UNSURE_REASON_KEY = "unsure_reason"
 URGENT_POSSIBLE_KEY = "urgent_possible"
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+_INDEX_FILE = "examples.json"
+
+
+def _stems(message: Message) -> list[str]:
+    return [str(t.lemma or t.text) for t in message.get(TOKENS_NAMES[TEXT]) or []]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class NavConfidenceGate(GraphComponent, IntentClassifier):
     """Predicts `nlu_fallback` when the intent or the FAQ answer is unsure."""
 
@@ -54,9 +68,19 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
             # also gives the emergency numbers (1.0: never).
             "urgent_intent": "urgent",
             "urgent_hint": 1.0,
+            # A short FAQ message is vague when this many answers or more share
+            # the examples with its content words (0: never vague).
+            "vague_max_words": VaguenessRule.max_words,
+            "vague_min_answers": VaguenessRule.min_answers,
         }
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        index: ExampleIndex | None = None,
+    ) -> None:
         self._thresholds = Thresholds(
             intent=config["intent_threshold"],
             faq=config["faq_threshold"],
@@ -65,6 +89,12 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
         self._faq_intent: str = config["faq_intent"]
         self._urgent_intent: str = config["urgent_intent"]
         self._urgent_hint = float(config["urgent_hint"])
+        self._vague = VaguenessRule(
+            max_words=int(config["vague_max_words"]), min_answers=int(config["vague_min_answers"])
+        )
+        self._storage = model_storage
+        self._resource = resource
+        self._index = index
 
     @classmethod
     def create(
@@ -74,8 +104,39 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> NavConfidenceGate:
-        """Creates the gate (nothing to train)."""
-        return cls(config)
+        """Creates the gate; `train` learns which messages are vague."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> NavConfidenceGate:
+        """Loads the examples' index; without one no message is judged vague."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                index = ExampleIndex.load(directory / _INDEX_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("No example index for %s: no message is judged vague.", cls.__name__)
+            index = None
+        return cls(config, model_storage, resource, index)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Indexes the training examples' stems by answer (the FAQ id, or the intent)."""
+        examples = [
+            (str(m.get(INTENT_RESPONSE_KEY) or m.get(INTENT)), _stems(m))
+            for m in training_data.intent_examples
+            if m.get(TEXT)
+        ]
+        self._index = ExampleIndex.build(examples, self._vague)
+        assert self._storage is not None and self._resource is not None
+        with self._storage.write_to(self._resource) as directory:
+            self._index.save(directory / _INDEX_FILE)
+        return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Sets `nlu_fallback` on unsure messages."""
@@ -92,6 +153,8 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
                 self._faq_ranking(message),
                 self._faq_intent,
             )
+            if reason is None and name == self._faq_intent and self._is_vague(message):
+                reason = UnsureReason.VAGUE
             if reason is None:
                 continue
             logger.debug("Unsure (%s) about '%s'", reason.value, message.get("text"))
@@ -114,6 +177,11 @@ class NavConfidenceGate(GraphComponent, IntentClassifier):
             if urgent_possible(urgent, self._urgent_hint):
                 message.set(URGENT_POSSIBLE_KEY, True, add_to_output=True)
         return messages
+
+    def _is_vague(self, message: Message) -> bool:
+        if self._index is None or self._vague.min_answers <= 0:
+            return False
+        return is_vague(_stems(message), self._index, self._vague)
 
     def _faq_ranking(self, message: Message) -> list[float]:
         selector = (message.get("response_selector") or {}).get(self._faq_intent) or {}

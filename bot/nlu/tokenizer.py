@@ -25,6 +25,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.focus import with_parts
 from bot.nlu.normalize import clean, fold, stem, to_bokmal
 from bot.nlu.vocabulary import Vocabulary
 
@@ -49,6 +50,9 @@ class NorwegianTokenizer(Tokenizer):
             "stem": True,
             # Add tokens for close training words, compound parts and joins.
             "repair": True,
+            # Add one message per sentence of a long message, for FocusCombiner
+            # (bot/nlu/focus.py), which must then come later in the pipeline.
+            "focus_parts": False,
             # Base Tokenizer options (Rasa's own).
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -80,6 +84,7 @@ class NorwegianTokenizer(Tokenizer):
         self._fold: bool = config["fold"]
         self._stem: bool = config["stem"]
         self._repair: bool = config["repair"]
+        self._focus_parts: bool = config["focus_parts"]
         self._vocabulary = vocabulary or Vocabulary([])
         # A blank pipeline is only the rule-based tokenizer: no model to download.
         self._nlp = spacy.blank("nb")
@@ -112,6 +117,10 @@ class NorwegianTokenizer(Tokenizer):
             logger.warning("No vocabulary for %s: spelling repair is off.", cls.__name__)
             words = []
         return cls(config, model_storage, resource, Vocabulary(words))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Tokenises each message; with `focus_parts`, each sentence of a long one too."""
+        return super().process(with_parts(messages) if self._focus_parts else messages)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the vocabulary of the training examples."""

@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.callback import ActionCallback
 from actions.faq import ActionAnswerFaq
 from actions.frustrated import ActionFrustrated
 from actions.handoff import ActionHandoff
@@ -287,3 +288,50 @@ async def test_anger_says_sorry_offers_a_person_and_names_the_answer_that_did_no
     assert message["response"] == "utter_frustrated"
     assert message["custom"] == {"nav_signal": "not_helped", "suggestions": expected}
     assert events == []
+
+
+async def test_a_person_wished_for_inside_a_topic_message_goes_to_that_topics_queue(
+    hub_env: ContractHub, domain_dict: dict[str, Any]
+) -> None:
+    hub_env.answer = {"status": "queued", "queue": "familie", "position": 1, "estimated_wait_minutes": 2}
+    # An earlier answer was about sykepenger; this message names barnetrygd.
+    t = tracker(
+        "request_human",
+        text="barnetrygden står stille, jeg vil snakke med noen",
+        slots={"faq_id": "sykmelding", "topic": "helse"},
+        ranking=[("barnetrygd", 0.5), ("barnetrygd_utvidet", 0.3), ("sykmelding", 0.05)],
+    )
+    await run(ActionHandoff(), t, domain_dict)
+    assert (hub_env.received[0]["topic"], hub_env.received[0]["faq_id"]) == ("familie", "barnetrygd")
+
+
+async def test_a_plain_request_for_a_person_keeps_the_topic_of_the_conversation(
+    hub_env: ContractHub, domain_dict: dict[str, Any]
+) -> None:
+    hub_env.answer = {"status": "queued", "queue": "helse", "position": 1, "estimated_wait_minutes": 2}
+    spread = [("barnetrygd", 0.12), ("sykmelding", 0.1), ("dagpenger_soke", 0.1), ("tolk", 0.08)]
+    t = tracker(
+        "request_human", text="jeg vil snakke med noen", slots={"faq_id": "sykmelding"}, ranking=spread
+    )
+    await run(ActionHandoff(), t, domain_dict)
+    assert hub_env.received[0]["topic"] == "helse"
+    # With nothing answered yet, nor a topic named: the general queue.
+    hub_env.received.clear()
+    await run(ActionHandoff(), tracker("request_human", text="menneske", ranking=spread), domain_dict)
+    assert hub_env.received[0]["topic"] == "generell"
+
+
+async def test_a_call_back_wish_answers_with_the_button_and_keeps_the_topic_named(
+    domain_dict: dict[str, Any],
+) -> None:
+    t = tracker("request_callback", text="kan dere ringe meg om barnetrygden", ranking=[("barnetrygd", 0.8)])
+    events, messages = await run(ActionCallback(), t, domain_dict)
+    assert messages[0]["response"] == "utter_callback"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human"]
+    assert slot(events, "topic") == "familie"
+
+
+def test_the_acute_need_answer_is_suggested_only_when_acute_need_is_likely() -> None:
+    ranking = [("kontonummer_endre", 0.3), ("nodhjelp", 0.25), ("utbetalingsdatoer", 0.2)]
+    assert "nodhjelp" not in suggestion_ids(ranking, frozenset({"nodhjelp"}))
+    assert "nodhjelp" in suggestion_ids(ranking)

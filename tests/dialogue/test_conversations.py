@@ -155,3 +155,56 @@ async def test_a_follow_up_question_is_answered_for_the_benefit_just_answered(ag
 async def test_a_suggestion_button_answers_that_faq(agent: Agent) -> None:
     replies = await say(agent, new_sender(), '/faq{"faq_id": "barnetrygd"}')
     assert "https://www.nav.no/barnetrygd" in replies[0]
+
+
+async def test_a_wish_for_a_person_inside_a_topic_message_queues_for_that_topic(
+    agent: Agent, queued_hub: ContractHub
+) -> None:
+    sender = new_sender()
+    replies = await say(
+        agent,
+        sender,
+        "barnetrygden for datteren min har stått stille i flere uker, jeg trenger at et menneske ser på saken",
+    )
+    assert "i køen" in replies[-1]
+    request = queued_hub.received[-1]
+    assert request["reason"] == "asked_for_person"
+    assert request["topic"] == "familie"
+
+
+async def test_a_call_back_wish_gets_the_phone_and_writing_facts_and_the_button_to_a_person(
+    agent: Agent, queued_hub: ContractHub
+) -> None:
+    sender = new_sender()
+    [reply] = [
+        m
+        for m in await agent.handle_text("kan noen fra nav ringe meg opp i morgen", sender_id=sender) or []
+        if m.get("text")
+    ]
+    assert "55 55 33 33" in reply["text"] and "https://www.nav.no/kontaktoss" in reply["text"]
+    assert [b["payload"] for b in reply["buttons"]] == ["/request_human"]
+    # "Ja" to the question in the answer queues the visitor.
+    replies = await say(agent, sender, "ja takk")
+    assert "i køen" in replies[-1]
+
+
+async def test_asking_whether_one_talks_to_a_machine_stays_a_bot_challenge(agent: Agent) -> None:
+    replies = await say(agent, new_sender(), "snakker jeg med et menneske nå?")
+    assert replies and "chatbot" in replies[0].lower()
+
+
+async def test_a_vague_single_word_gets_the_unsure_turn_not_an_answer(agent: Agent) -> None:
+    [reply] = [m for m in await agent.handle_text("stønad", sender_id=new_sender()) or [] if m.get("text")]
+    assert "https://www.nav.no" not in reply["text"]
+    assert reply["buttons"][-1]["payload"] == "/request_human"
+
+
+async def test_a_long_story_with_one_plain_question_gets_that_question_answered(agent: Agent) -> None:
+    replies = await say(
+        agent,
+        new_sender(),
+        "Hei. Jeg har vært lærer i tjue år og trives egentlig godt, men skolen legges ned til sommeren "
+        "og kommunen har ikke noe annet til meg. Mannen min er også usikker på jobben sin. "
+        "Hvordan søker jeg om dagpenger?",
+    )
+    assert replies and "https://www.nav.no/dagpenger" in replies[0]

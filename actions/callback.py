@@ -1,0 +1,32 @@
+"""A wish to be called: Nav's chat cannot call back, so the ways that work now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.handoff import message_topic
+from actions.nlu_output import faq_ranking
+from actions.unsure import ADVISOR_BUTTON
+
+
+class ActionCallback(Action):
+    """The phone number and writing to Nav, and the button to a person in the chat."""
+
+    def name(self) -> str:
+        return "action_callback"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[dict[str, Any]]:
+        """Answers, and keeps the topic the message names for the queue if the visitor says yes."""
+        dispatcher.utter_message(response="utter_callback", buttons=[ADVISOR_BUTTON])
+        named = message_topic(faq_ranking(tracker), domain)
+        return [SlotSet("topic", named[0])] if named else []

@@ -1,0 +1,71 @@
+"""The person-request signal: a wish for a person or a call, wherever it stands."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.person_request import PersonRequest, is_machine_question, person_request
+
+PERSON = [
+    "jeg vil snakke med et menneske",
+    "kan jeg få prate med en saksbehandler om søknaden min",
+    "søknaden om foreldrepenger har ligget i to måneder, jeg må få snakke med noen",
+    "barnetrygden er stoppet og jeg skjønner ikke hvorfor. trenger at et menneske ser på saken",
+    "koble meg over til en veileder",
+    "gi meg en ekte person",
+    "eg vil snakka med eit menneske om pensjonen",
+    "kan æ få prat med en person",
+    "i want to talk to a real person about my sick pay",
+    "connect me with an agent please",
+    "can i get a human",
+    "jeg vil heller chatte med noen som jobber i nav",
+    "har dere ekte folk jeg kan snakke med?",
+    "er du en robot? jeg vil snakke med et menneske",
+    "kan en saksbehandler se på klagen min",
+    "jeg trenger hjelp fra en saksbehandler med meldekortet",
+]
+CALLBACK = [
+    "kan dere ringe meg",
+    "jeg vil gjerne bli oppringt",
+    "dere må gjerne ringe meg opp etter klokka tre",
+    "kan noen fra nav ringe meg i morgen om sykepengene",
+    "ring meg tilbake",
+    "please call me back about my pension",
+    "ønsker å bli ringt opp angående dagpengene",
+]
+NEITHER = [
+    "hvordan søker jeg dagpenger",
+    "hvordan ringer jeg nav",
+    "kan jeg ringe dere på lørdag",
+    "hvordan sender jeg melding til veilederen min",
+    "kan jeg ha møte med veilederen min på video",
+    "snakker jeg med et menneske?",
+    "er du en ekte person",
+    "are you a real person",
+    "jeg snakket med en saksbehandler i går, når kommer pengene",
+    "jeg vil ikke snakke med et menneske, bare svar meg",
+    "hva er personnummeret mitt",
+    "kan noen andre hjelpe meg med saken min hos nav",
+    "stønad",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", PERSON)
+def test_a_wish_for_a_person_is_heard_inside_any_message(text: str) -> None:
+    assert person_request(text) is PersonRequest.PERSON
+
+
+@pytest.mark.parametrize("text", CALLBACK)
+def test_a_wish_to_be_called_is_a_callback(text: str) -> None:
+    assert person_request(text) is PersonRequest.CALLBACK
+
+
+@pytest.mark.parametrize("text", NEITHER)
+def test_questions_asking_whether_one_talks_to_a_machine_or_about_contact_are_not_requests(text: str) -> None:
+    assert person_request(text) is None
+
+
+@pytest.mark.parametrize("text", ["snakker jeg med et menneske?", "er dette en robot", "are you a human"])
+def test_machine_questions_are_recognised(text: str) -> None:
+    assert is_machine_question(text)
