@@ -294,8 +294,10 @@ def mask(text: str) -> str:
     Masking a masked text changes nothing (the notices have no digits, and their
     letters end any number next to them).
     """
-    if not any(c.isdigit() or not c.isascii() for c in text):
-        return text  # the common case, and the log formatter calls this on every line
+    # No digit of any script (str.isdigit knows the same digits as unicodedata.digit):
+    # the common case, and the log formatter calls this on every line.
+    if not any(c.isdigit() for c in text):
+        return text
     return _replace(text, find(text))
 
 
