@@ -4,6 +4,7 @@ look-alike left as it is."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,16 @@ def test_account_and_card_checks() -> None:
 )
 def test_masking_never_fails_on_odd_text(weird: str) -> None:
     assert isinstance(navpii.mask(weird), str)
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["{d}.{m}.{y} {h}:{mi:02d}", "{d:02d}.{m:02d}.{y} {h}:{mi:02d}", "{d}/{m}/{y} {h}.{mi:02d}"],
+)
+def test_no_date_of_a_whole_year_with_a_time_after_it_is_masked(form: str) -> None:
+    # Eleven digits with valid check digits now and then, but a four-digit year after
+    # the day and month: a date, never a fødselsnummer.
+    for day in (date(2024, 1, 1) + timedelta(n) for n in range(366)):
+        for h, mi in ((8, 0), (9, 30), (12, 15), (14, 45)):
+            text = form.format(d=day.day, m=day.month, y=day.year, h=h, mi=mi)
+            assert navpii.mask(text) == text

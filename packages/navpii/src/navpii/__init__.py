@@ -7,9 +7,9 @@ that has one. Standard library only, so both Python environments share it.
 
 What is masked
 --------------
-- **Fødselsnummer and D-nummer** (``[fødselsnummer fjernet]``): eleven digits whose
-  first six are a date (day 1-31, or 41-71 for a D-nummer; month 1-12, or 41-52 for
-  an H-nummer) and whose check digits are valid. The first check digit follows
+- **Fødselsnummer, D-nummer and H-nummer** (``[fødselsnummer fjernet]``): eleven
+  digits whose first six are a date (day 1-31, or 41-71 for a D-nummer; month 1-12,
+  or 41-52 for an H-nummer) and whose check digits are valid. The first check digit follows
   today's rule or the one for numbers issued from 2032 (the weighted sum may leave 0,
   1, 2 or 3); the second is unchanged. However it is written:
 
@@ -32,7 +32,7 @@ What is masked
 
 - **Bank account numbers** (``[kontonummer fjernet]``): ``NNNN.NN.NNNNN`` or
   ``NNNN NN NNNNN`` always, and eleven digits (``NNNNNN NNNNN`` at most) with a valid
-  mod-11 check digit. With one check digit, every tenth or so eleven-digit number
+  mod-11 check digit. With one check digit, about one eleven-digit number in eleven
   passes, so looser spellings would mask too much.
 - **Payment card numbers** (``[kortnummer fjernet]``): 13 to 19 digits, single spaces
   or dashes between them, with a valid Luhn check.
@@ -48,7 +48,9 @@ What is kept, and why
   visitor asks about. A run of such numbers is masked only where eleven of its digits,
   in whole groups, happen to form a date with valid check digits, which is what a
   fødselsnummer written ``DD.MM.YY NNNNN`` is. The date and the two check digits make
-  that rare (well under one in a hundred of such runs).
+  that rare: over every date of 2020-2029 at 40 times of day, none of ``12.1.2024
+  9:30``, ``12.01.2024 9:30``, ``12/1/2024 9.30`` or ``12.01.24 9:30`` was masked,
+  and 0.9 % of ``12.1.24 9:30:30``.
 - Letters end a number: ``ring 41234567 fnr 120389`` is two numbers, not one.
 - Skatteetaten's synthetic test numbers (month + 80) identify nobody; leaving them
   out keeps dates and amounts from being taken for numbers more often.
@@ -56,7 +58,8 @@ What is kept, and why
 Limits
 ------
 - A number split over three messages, or over two messages with other words after
-  the first part or before the second, is not found.
+  the first part or before the second, is not found; nor one with words between the
+  date and the rest (``født 12.03.89, personnummer 12345``).
 - The first part of a split number has already been forwarded to the bot and shown
   before the second part arrives; :func:`mask_split` masks it in what is stored, so
   transcripts, the advisor's view when opened and the editors' lists show it masked.
