@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, in its own environment, with one summary at the end:
-# lint and types, the bot (NLU, actions, data, Rasa stories; trains the test
-# model if needed), the hub (SQLite and PostgreSQL, real HTTP/WebSocket, real Rasa),
+# lint and types, the masking of personal numbers (navpii), the bot (NLU, actions,
+# data, Rasa stories; trains the test model if needed), the hub (SQLite and
+# PostgreSQL, real HTTP/WebSocket, real Rasa),
 # and the browser tests (Debian's Chromium through Playwright).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,12 +22,19 @@ BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/thresho
 .venv/hub/bin/ruff check handoff/src handoff/tests tests/e2e bench/hub_bench.py || status=1
 .venv/hub/bin/ruff format --check handoff/src handoff/tests tests/e2e bench/hub_bench.py || status=1
 .venv/hub/bin/mypy handoff/src/hub || status=1
+# navpii (packages/navpii) has its own ruff and mypy settings in its pyproject.toml.
+.venv/hub/bin/ruff check packages/navpii || status=1
+.venv/hub/bin/ruff format --check packages/navpii || status=1
+(cd packages/navpii && "$ROOT/.venv/hub/bin/mypy") || status=1
 
 step "test model (trained only if data, config or NLU code changed)"
 .venv/bot/bin/python -m bot.runtime.test_model || status=1
 
 step "bot: NLU, actions, content, Rasa stories"
 .venv/bot/bin/pytest tests -q --junitxml="$RESULTS/bot.xml" || status=1
+
+step "navpii: masking of personal numbers (tables and Hypothesis properties)"
+.venv/hub/bin/pytest packages/navpii/tests -q --junitxml="$RESULTS/navpii.xml" || status=1
 
 step "hub: services on SQLite and PostgreSQL, HTTP, WebSocket, real Rasa"
 .venv/hub/bin/pytest handoff/tests -q --junitxml="$RESULTS/hub.xml" || status=1

@@ -1,7 +1,9 @@
 """The rules an FAQ answer and its training examples must follow.
 
 Plain functions, no files or HTTP: the editor service, `make publish` and the content
-tests ask the same questions. Messages are in Norwegian: editors read them.
+tests ask the same questions. Messages are in Norwegian: editors read them. Personal
+numbers are found by navpii (packages/navpii), the same function that masks them in
+the hub, so a question copied from the unanswered list is judged as the hub judged it.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import navpii
+
 MIN_EXAMPLES = 15
 MAX_EXAMPLE_CHARS = 300
 MAX_ANSWER_CHARS = 700
 MAX_SENTENCES = 5  # 1-4 sentences of answer, and "Les mer på <lenke>"
 # The leak check compares texts of three words or more (../shared/tools/eval_leak_check.py).
 LEAK_MIN_WORDS = 3
-_FNR = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,13 @@ class Problem:
 
     def as_json(self) -> dict[str, str]:
         return {"field": self.field, "message": self.message}
+
+
+def personal_number(text: str) -> str | None:
+    """What kind of personal number `text` has ("fødselsnummer", "kontonummer",
+    "kortnummer"), or None."""
+    found = navpii.find(text)
+    return navpii.NAMES[found[0].kind] if found else None
 
 
 def leak_key(text: str) -> str:
@@ -128,6 +138,9 @@ def answer_problems(answer: str, link: str, known_links: Iterable[str] = ()) -> 
         found.append(Problem("answer", "Svaret skal være ren tekst, uten tegnene <, > eller **."))
     if "\n" in text:
         found.append(Problem("answer", "Svaret skal være ett avsnitt, uten linjeskift."))
+    kind = personal_number(text)
+    if kind:
+        found.append(Problem("answer", f"Svaret har et {kind}. Fjern det."))
     return found
 
 
@@ -167,8 +180,8 @@ def example_problems(
                     "examples", f"«{example}» er en setning fra testsettene og kan ikke brukes som eksempel."
                 )
             )
-        if _FNR.search(example):
-            found.append(
-                Problem("examples", f"«{example[:40]}» ser ut som det har et fødselsnummer. Fjern det.")
-            )
+        kind = personal_number(example)
+        if kind:
+            # Shown masked: the message goes back through the hub and may be logged.
+            found.append(Problem("examples", f"«{navpii.mask(example)[:60]}» har et {kind}. Fjern det."))
     return found

@@ -80,6 +80,38 @@ def test_an_editor_changes_an_answer_through_the_hub(hub: Proc, content: tuple[P
     )
 
 
+def test_a_personal_number_in_an_answer_or_example_is_refused_and_never_written(
+    hub: Proc, content: tuple[Proc, Path]
+) -> None:
+    auth = login(hub, "redaktor")
+    entry = httpx.get(f"{hub.url}/api/content/faqs/dagpenger_rett", headers=auth).json()
+    topic_files = list((content[1] / "data" / "faq").glob("*.yml"))
+    before = {f: f.read_text("utf-8") for f in topic_files}
+    # As a question copied from the unanswered list could read before masking, and as
+    # an editor could type one (12038910076 is made up, with valid check digits).
+    example = "har jeg rett på dagpenger, fnr 120389-10076"
+    answer = entry["answer"].replace(". ", ". Oppgi f.nr. 12 03 89 10076. ", 1)
+    refused = httpx.put(
+        f"{hub.url}/api/content/faqs/dagpenger_rett",
+        headers=auth,
+        json={
+            "answer": answer,
+            "examples": [*entry["examples"], example],
+            "version": entry["version"],
+        },
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["problems"] == [
+        {"field": "answer", "message": "Svaret har et fødselsnummer. Fjern det."},
+        {
+            "field": "examples",
+            "message": "«har jeg rett på dagpenger, fnr [fødselsnummer fjernet]» "
+            "har et fødselsnummer. Fjern det.",
+        },
+    ]
+    assert {f: f.read_text("utf-8") for f in topic_files} == before
+
+
 def test_the_editors_name_travels_as_ascii() -> None:
     from hub.content import editor_header
 

@@ -56,9 +56,9 @@ def hub(db: str) -> Iterator[Proc]:
 
 
 class Visitor:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, page: str = "/dagpenger") -> None:
         self.base = base
-        r = httpx.post(f"{base}/api/conversations", json={"page": "/dagpenger"})
+        r = httpx.post(f"{base}/api/conversations", json={"page": page})
         assert r.status_code == 201, r.text
         body = r.json()
         self.id, self.secret, self.first = body["id"], body["secret"], body["messages"]

@@ -1,4 +1,4 @@
-"""Plain rules: masking, opening hours, the queue decision, settings."""
+"""Plain rules: opening hours, the queue decision, settings (masking: packages/navpii)."""
 
 from __future__ import annotations
 
@@ -8,64 +8,7 @@ import pytest
 
 from hub.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
 from hub.hours import OpeningHours, easter_sunday, norwegian_public_holidays
-from hub.masking import (
-    MASK_ACCOUNT,
-    MASK_CARD,
-    MASK_FNR,
-    is_account_number,
-    is_fodselsnummer,
-    mask_personal_numbers,
-)
 from hub.settings import Settings
-
-
-def _fnr(first9: str) -> str:
-    d = [int(c) for c in first9]
-    k1 = 11 - sum(a * b for a, b in zip(d, (3, 7, 6, 1, 8, 9, 4, 5, 2), strict=True)) % 11
-    k1 = 0 if k1 == 11 else k1
-    d.append(k1)
-    k2 = 11 - sum(a * b for a, b in zip(d, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
-    k2 = 0 if k2 == 11 else k2
-    assert k1 < 10 and k2 < 10, "pick other digits"
-    return first9 + str(k1) + str(k2)
-
-
-FNR = _fnr("010190101")  # born 1 January 1990
-DNR = _fnr("410190101")  # D-nummer: day + 40
-
-
-def test_generated_numbers_are_valid() -> None:
-    assert is_fodselsnummer(FNR) and is_fodselsnummer(DNR)
-    assert not is_fodselsnummer(FNR[:-1] + str((int(FNR[-1]) + 1) % 10))
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (f"fnr {FNR} takk", f"fnr {MASK_FNR} takk"),
-        (f"fnr {FNR[:6]} {FNR[6:]}.", f"fnr {MASK_FNR}."),
-        (f"d-nummer:{DNR}", f"d-nummer:{MASK_FNR}"),
-        ("konto 1234.56.78903 her", f"konto {MASK_ACCOUNT} her"),
-        ("kort 4111 1111 1111 1111", f"kort {MASK_CARD}"),
-        ("ring meg på 55 55 33 33 eller 98765432", "ring meg på 55 55 33 33 eller 98765432"),
-        ("jeg tjener 450000 kr i året", "jeg tjener 450000 kr i året"),
-        ("12345678901 har feil kontrollsiffer", "12345678901 har feil kontrollsiffer"),
-        ("æøå uten tall", "æøå uten tall"),
-    ],
-)
-def test_masking(text: str, expected: str) -> None:
-    assert mask_personal_numbers(text) == expected
-
-
-def test_plain_account_number_is_masked() -> None:
-    assert is_account_number("12345678903")
-    assert mask_personal_numbers("12345678903") in {MASK_ACCOUNT, MASK_FNR}
-
-
-@pytest.mark.parametrize("weird", ["", "\u200b", "1" * 5000, "🙂" * 100, "<script>", "ﬀ" * 11])
-def test_masking_never_crashes(weird: str) -> None:
-    assert isinstance(mask_personal_numbers(weird), str)
-
 
 HOURS = OpeningHours.parse("mon-fri 09:00-15:00")
 
@@ -215,3 +158,34 @@ def test_limit_settings_from_env() -> None:
     assert (s.login_failures_per_address, s.typing_per_second) == (50, 5)
     s = Settings.from_env({"HUB_CONVERSATIONS_PER_MINUTE": "0", "HUB_LOGIN_FAILURES": "3"})
     assert (s.conversations_per_minute, s.login_failures) == (0, 3)
+
+
+def test_log_lines_mask_numbers_in_the_message_extras_and_exception() -> None:
+    import json
+    import logging
+
+    import navpii
+
+    from hub.logs import JsonFormatter
+
+    number = "120389-10076"  # made up, valid check digits
+    spaced = "12 03 89\u00a010076"
+    try:  # as SQLAlchemy words a failed insert
+        raise ValueError(f"parameters: ('{number}', '{spaced}')")
+    except ValueError as exc:
+        record = logging.makeLogRecord(
+            {
+                "msg": "failed for %s",
+                "args": (number,),
+                "exc_info": (type(exc), exc, exc.__traceback__),
+                "text": f"f.nr. {number}",
+                "nested": {"rows": [number, 12038910076]},
+                "count": 3,
+            }
+        )
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert not navpii.find(line) and "10076" not in line
+    assert entry["message"] == f"failed for {navpii.MASK_FNR}"
+    assert entry["nested"] == {"rows": [navpii.MASK_FNR, navpii.MASK_FNR]}
+    assert entry["count"] == 3 and entry["exception"].count(navpii.MASK_FNR) == 2

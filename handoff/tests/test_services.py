@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import navpii
 import pytest
 from sqlalchemy import select
 
@@ -31,13 +32,14 @@ from hub.errors import (
     TooManyLogins,
     Unauthorized,
 )
-from hub.masking import MASK_FNR
 from hub.ratelimit import Limits
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
 from tests.conftest import new_advisor
-from tests.test_rules import FNR
+
+FNR = "12038910076"  # made up, valid check digits (packages/navpii/tests/cases.yml)
+MASK_FNR = navpii.MASK_FNR
 
 
 async def _open(hub):  # type: ignore[no-untyped-def]
@@ -73,6 +75,47 @@ async def test_message_is_stored_masked_and_the_bot_outage_answered(hub) -> None
     stored = await _messages(hub, cid)
     assert [m.sender for m in stored][-2:] == [Sender.visitor, Sender.system]
     assert all(FNR not in m.text for m in stored)
+
+
+async def test_the_dash_and_spaced_spellings_the_review_found_are_stored_masked(hub) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, _ = await _open(hub)
+    for text in ("120389-10076", "f.nr. 12038910076", "12 03 89 10076", "120389\u200b10076"):
+        msg = await hub.visitor_message(cid, secret, text, None)
+        assert msg.text.endswith(MASK_FNR), msg.text
+    await hub.drain()
+    assert not any(navpii.find(m.text) for m in await _messages(hub, cid))
+
+
+async def test_a_number_split_over_two_messages_is_masked_in_both_rows(hub) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, _ = await _open(hub)
+    first = await hub.visitor_message(cid, secret, "fnr 120389", None)
+    assert first.text == "fnr 120389"  # alone it is a date
+    await hub.drain()  # the bot's answer comes between the two halves
+    second = await hub.visitor_message(cid, secret, "10076 takk", None)
+    assert second.text == f"{MASK_FNR} takk"
+    stored = {m.id: m.text for m in await _messages(hub, cid)}
+    assert stored[first.id] == f"fnr {MASK_FNR}" and stored[second.id] == f"{MASK_FNR} takk"
+    # Only the visitor's own previous message counts, and only a valid number.
+    third = await hub.visitor_message(cid, secret, "55 55 33 33", None)
+    assert third.text == "55 55 33 33"
+
+
+async def test_the_page_and_a_button_payload_are_stored_masked(hub) -> None:  # type: ignore[no-untyped-def]
+    page = "https://www.nav.no/sok?q=120389-10076&" + "x" * 260  # near the column's 300
+    conv, secret, _ = await hub.open_conversation(page)
+    async with hub.unit() as u:
+        stored_page = (await conv_svc.get(u, conv.id)).page
+    assert stored_page == f"https://www.nav.no/sok?q={MASK_FNR}&" + "x" * 251
+    msg = await hub.visitor_message(conv.id, secret, "Ja", '/faq{"n":"120389 10076"}')
+    assert msg.payload == f'/faq{{"n":"{MASK_FNR}"}}'
+
+
+async def test_an_advisors_pasted_number_is_stored_masked(hub) -> None:  # type: ignore[no-untyped-def]
+    advisor, _ = await new_advisor(hub, "kari")
+    cid = await _handoff(hub)
+    await hub.claim(advisor, cid)
+    msg = await hub.advisor_message(advisor, cid, "Jeg ser 12.03.89 10076 i saken.")
+    assert msg.text == f"Jeg ser {MASK_FNR} i saken."
 
 
 async def test_secret_opens_only_its_own_conversation(hub) -> None:  # type: ignore[no-untyped-def]

@@ -144,8 +144,37 @@ def test_example_rules_say_what_to_fix() -> None:
     assert any("faq/aap_soke" in m for m in messages(elsewhere))
     leaked = example_problems(EXAMPLES, {}, frozenset({leak_key(EXAMPLES[2])}))
     assert any("testsettene" in m for m in messages(leaked))
-    fnr = example_problems([*EXAMPLES, "mitt nummer er 010190 12345"], {}, frozenset())
-    assert any("fødselsnummer" in m for m in messages(fnr))
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "mitt nummer er 120389-10076",
+        "f.nr. 12 03 89 10076",
+        "fnr 120389\u00a010076",
+        "１２０３８９１００７６",
+    ],
+)
+def test_an_example_with_a_fodselsnummer_in_any_spelling_is_refused_and_shown_masked(example: str) -> None:
+    # 12038910076 is made up, with valid check digits (packages/navpii/tests/cases.yml).
+    found = messages(example_problems([*EXAMPLES, example], {}, frozenset()))
+    assert len(found) == 1 and found[0].endswith("har et fødselsnummer. Fjern det.")
+    assert "10076" not in found[0] and "１００７６" not in found[0]
+    assert "[fødselsnummer fjernet]" in found[0]
+
+
+def test_an_answer_with_a_personal_number_is_refused() -> None:
+    answer = f"Send kopi av ID med fnr 120389 10076. Les mer på {LINK}"
+    assert messages(answer_problems(answer, LINK)) == ["Svaret har et fødselsnummer. Fjern det."]
+    account = f"Betal til konto 1234.56.78903. Les mer på {LINK}"
+    assert messages(answer_problems(account, LINK)) == ["Svaret har et kontonummer. Fjern det."]
+    phone = f"Ring oss på 55 55 33 33 hverdager 09.00–15.00. Les mer på {LINK}"
+    assert answer_problems(phone, LINK) == []
+
+
+def test_numbers_that_are_not_personal_numbers_pass_in_examples() -> None:
+    kept = ["ring 55 55 33 33", "jeg fikk 12 500 kr 12.03.2024", "sak 2024/12345", "12345678901"]
+    assert example_problems([*EXAMPLES, *kept], {}, frozenset()) == []
 
 
 def test_the_leak_check_compares_like_the_shared_tool() -> None:

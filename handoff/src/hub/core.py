@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import navpii
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub import texts
@@ -34,7 +35,6 @@ from hub.errors import (
     Unauthorized,
 )
 from hub.hours import OpeningHours
-from hub.masking import mask_personal_numbers
 from hub.metrics import Metrics
 from hub.ratelimit import Limits
 from hub.services import advisors as advisor_svc
@@ -144,12 +144,18 @@ class Hub:
     async def visitor_message(
         self, conversation_id: str, secret: str | None, text: Any, payload: Any
     ) -> Message:
-        """Store the visitor's message (acknowledged only once stored), then act on it."""
-        text = conv_svc.check_text(text, self.settings.max_message_chars)
+        """Store the visitor's message (acknowledged only once stored), then act on it.
+
+        Personal numbers are masked first: what is stored, forwarded, shown and logged
+        is the masked text. A number split over this message and the visitor's previous
+        one is masked in both (the previous row is updated in the same transaction).
+        """
+        text = navpii.mask(conv_svc.check_text(text, self.settings.max_message_chars))
         if payload is not None and (
             not isinstance(payload, str) or len(payload) > self.settings.max_message_chars
         ):
             raise InvalidRequest("«payload» må være tekst på høyst 1000 tegn.")
+        payload = conv_svc.masked(payload, conv_svc.PAYLOAD_CHARS) if payload else None
         now = self.clock.now()
         wants_advisor = payload == texts.REQUEST_ADVISOR_PAYLOAD
         async with self.unit() as u:
@@ -158,15 +164,16 @@ class Hub:
             await conv_svc.check_rate(u, conv, now, self.settings.messages_per_minute)
             conv_svc.touch(conv, now)
             to_bot = conv.owner == Owner.bot and not wants_advisor
+            text = await conv_svc.mask_split_number(u, conv, text)
             msg = await conv_svc.add_message(
-                u, conv, Sender.visitor, text, now, payload=payload or None, awaiting_bot=to_bot
+                u, conv, Sender.visitor, text, now, payload=payload, awaiting_bot=to_bot
             )
         self.metrics.messages.labels("visitor").inc()
         if wants_advisor:
             self.spawn(self._queue_from_chat(conversation_id), f"queue:{conversation_id}")
         elif to_bot:
             self._awaiting.add(msg.id)
-            forwarded = mask_personal_numbers(payload) if payload else msg.text
+            forwarded = payload or msg.text
             self.spawn(self._ask_bot(conversation_id, forwarded, msg.id), f"bot:{conversation_id}")
         return msg
 
@@ -468,7 +475,8 @@ class Hub:
         return conv
 
     async def advisor_message(self, advisor: Advisor, conversation_id: str, text: Any) -> Message:
-        text = conv_svc.check_text(text, self.settings.max_message_chars)
+        # Advisors paste numbers too; the visitor's transcript and the logs get them masked.
+        text = navpii.mask(conv_svc.check_text(text, self.settings.max_message_chars))
         now = self.clock.now()
         async with self.unit() as u:
             await queue_svc.assigned_entry(u, advisor, conversation_id)

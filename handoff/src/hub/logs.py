@@ -8,9 +8,26 @@ import sys
 import time
 from typing import Any
 
-from hub.masking import mask_personal_numbers
+import navpii
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def _masked(value: Any) -> Any:
+    """``value`` with personal numbers masked in every string, however deep; other
+    objects as their masked text (they are written with ``str`` anyway)."""
+    if isinstance(value, str):
+        return navpii.mask(value)
+    if isinstance(value, bool | float | None):
+        return value
+    if isinstance(value, int):
+        text = str(value)
+        return value if navpii.mask(text) == text else navpii.mask(text)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_masked(v) for v in value]
+    return navpii.mask(str(value))
 
 
 class JsonFormatter(logging.Formatter):
@@ -20,13 +37,13 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": mask_personal_numbers(record.getMessage()),
+            "message": navpii.mask(record.getMessage()),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = mask_personal_numbers(value) if isinstance(value, str) else value
+                entry[key] = _masked(value)
         if record.exc_info:
-            entry["exception"] = mask_personal_numbers(self.formatException(record.exc_info))
+            entry["exception"] = navpii.mask(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+import navpii
 from sqlalchemy import func, select, update
 
 from hub.broker import event
@@ -23,8 +24,17 @@ from hub.errors import (
     RateLimited,
     Unauthorized,
 )
-from hub.masking import mask_personal_numbers
 from hub.unit import Unit
+
+# The sizes of Conversation.page and Message.payload (db/models).
+PAGE_CHARS = 300
+PAYLOAD_CHARS = 1000
+
+
+def masked(text: str, max_chars: int) -> str:
+    """``text`` with personal numbers masked, cut to ``max_chars``: a notice is longer
+    than the digits it replaces, and the column is not."""
+    return navpii.mask(text)[:max_chars]
 
 
 def hash_secret(secret: str) -> str:
@@ -47,12 +57,13 @@ def message_json(m: Message) -> dict[str, Any]:
 
 
 async def open_conversation(u: Unit, now: datetime, page: str | None) -> tuple[Conversation, str]:
+    """A new conversation; ``page`` (the address or title it started on) is stored masked."""
     secret = secrets.token_urlsafe(32)
     conv = Conversation(
         id="c_" + secrets.token_urlsafe(15),
         secret_hash=hash_secret(secret),
         owner=Owner.bot,
-        page=page,
+        page=masked(page, PAGE_CHARS) if page else None,
         created_at=now,
         last_seen_at=now,
     )
@@ -86,6 +97,15 @@ def touch(conv: Conversation, now: datetime) -> None:
         conv.last_seen_at = now
 
 
+async def _take_turn(u: Unit, conv: Conversation) -> None:
+    """Writers to one conversation take turns until commit: on PostgreSQL by locking its
+    row (SQLite writers already take turns, BEGIN IMMEDIATE)."""
+    if u.session.get_bind().dialect.name != "sqlite":
+        await u.session.execute(
+            select(Conversation.id).where(Conversation.id == conv.id).with_for_update()
+        )
+
+
 async def add_message(
     u: Unit,
     conv: Conversation,
@@ -99,7 +119,8 @@ async def add_message(
     notify_advisor_id: int | None = None,
     awaiting_bot: bool = False,
 ) -> Message:
-    """Store a message (masked) and announce it after commit.
+    """Store a message (masked: whoever sent it, and however the caller got it) and
+    announce it after commit.
 
     Readers page by id (``after`` = the last id seen), so the ids of one conversation
     must become visible in order. On PostgreSQL an id is drawn from a sequence at
@@ -107,18 +128,14 @@ async def add_message(
     is locked first (held until commit), so writers to one conversation take turns and
     draw their ids in commit order. SQLite writers already take turns (BEGIN IMMEDIATE).
     """
-    if u.session.get_bind().dialect.name != "sqlite":
-        await u.session.execute(
-            select(Conversation.id).where(Conversation.id == conv.id).with_for_update()
-        )
+    await _take_turn(u, conv)
     msg = Message(
         conversation_id=conv.id,
         sender=sender,
-        text=mask_personal_numbers(text),
-        payload=payload,
+        text=navpii.mask(text),
+        payload=masked(payload, PAYLOAD_CHARS) if payload else None,
         buttons=[
-            {"title": mask_personal_numbers(b["title"]), "payload": b["payload"]}
-            for b in (buttons or [])
+            {"title": navpii.mask(b["title"]), "payload": b["payload"]} for b in (buttons or [])
         ],
         advisor_id=advisor.id if advisor else None,
         advisor_name=advisor.name if advisor else None,
@@ -136,6 +153,33 @@ async def add_message(
             event("message", conversation_id=conv.id, message=message_json(msg)),
         )
     return msg
+
+
+async def mask_split_number(u: Unit, conv: Conversation, text: str) -> str:
+    """``text`` (masked) with the end of a fødselsnummer begun in the visitor's
+    previous message masked, and that message's part masked in its stored row ("120389",
+    then "10076"). navpii.mask_split says what counts.
+
+    The previous part has already gone to the bot and to any screen showing the chat
+    (alone it is a date); what is stored from now on, and so every transcript, list and
+    view opened later, has it masked.
+    """
+    await _take_turn(u, conv)  # the previous message is the one before this, stored next
+    previous = (
+        await u.session.execute(
+            select(Message)
+            .where(Message.conversation_id == conv.id, Message.sender == Sender.visitor)
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if previous is None:
+        return text
+    both = navpii.mask_split(previous.text, text)
+    if both is None:
+        return text
+    previous.text, text = both
+    return text
 
 
 async def assigned_advisor_id(u: Unit, conversation_id: str) -> int | None:
