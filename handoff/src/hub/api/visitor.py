@@ -109,6 +109,16 @@ async def end(request: Request, conversation_id: str) -> HTTPResponse:
     return json({"owner": "closed"})
 
 
+@bp.delete("/<conversation_id:str>")
+@openapi.summary("Delete the conversation (ended and kept instead if an advisor took part)")
+async def delete_conversation(request: Request, conversation_id: str) -> HTTPResponse:
+    hub = hub_of(request)
+    deleted = await hub.visitor_delete(conversation_id, bearer(request))
+    return json(
+        {"deleted": deleted, "owner": "closed", "retention_days": hub.settings.retention_days}
+    )
+
+
 @bp.post("/<conversation_id:str>/rating")
 @openapi.summary("Answer «Fikk du svar på det du lurte på?» (ja, nei or delvis), once")
 async def rate(request: Request, conversation_id: str) -> HTTPResponse:

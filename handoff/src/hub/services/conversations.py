@@ -9,7 +9,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from hub.broker import event
 from hub.db.base import Owner, RatingValue, Sender
@@ -275,18 +275,38 @@ def transcript_text(conv: Conversation, messages: list[Message], tz: Any) -> str
     return "\n".join(lines) + "\n"
 
 
+async def advisor_took_part(u: Unit, conversation_id: str) -> bool:
+    """An advisor claimed this conversation (now or before) or wrote in it."""
+    claimed = select(QueueEntry.id).where(
+        QueueEntry.conversation_id == conversation_id, QueueEntry.assigned_at.is_not(None)
+    )
+    wrote = select(Message.id).where(
+        Message.conversation_id == conversation_id, Message.sender == Sender.advisor
+    )
+    found = await u.session.execute(select(claimed.exists() | wrote.exists()))
+    return bool(found.scalar_one())
+
+
+# Every table with a conversation's rows, children before the conversation itself.
+_CONVERSATION_ROWS = (BotSignal, Rating, Message, QueueEntry)
+
+
+async def delete_conversations(u: Unit, ids: list[str]) -> None:
+    """Delete these conversations and everything stored with them (messages, queue
+    entries, ratings, the bot's unanswered marks)."""
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for model in _CONVERSATION_ROWS:
+            await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
+        await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
+
+
 async def purge_older_than(u: Unit, cutoff: datetime) -> int:
     """Delete conversations created before ``cutoff`` (messages, entries, ratings and
     the bot's unanswered marks too)."""
-    from sqlalchemy import delete
-
     ids = list(
         (
             await u.session.execute(select(Conversation.id).where(Conversation.created_at < cutoff))
         ).scalars()
     )
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for model in (BotSignal, Rating, Message, QueueEntry):
-            await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
-        await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
+    await delete_conversations(u, ids)
     return len(ids)
