@@ -40,7 +40,7 @@ def rows_of(db_path: Path, conversation_id: str) -> dict[str, int]:
     with sqlite3.connect(db_path) as conn:
         counts = {
             table: conn.execute(
-                f"SELECT count(*) FROM {table} WHERE conversation_id = ?",  # noqa: S608
+                f"SELECT count(*) FROM {table} WHERE conversation_id = ?",
                 (conversation_id,),
             ).fetchone()[0]
             for table in ("messages", "queue_entries", "ratings", "bot_signals")
@@ -61,7 +61,10 @@ def test_a_conversation_with_the_bot_is_deleted_with_everything_stored(
     hub: Proc, db_path: Path
 ) -> None:
     v = Visitor(hub.url)
-    assert v.post("/messages", json={"text": "Jeg heter Kari og lurer på dagpenger"}).status_code == 201
+    assert (
+        v.post("/messages", json={"text": "Jeg heter Kari og lurer på dagpenger"}).status_code
+        == 201
+    )
     assert rows_of(db_path, v.id)["messages"] >= 2
 
     assert delete(v, {}).status_code == 401
@@ -106,9 +109,7 @@ def test_a_visitor_waiting_in_the_queue_is_deleted_and_leaves_the_queue(
     assert claim.status_code == 409  # nothing waiting to claim
 
 
-def test_a_conversation_an_advisor_took_part_in_is_ended_and_kept(
-    hub: Proc, db_path: Path
-) -> None:
+def test_a_conversation_an_advisor_took_part_in_is_ended_and_kept(hub: Proc, db_path: Path) -> None:
     auth = {"Authorization": f"Bearer {login(hub.url, 'kari')}"}
     v = Visitor(hub.url)
     assert v.post("/queue").status_code == 200
