@@ -278,7 +278,16 @@ class Hub:
                 )
                 return
             for r in replies:
-                await conv_svc.add_message(u, conv, Sender.bot, r.text, now, buttons=r.buttons)
+                await conv_svc.add_message(
+                    u,
+                    conv,
+                    Sender.bot,
+                    r.text,
+                    now,
+                    buttons=r.buttons,
+                    faq_id=r.faq_id,
+                    reply_to=answering,
+                )
         self.metrics.messages.labels("bot").inc(len(replies))
 
     async def _queue_from_chat(self, conversation_id: str) -> None:

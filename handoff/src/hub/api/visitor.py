@@ -10,6 +10,7 @@ from hub.api.common import bearer, body, client_address, hub_of
 from hub.db.base import Owner
 from hub.errors import InvalidRequest
 from hub.services import conversations as conv_svc
+from hub.services import feedback as feedback_svc
 from hub.services import queue as queue_svc
 
 bp = Blueprint("visitor", url_prefix="/conversations")
@@ -107,6 +108,19 @@ async def leave_queue(request: Request, conversation_id: str) -> HTTPResponse:
 async def end(request: Request, conversation_id: str) -> HTTPResponse:
     await hub_of(request).visitor_end(conversation_id, bearer(request))
     return json({"owner": "closed"})
+
+
+@bp.post("/<conversation_id:str>/messages/<message_id:str>/feedback")
+@openapi.summary("Answer «Var svaret nyttig?» (ja or nei) for one of the bot's FAQ answers, once")
+async def answer_feedback(request: Request, conversation_id: str, message_id: str) -> HTTPResponse:
+    data = body(request)
+    hub = hub_of(request)
+    async with hub.unit() as u:
+        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
+        value = await feedback_svc.vote(
+            u, conv, feedback_svc.message_id_of(message_id), data.get("value"), hub.clock.now()
+        )
+    return json({"feedback": value.value}, status=201)
 
 
 @bp.delete("/<conversation_id:str>")

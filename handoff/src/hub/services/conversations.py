@@ -13,7 +13,15 @@ from sqlalchemy import delete, func, select, update
 
 from hub.broker import event
 from hub.db.base import Owner, RatingValue, Sender
-from hub.db.models import Advisor, BotSignal, Conversation, Message, QueueEntry, Rating
+from hub.db.models import (
+    Advisor,
+    AnswerFeedback,
+    BotSignal,
+    Conversation,
+    Message,
+    QueueEntry,
+    Rating,
+)
 from hub.errors import (
     Conflict,
     ConversationClosed,
@@ -43,6 +51,7 @@ def message_json(m: Message) -> dict[str, Any]:
         "buttons": list(m.buttons or []),
         "created_at": iso(m.created_at),
         "advisor_name": m.advisor_name,
+        "faq_id": m.faq_id,
     }
 
 
@@ -98,6 +107,8 @@ async def add_message(
     advisor: Advisor | None = None,
     notify_advisor_id: int | None = None,
     awaiting_bot: bool = False,
+    faq_id: str | None = None,
+    reply_to: int | None = None,
 ) -> Message:
     """Store a message (masked) and announce it after commit.
 
@@ -124,6 +135,8 @@ async def add_message(
         advisor_name=advisor.name if advisor else None,
         created_at=now,
         awaiting_bot=awaiting_bot,
+        faq_id=faq_id,
+        reply_to=reply_to,
     )
     u.session.add(msg)
     await u.session.flush()
@@ -288,12 +301,12 @@ async def advisor_took_part(u: Unit, conversation_id: str) -> bool:
 
 
 # Every table with a conversation's rows, children before the conversation itself.
-_CONVERSATION_ROWS = (BotSignal, Rating, Message, QueueEntry)
+_CONVERSATION_ROWS = (AnswerFeedback, BotSignal, Rating, Message, QueueEntry)
 
 
 async def delete_conversations(u: Unit, ids: list[str]) -> None:
     """Delete these conversations and everything stored with them (messages, queue
-    entries, ratings, the bot's unanswered marks)."""
+    entries, ratings, answer feedback, the bot's unanswered marks)."""
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for model in _CONVERSATION_ROWS:
             await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
