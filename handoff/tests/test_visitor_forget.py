@@ -66,6 +66,10 @@ def test_a_conversation_with_the_bot_is_deleted_with_everything_stored(
         == 201
     )
     assert rows_of(db_path, v.id)["messages"] >= 2
+    # Nor does the browser's cache keep what the visitor wrote.
+    got = httpx.get(f"{hub.url}/api/conversations/{v.id}", headers=v.headers)
+    transcript = httpx.get(f"{hub.url}/api/conversations/{v.id}/transcript", headers=v.headers)
+    assert got.headers["cache-control"] == transcript.headers["cache-control"] == "no-store"
 
     assert delete(v, {}).status_code == 401
     wrong = delete(v, {"Authorization": "Bearer feil"})

@@ -16,6 +16,12 @@ from hub.services import queue as queue_svc
 bp = Blueprint("visitor", url_prefix="/conversations")
 
 
+@bp.on_response
+async def not_kept(request: Request, response: HTTPResponse) -> None:
+    """A shared computer: the browser's cache must not keep a conversation either."""
+    response.headers["Cache-Control"] = "no-store"
+
+
 def _after(request: Request) -> int:
     raw = request.args.get("after", "0")
     if not raw.isdigit() or len(raw) > 18:
