@@ -17,6 +17,7 @@ import {
   sendIcon,
 } from "../shared/icons";
 import { clock, minutes, renderText, renderVisitorText } from "../shared/text";
+import { feedbackBox, type VoteResult } from "./feedback";
 import { deleteConfirmView, endConfirmView, endedView } from "./footer";
 import { type Farewell, farewellView } from "./forget";
 import { forgetAfterMinutes, IdleWatch, isStale } from "./idle";
@@ -31,6 +32,7 @@ import {
   readJson,
   type Saved,
   STORE_KEY,
+  type Vote,
   writeJson,
 } from "./storage";
 import {
@@ -89,6 +91,7 @@ class ChatWidget {
   private readonly idle: IdleWatch;
   /** Shown in the body instead of the chat after the conversation was forgotten. */
   private farewell: Farewell | null = null;
+  private votes = new Map<number, Vote>();
   private messages = new Map<number, Message>();
   private owner: Owner = "bot";
   private queue: QueueInfo | null = null;
@@ -285,6 +288,9 @@ class ChatWidget {
       // (An array is the copy of an older widget, which did not say what it had read.)
       const list = Array.isArray(cached) ? cached : (cached?.messages ?? []);
       for (const m of list) this.messages.set(m.id, m);
+      if (!Array.isArray(cached)) {
+        for (const [id, vote] of Object.entries(cached?.votes ?? {})) this.votes.set(Number(id), vote);
+      }
       // The cursor is shared by every tab (localStorage), the copy is not: a new tab has none
       // and reads the conversation from the start; a tab reads on from what it has read.
       const readUpTo = Array.isArray(cached) ? 0 : Number(cached?.readUpTo) || 0;
@@ -337,7 +343,7 @@ class ChatWidget {
     if (!this.saved || !this.stored) return;
     writeJson(localStorage, STORE_KEY, this.saved);
     const messages = [...this.messages.values()].sort((a, b) => a.id - b.id).slice(-300);
-    const cached: Cached = { readUpTo: this.saved.lastSeenId, messages };
+    const cached: Cached = { readUpTo: this.saved.lastSeenId, messages, votes: Object.fromEntries(this.votes) };
     writeJson(sessionStorage, MESSAGES_KEY + this.saved.id, cached);
   }
 
@@ -359,6 +365,7 @@ class ChatWidget {
     this.stored = true;
     this.stopTransport();
     this.messages.clear();
+    this.votes.clear();
     this.log.replaceChildren();
     this.typing.replaceChildren();
     this.owner = "bot";
@@ -595,6 +602,9 @@ class ChatWidget {
       h("div", { class: "aksel-chat__bubble-wrapper" }, top, bubble),
     );
     if (m.text.trim()) li.appendChild(row);
+    if (m.sender === "bot" && m.faq_id && m.text.trim()) {
+      li.appendChild(feedbackBox(m.id, this.votes.get(m.id), (id, vote) => this.sendVote(id, vote)));
+    }
     if (showChoices) append(li, [this.choices(m.buttons ?? [])]);
     return li;
   }
@@ -1098,6 +1108,26 @@ class ChatWidget {
       return;
     }
     this.forgetWith(farewell);
+  }
+
+  /** "Var svaret nyttig?": sent once; the hub says 409 if this answer was already rated. */
+  private async sendVote(messageId: number, vote: Vote): Promise<VoteResult> {
+    if (!this.saved) return "failed";
+    let result: VoteResult;
+    try {
+      const res = await this.api(`/api/conversations/${encodeURIComponent(this.saved.id)}/messages/${messageId}/feedback`, {
+        method: "POST",
+        body: JSON.stringify({ value: vote }),
+      });
+      result = res.ok ? "sent" : res.status === 409 ? "already" : "failed";
+    } catch {
+      result = "failed";
+    }
+    if (result !== "failed") {
+      this.votes.set(messageId, vote);
+      this.save();
+    }
+    return result;
   }
 
   private async leaveQueue(): Promise<void> {
