@@ -7,6 +7,7 @@ sessionStorage or cookies, and the old key no longer opens it at the hub.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
@@ -144,6 +145,31 @@ def test_slett_samtalen_deletes_it_at_nav_after_a_confirmation(visitor: Page, si
     expect(messages(visitor, "bot").first).to_be_visible()
     assert stored_conversation(visitor)["id"] != saved["id"]
     assert traces(visitor, SURNAME) == []
+
+
+def test_going_back_to_an_earlier_page_after_ending_shows_nothing(visitor: Page) -> None:
+    """The back button after ending. (A real browser may show the earlier page from its
+    back/forward cache, which the widget handles on ``pageshow``; Playwright's Chromium
+    keeps no such cache, so here the page loads again.)"""
+    # Polling, not a WebSocket: a page with an open socket is never kept for the back button.
+    visitor.route(re.compile(r".*/ws$"), lambda route: route.abort())
+    visitor.goto("/?navchat-transport=polling")
+    launcher(visitor).click()
+    visitor.get_by_role("button", name="Start chatten").click()
+    send(visitor, PRIVATE)
+    expect_bot_says(visitor, "arbeidssøker")
+    saved = stored_conversation(visitor)
+
+    visitor.get_by_role("link", name="Sykepenger").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Sykepenger")
+    visitor.get_by_role("button", name="Avslutt").click()
+    visitor.get_by_role("button", name="Ja, avslutt").click()
+    visitor.get_by_role("button", name="Lukk chatten").click()
+
+    visitor.go_back()
+    expect(visitor.get_by_role("heading", level=1)).not_to_have_text("Sykepenger")
+    visitor.wait_for_function(f"() => !{SHADOW_TEXT}.includes('{SURNAME}')")
+    assert traces(visitor, SURNAME, saved["id"], saved["secret"]) == []
 
 
 def test_a_chat_left_unused_for_30_minutes_is_ended_and_forgotten(visitor: Page, site: Site) -> None:

@@ -302,7 +302,15 @@ class ChatWidget {
     }
     if (sessionStorage.getItem(OPEN_KEY) === "1") this.setOpen(true, false);
     this.idle.start();
-    window.addEventListener("storage", (e) => this.onStorage(e));
+    window.addEventListener("storage", (e) => {
+      if (e.storageArea === localStorage && (e.key === STORE_KEY || e.key === null)) this.followStorage();
+    });
+    // Back to a page kept in the browser's back/forward cache: it missed what happened since.
+    window.addEventListener("pageshow", (e) => {
+      if (!e.persisted) return;
+      this.followStorage();
+      this.idle.check();
+    });
   }
 
   // ---------- helpers ----------
@@ -406,9 +414,8 @@ class ChatWidget {
     this.forgetWith({ kind: "idle", minutes: this.forgetMinutes });
   }
 
-  /** Another tab ended, deleted or replaced the conversation. */
-  private onStorage(e: StorageEvent): void {
-    if (e.storageArea !== localStorage || (e.key !== STORE_KEY && e.key !== null)) return;
+  /** Another tab or page ended, deleted or replaced the conversation: do the same here. */
+  private followStorage(): void {
     const now = readJson<Saved>(localStorage, STORE_KEY);
     if (now?.id === this.saved?.id) return;
     if (!this.stored && !now) return; // this tab's ended chat was never in storage any more
