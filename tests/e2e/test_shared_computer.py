@@ -14,7 +14,16 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from conftest import Site
-from helpers import WIDGET, expect_bot_says, launcher, messages, open_and_start, send
+from helpers import (
+    WIDGET,
+    expect_bot_says,
+    launcher,
+    login_advisor,
+    messages,
+    open_and_start,
+    queue_item,
+    send,
+)
 from playwright.sync_api import Page, expect
 from test_accessibility import assert_no_serious
 
@@ -117,6 +126,26 @@ def test_minimising_keeps_the_chat_ending_it_leaves_nothing_behind(visitor: Page
     expect(launcher(visitor)).to_be_focused()
     assert traces(visitor, SURNAME, saved["id"], saved["secret"]) == []
     next_person_finds_nothing(visitor, saved)
+
+
+def test_a_chat_an_advisor_ends_while_it_is_minimised_is_not_kept(
+    visitor: Page, advisor: Page, site: Site
+) -> None:
+    login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
+    saved = chat_privately(visitor)
+    visitor.get_by_role("button", name="Snakk med en veileder", exact=True).click()
+    expect(visitor.get_by_test_id("queue-position")).to_be_visible(timeout=60_000)
+    queue_item(advisor, visitor).get_by_role("button").click()
+    expect(advisor.get_by_label("Svar til brukeren")).to_be_visible()
+    visitor.get_by_role("button", name="Minimer chatten").click()
+
+    advisor.get_by_label("Utfall").select_option("besvart")
+    advisor.get_by_role("button", name="Avslutt samtalen").click()
+    visitor.wait_for_function(f"() => !{SHADOW_TEXT}.includes('{SURNAME}')")
+    assert traces(visitor, SURNAME, saved["id"], saved["secret"]) == []
+    launcher(visitor).click()
+    expect(visitor.get_by_role("heading", name="Samtalen er avsluttet")).to_be_focused()
+    expect(visitor.get_by_test_id("farewell")).to_contain_text("mens chatten var lukket")
 
 
 def test_slett_samtalen_deletes_it_at_nav_after_a_confirmation(visitor: Page, site: Site) -> None:

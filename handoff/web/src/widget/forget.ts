@@ -9,7 +9,8 @@ export type Farewell =
   | { kind: "deleted" }
   | { kind: "kept"; retentionDays: number }
   | { kind: "idle"; minutes: number }
-  | { kind: "other-tab" };
+  | { kind: "other-tab" }
+  | { kind: "ended-closed" };
 
 function farewellText(f: Farewell): [string, string] {
   switch (f.kind) {
@@ -27,6 +28,8 @@ function farewellText(f: Farewell): [string, string] {
       ];
     case "other-tab":
       return ["Samtalen er avsluttet", "Samtalen ble avsluttet i en annen fane, og den er fjernet fra denne nettleseren."];
+    case "ended-closed":
+      return ["Samtalen er avsluttet", "Samtalen ble avsluttet mens chatten var lukket, og den er fjernet fra denne nettleseren."];
   }
 }
 

@@ -389,7 +389,8 @@ class ChatWidget {
   /** Forget, and show why (or, with the panel closed, just the start the next person gets). */
   private forgetWith(farewell: Farewell | null, storage = true): void {
     this.forget(storage);
-    this.farewell = this.open ? farewell : null;
+    // Shown while the panel is open; a conversation that ended with it closed says so when opened.
+    this.farewell = this.open || farewell?.kind === "ended-closed" ? farewell : null;
     this.renderStatus();
     this.renderBody();
     this.renderFooter();
@@ -704,6 +705,12 @@ class ChatWidget {
     this.renderStatus();
     if (owner === "closed") {
       this.stopTransport();
+      if (!this.open) {
+        // Nobody is looking (the panel is closed, perhaps in another tab): nothing is kept,
+        // not even in memory; opening the chat says it ended.
+        this.forgetWith({ kind: "ended-closed" }, false);
+        return;
+      }
       if (this.footer !== "ended") this.setFooter("ended", this.open && changed);
     }
     if (changed && this.body.contains(this.logRegion)) this.renderLog();

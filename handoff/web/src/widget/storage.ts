@@ -70,15 +70,18 @@ export function dropOtherCopies(keep: string | null): void {
 }
 
 /**
- * Remove the conversation from the browser: id, secret, the tab's copy of the messages, when
- * it was used, and that the notice was read (the next person should read it too).
+ * Remove conversation `id` from the browser: id, secret, the tab's copy of the messages, when
+ * it was used, and that the notice was read (the next person should read it too). If another
+ * tab has started a new conversation meanwhile, that one is left alone.
  */
 export function forgetStored(id: string | null): void {
+  const current = readJson<Saved>(localStorage, STORE_KEY);
+  const other = current && current.id !== id ? current.id : null;
+  dropOtherCopies(other);
+  if (id === null || other !== null) return;
   remove(localStorage, STORE_KEY);
   remove(localStorage, ACTIVE_KEY);
   remove(localStorage, NOTICE_KEY);
-  dropOtherCopies(null);
-  if (id) remove(sessionStorage, MESSAGES_KEY + id);
 }
 
 export function readActiveAt(): number | null {
