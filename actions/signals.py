@@ -12,3 +12,12 @@ def hub_signal(kind: str, suggestions: list[str]) -> dict[str, Any]:
     it for content editors and does not show it (docs/contracts/handoff.md).
     """
     return {"nav_signal": kind, "suggestions": suggestions}
+
+
+def faq_mark(faq_id: str) -> dict[str, Any]:
+    """The custom message that tells the hub the reply before it is the answer `faq_id`.
+
+    The hub stores it with the answer, and the widget asks "Var svaret nyttig?" under it
+    (docs/contracts/handoff.md, "Bot signals").
+    """
+    return {"nav_faq": faq_id}

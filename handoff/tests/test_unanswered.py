@@ -104,7 +104,7 @@ def test_csv_is_semicolon_separated_with_a_header() -> None:
     assert lines[1].startswith(
         '"Hva med «lønn»; skatt?";1;2026-11-24 09:00;Usikker, foreslo svar (1)'
     )
-    assert lines[1].endswith(";arbeid;Skatt;Valgte «Skatt» (1)")
+    assert lines[1].endswith(";arbeid;Skatt;Valgte «Skatt» (1);")  # no answer given
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula_start_with_an_apostrophe() -> None:

@@ -209,6 +209,47 @@ async def test_what_the_bot_could_not_answer_reaches_the_editors_list(
     assert httpx.get(f"{hub.url}/api/advisor/unanswered").status_code == 401
 
 
+async def test_an_faq_answer_is_marked_and_a_nei_reaches_the_editors(
+    rasa_hub: tuple[Proc, RasaStack],
+) -> None:
+    hub, _ = rasa_hub
+    auth = {"Authorization": f"Bearer {login(hub.url, 'kari')}"}
+    v = Visitor(hub.url)
+    assert all(m["faq_id"] is None for m in v.first)  # the welcome is no FAQ answer
+    question = "Hvordan søker jeg om dagpenger?"
+    async with websockets.connect(v.ws_url()) as ws:
+        await ws.send(
+            json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": v.first[-1]["id"]})
+        )
+        await next_frame(ws, "state", owner="bot")
+        await ws.send(json.dumps({"type": "message", "text": question}))
+        answer = (await _bot_messages(ws))[0]
+    assert answer["faq_id"] == "dagpenger_soke", answer
+    assert "nav_faq" not in answer["text"]
+
+    r = v.post(f"/messages/{answer['id']}/feedback", json={"value": "nei"})
+    assert (r.status_code, r.json()) == (201, {"feedback": "nei"})
+    again = v.post(f"/messages/{answer['id']}/feedback", json={"value": "ja"})
+    assert (again.status_code, again.json()["error"]) == (409, "conflict")
+
+    listed = httpx.get(f"{hub.url}/api/advisor/unanswered", params={"days": 1}, headers=auth)
+    [q] = [q for q in listed.json()["questions"] if q["text"] == question]
+    assert q["kinds"] == [
+        {"kind": "wrong_answer", "label": "Svaret var feil eller hjalp ikke", "count": 1}
+    ]
+    [given] = q["answered"]
+    assert (given["id"], given["count"]) == ("dagpenger_soke", 1) and given["title"]
+    [votes] = [a for a in listed.json()["answers"] if a["id"] == "dagpenger_soke"]
+    assert (votes["yes"], votes["no"], votes["title"]) == (0, 1, given["title"])
+    csv = httpx.get(
+        f"{hub.url}/api/advisor/unanswered",
+        params={"days": 1, "format": "csv", "list": "answers"},
+        headers=auth,
+    )
+    assert csv.headers["content-disposition"] == 'attachment; filename="nyttige-svar.csv"'
+    assert f"{given['title']};dagpenger_soke;0;1" in csv.text
+
+
 async def test_a_tracker_left_paused_is_resumed_instead_of_silence(
     rasa_hub: tuple[Proc, RasaStack],
 ) -> None:

@@ -21,7 +21,8 @@ def agent(test_model: Path, action_url: str) -> Iterator[Agent]:
 
 async def say(agent: Agent, sender: str, text: str) -> list[str]:
     replies = await agent.handle_text(text, sender_id=sender)
-    return [r.get("text", "") for r in replies or []]
+    # The texts the visitor reads; the hub's marks (custom items) are not shown.
+    return [r["text"] for r in replies or [] if r.get("text")]
 
 
 def new_sender() -> str:

@@ -47,6 +47,8 @@ class Site:
     editor_user: str = "redaktor"
     # The copy of the project's content the editors' tests change (None on a running hub).
     content_root: Path | None = None
+    # The hub's SQLite file, for a test that stages what only a crash leaves (None on a running hub).
+    database_path: Path | None = None
 
 
 def _require_build() -> None:

@@ -119,8 +119,9 @@ def running_stack() -> Iterator[Site]:
             },
         )
         yield Site(
-            hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin, EDITOR_USER, content_root
-        )
+            hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin, EDITOR_USER, content_root,
+            database_path=tmp / "hub.db",
+        )  # fmt: skip
     finally:
         if hub is not None:
             hub.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +19,8 @@ class BotUnavailable(Exception):
 class BotReply:
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)
+    # The FAQ this reply answers with (``{"custom": {"nav_faq": id}}`` right after it).
+    faq_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,24 @@ class BotTurn:
     signal: BotSignal | None = None
 
 
+def _faq_mark(item: dict[str, Any]) -> str | None:
+    custom = item.get("custom")
+    faq_id = custom.get("nav_faq") if isinstance(custom, dict) else None
+    return faq_id if isinstance(faq_id, str) and 0 < len(faq_id) <= 100 else None
+
+
 def _replies(items: Any) -> list[BotReply]:
     out: list[BotReply] = []
     if not isinstance(items, list):
         raise BotUnavailable("unexpected answer from Rasa")
     for item in items:
         if not isinstance(item, dict):
+            continue
+        faq_id = _faq_mark(item)
+        if faq_id is not None:
+            # Rasa sends a reply's text first and its custom item after it.
+            if out and out[-1].text and out[-1].faq_id is None:
+                out[-1] = replace(out[-1], faq_id=faq_id)
             continue
         text = item.get("text")
         buttons = [

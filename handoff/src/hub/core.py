@@ -29,6 +29,7 @@ from hub.db.base import AdvisorStatus, Owner, Role, Sender
 from hub.db.models import Advisor, Conversation, Message
 from hub.errors import (
     InvalidRequest,
+    NotFound,
     QueueRefused,
     TooManyConversations,
     TooManyLogins,
@@ -263,7 +264,10 @@ class Hub:
         async with self.unit() as u:
             if answering is not None:
                 await conv_svc.answered(u, answering)
-            conv = await conv_svc.get(u, conversation_id)
+            try:
+                conv = await conv_svc.get(u, conversation_id)
+            except NotFound:
+                return  # the visitor deleted the conversation while the bot was answering
             if answering is not None and signal is not None:
                 await unanswered_svc.record(
                     u, conv.id, answering, signal.kind, signal.suggestions, now
@@ -281,7 +285,16 @@ class Hub:
                 )
                 return
             for r in replies:
-                await conv_svc.add_message(u, conv, Sender.bot, r.text, now, buttons=r.buttons)
+                await conv_svc.add_message(
+                    u,
+                    conv,
+                    Sender.bot,
+                    r.text,
+                    now,
+                    buttons=r.buttons,
+                    faq_id=r.faq_id,
+                    reply_to=answering,
+                )
         self.metrics.messages.labels("bot").inc(len(replies))
 
     async def _queue_from_chat(self, conversation_id: str) -> None:
@@ -289,8 +302,8 @@ class Hub:
             await self.request_queue(
                 conversation_id, None, None, announce_refusal=True, trusted=True
             )
-        except QueueRefused:
-            pass
+        except (QueueRefused, NotFound):
+            pass  # refused (the visitor was told), or deleted by the visitor meanwhile
 
     async def request_queue(
         self,
@@ -385,6 +398,24 @@ class Hub:
             await conv_svc.add_message(u, conv, Sender.system, texts.VISITOR_ENDED, now)
         if was in (Owner.queue, Owner.advisor):
             self.spawn(self._resume_bot(conversation_id), f"resume:{conversation_id}")
+
+    async def visitor_delete(self, conversation_id: str, secret: str | None) -> bool:
+        """The visitor deletes the conversation: True if it is gone from the database.
+
+        It is ended first (as ``visitor_end``), so no advisor can claim it from then on.
+        A conversation an advisor took part in is only ended: the advisor may still
+        need what the visitor told them, and retention deletes it with the rest.
+        """
+        await self.visitor_end(conversation_id, secret)
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            if await conv_svc.advisor_took_part(u, conv.id):
+                return False
+            await conv_svc.delete_conversations(u, [conv.id])
+            # A socket still open on it (another tab) finds it gone and closes.
+            u.outbox.add(f"conv:{conv.id}", event("sync"))
+        log.info("conversation deleted by its visitor", extra={"conversation_id": conversation_id})
+        return True
 
     async def visitor_typing(self, conversation_id: str, secret: str | None, typing: Any) -> None:
         if not isinstance(typing, bool):

@@ -4,7 +4,9 @@ The bot marks the replies where it did not answer (docs/contracts/handoff.md, "B
 signals"): it was unsure and offered suggestions, unsure again, the question was
 outside what it knows, or it did not understand. Each such turn is one `Unanswered`
 case: the visitor's text, what the bot offered, and what the visitor did next
-(chose one of the offered answers, asked for a person, or nothing). Editors act on
+(chose one of the offered answers, asked for a person, or nothing). A visitor's
+"Nei" to "Var svaret nyttig?" under an FAQ answer is a case too (``wrong_answer``):
+the question that answer replied to, and the answer (hub.feedback). Editors act on
 questions, not turns, so cases with the same text are grouped and counted.
 """
 
@@ -29,7 +31,10 @@ KINDS: dict[str, str] = {
     "not_covered": "Nav-spørsmål uten svar hos boten",
     "not_helped": "Svaret hjalp ikke",
     "not_understood": "Forstod ikke",
+    "wrong_answer": "Svaret var feil eller hjalp ikke",
 }
+# The visitor said "Nei" to "Var svaret nyttig?" under the bot's answer.
+WRONG_ANSWER = "wrong_answer"
 PERSON = "veileder"
 # Signals about the visitor's previous question, not the message that carried them:
 # "dette hjelper ikke" says the answer to the question before did not help.
@@ -72,6 +77,8 @@ class Unanswered:
     topic: str | None = None
     suggestions: tuple[str, ...] = ()
     next_step: str | None = None
+    # The FAQ the bot answered with (a "Nei" to that answer).
+    answered: str | None = None
 
 
 @dataclass
@@ -85,6 +92,7 @@ class Question:
     topics: Counter[str] = field(default_factory=Counter)
     suggestions: list[str] = field(default_factory=list)
     chosen: Counter[str] = field(default_factory=Counter)
+    answered: Counter[str] = field(default_factory=Counter)
 
     def as_json(self, titles: Mapping[str, str]) -> dict[str, object]:
         """The question for the console; ``titles`` names the FAQ ids it knows."""
@@ -101,6 +109,10 @@ class Question:
             "chosen": [
                 {"step": step, "label": step_label(step, titles), "count": n}
                 for step, n in self.chosen.most_common()
+            ],
+            "answered": [
+                {"id": f, "title": titles.get(f, f), "count": n}
+                for f, n in self.answered.most_common()
             ],
         }
 
@@ -121,6 +133,7 @@ CSV_COLUMNS = [
     "tema",
     "foreslått",
     "besøkende valgte",
+    "svaret den fikk",
 ]
 
 
@@ -152,6 +165,7 @@ def to_csv(questions: Iterable[Question], titles: Mapping[str, str]) -> str:
             ", ".join(t for t, _ in q.topics.most_common()),
             ", ".join(titles.get(f, f) for f in q.suggestions),
             ", ".join(f"{step_label(s, titles)} ({n})" for s, n in q.chosen.most_common()),
+            ", ".join(f"{titles.get(f, f)} ({n})" for f, n in q.answered.most_common()),
         ]
         writer.writerow([text_cell(c) if isinstance(c, str) else c for c in row])
     return out.getvalue()
@@ -178,6 +192,8 @@ def group(cases: Iterable[Unanswered]) -> list[Question]:
             q.suggestions = list(case.suggestions)
         if case.next_step:
             q.chosen[case.next_step] += 1
+        if case.answered:
+            q.answered[case.answered] += 1
     return sorted(
         questions.values(),
         key=lambda q: (-q.count, -(q.last_at.timestamp() if q.last_at else 0.0)),

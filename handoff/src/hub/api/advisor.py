@@ -17,8 +17,10 @@ from hub.db.base import Owner, Role
 from hub.db.models import Advisor
 from hub.errors import FaqUnavailable, Forbidden, InvalidRequest
 from hub.faq import search, words
+from hub.feedback import votes_csv, votes_json
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
+from hub.services import feedback as feedback_svc
 from hub.services import queue as queue_svc
 from hub.services import unanswered as unanswered_svc
 from hub.unanswered import group, to_csv
@@ -237,7 +239,10 @@ async def faq(request: Request) -> HTTPResponse:
 
 
 @bp.get("/unanswered")
-@openapi.summary("What the bot could not answer, as questions with counts (format=json or csv)")
+@openapi.summary(
+    "What the bot could not answer, as questions with counts, and the visitors' "
+    "«Var svaret nyttig?» per answer (format=json or csv; list=questions or answers for csv)"
+)
 @any_login
 async def unanswered(request: Request) -> HTTPResponse:
     hub = hub_of(request)
@@ -247,18 +252,25 @@ async def unanswered(request: Request) -> HTTPResponse:
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise InvalidRequest("Formatet må være json eller csv.")
+    which = request.args.get("list", "questions")
+    if which not in ("questions", "answers"):
+        raise InvalidRequest("Lista må være questions eller answers.")
     since = hub.clock.now() - timedelta(days=int(days_arg))
     async with hub.unit(read_only=True) as u:
         questions = group(await unanswered_svc.cases_since(u, since))
+        votes = await feedback_svc.counts_since(u, since)
     try:
         titles = {e.id: e.question for e in await request.app.ctx.faq.entries()}
     except FaqUnavailable:
         titles = {}  # The list is still useful with FAQ ids instead of titles.
     if fmt == "csv":
+        answers = which == "answers"
+        name = "nyttige-svar.csv" if answers else "ubesvarte-sporsmal.csv"
         return text(
-            "\ufeff" + to_csv(questions, titles),  # BOM: Excel then reads UTF-8 (æøå)
+            # BOM: Excel then reads UTF-8 (æøå)
+            "\ufeff" + (votes_csv(votes, titles) if answers else to_csv(questions, titles)),
             content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="ubesvarte-sporsmal.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     return json(
         {
@@ -267,5 +279,6 @@ async def unanswered(request: Request) -> HTTPResponse:
             # Older conversations are deleted (`hub purge`): the list cannot go further back.
             "retention_days": hub.settings.retention_days,
             "questions": [q.as_json(titles) for q in questions],
+            "answers": votes_json(votes, titles),
         }
     )

@@ -10,9 +10,16 @@ from hub.api.common import bearer, body, client_address, hub_of
 from hub.db.base import Owner
 from hub.errors import InvalidRequest
 from hub.services import conversations as conv_svc
+from hub.services import feedback as feedback_svc
 from hub.services import queue as queue_svc
 
 bp = Blueprint("visitor", url_prefix="/conversations")
+
+
+@bp.on_response
+async def not_kept(request: Request, response: HTTPResponse) -> None:
+    """A shared computer: the browser's cache must not keep a conversation either."""
+    response.headers["Cache-Control"] = "no-store"
 
 
 def _after(request: Request) -> int:
@@ -107,6 +114,29 @@ async def leave_queue(request: Request, conversation_id: str) -> HTTPResponse:
 async def end(request: Request, conversation_id: str) -> HTTPResponse:
     await hub_of(request).visitor_end(conversation_id, bearer(request))
     return json({"owner": "closed"})
+
+
+@bp.post("/<conversation_id:str>/messages/<message_id:str>/feedback")
+@openapi.summary("Answer «Var svaret nyttig?» (ja or nei) for one of the bot's FAQ answers, once")
+async def answer_feedback(request: Request, conversation_id: str, message_id: str) -> HTTPResponse:
+    data = body(request)
+    hub = hub_of(request)
+    async with hub.unit() as u:
+        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
+        value = await feedback_svc.vote(
+            u, conv, feedback_svc.message_id_of(message_id), data.get("value"), hub.clock.now()
+        )
+    return json({"feedback": value.value}, status=201)
+
+
+@bp.delete("/<conversation_id:str>")
+@openapi.summary("Delete the conversation (ended and kept instead if an advisor took part)")
+async def delete_conversation(request: Request, conversation_id: str) -> HTTPResponse:
+    hub = hub_of(request)
+    deleted = await hub.visitor_delete(conversation_id, bearer(request))
+    return json(
+        {"deleted": deleted, "owner": "closed", "retention_days": hub.settings.retention_days}
+    )
 
 
 @bp.post("/<conversation_id:str>/rating")

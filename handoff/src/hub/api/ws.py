@@ -31,7 +31,7 @@ from hub.broker import Event, Subscription, event
 from hub.core import Hub
 from hub.db.base import Owner, Role
 from hub.db.models import Advisor
-from hub.errors import Forbidden, HubError, InvalidRequest
+from hub.errors import Forbidden, HubError, InvalidRequest, NotFound
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
@@ -141,7 +141,11 @@ class VisitorStream:
     async def run(self) -> None:
         hub = self.hub
         with hub.broker.subscribe(f"conv:{self.cid}", "queues") as sub:
-            await self.sync()
+            try:
+                await self.sync()
+            except NotFound as exc:
+                await _refuse(self.ws, exc)
+                return
             receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
             try:
                 while True:
@@ -165,6 +169,10 @@ class VisitorStream:
                         sub.overflowed = False
                         await self.sync(touch=touch)
             except ConnectionClosed:
+                return
+            except NotFound as exc:
+                # The visitor deleted the conversation (another tab): say so, then close.
+                await _refuse(self.ws, exc)
                 return
             finally:
                 receiver.cancel()
@@ -271,6 +279,10 @@ class AdvisorStream:
             except HubError as exc:  # the login expired
                 await _refuse(self.ws, exc)
             except ConnectionClosed:
+                return
+            except NotFound as exc:
+                # The visitor deleted the conversation (another tab): say so, then close.
+                await _refuse(self.ws, exc)
                 return
             finally:
                 receiver.cancel()

@@ -58,6 +58,13 @@ class RatingValue(enum.StrEnum):
     delvis = "delvis"
 
 
+class Helpful(enum.StrEnum):
+    """The visitor's answer to "Var svaret nyttig?" under one of the bot's FAQ answers."""
+
+    ja = "ja"
+    nei = "nei"
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone)."""
 
@@ -90,6 +97,7 @@ class Base(AsyncAttrs, DeclarativeBase):
         EntryState: _enum(EntryState),
         AdvisorStatus: _enum(AdvisorStatus),
         RatingValue: _enum(RatingValue),
+        Helpful: _enum(Helpful),
         Role: _enum(Role),
         list[dict[str, str]]: JSON(),
         list[str]: JSON(),

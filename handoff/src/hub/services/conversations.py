@@ -10,11 +10,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import navpii
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from hub.broker import event
 from hub.db.base import Owner, RatingValue, Sender
-from hub.db.models import Advisor, BotSignal, Conversation, Message, QueueEntry, Rating
+from hub.db.models import (
+    Advisor,
+    AnswerFeedback,
+    BotSignal,
+    Conversation,
+    Message,
+    QueueEntry,
+    Rating,
+)
 from hub.errors import (
     Conflict,
     ConversationClosed,
@@ -53,6 +61,7 @@ def message_json(m: Message) -> dict[str, Any]:
         "buttons": list(m.buttons or []),
         "created_at": iso(m.created_at),
         "advisor_name": m.advisor_name,
+        "faq_id": m.faq_id,
     }
 
 
@@ -118,6 +127,8 @@ async def add_message(
     advisor: Advisor | None = None,
     notify_advisor_id: int | None = None,
     awaiting_bot: bool = False,
+    faq_id: str | None = None,
+    reply_to: int | None = None,
 ) -> Message:
     """Store a message (masked: whoever sent it, and however the caller got it) and
     announce it after commit.
@@ -141,6 +152,8 @@ async def add_message(
         advisor_name=advisor.name if advisor else None,
         created_at=now,
         awaiting_bot=awaiting_bot,
+        faq_id=faq_id,
+        reply_to=reply_to,
     )
     u.session.add(msg)
     await u.session.flush()
@@ -319,18 +332,38 @@ def transcript_text(conv: Conversation, messages: list[Message], tz: Any) -> str
     return "\n".join(lines) + "\n"
 
 
+async def advisor_took_part(u: Unit, conversation_id: str) -> bool:
+    """An advisor claimed this conversation (now or before) or wrote in it."""
+    claimed = select(QueueEntry.id).where(
+        QueueEntry.conversation_id == conversation_id, QueueEntry.assigned_at.is_not(None)
+    )
+    wrote = select(Message.id).where(
+        Message.conversation_id == conversation_id, Message.sender == Sender.advisor
+    )
+    found = await u.session.execute(select(claimed.exists() | wrote.exists()))
+    return bool(found.scalar_one())
+
+
+# Every table with a conversation's rows, children before the conversation itself.
+_CONVERSATION_ROWS = (AnswerFeedback, BotSignal, Rating, Message, QueueEntry)
+
+
+async def delete_conversations(u: Unit, ids: list[str]) -> None:
+    """Delete these conversations and everything stored with them (messages, queue
+    entries, ratings, answer feedback, the bot's unanswered marks)."""
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for model in _CONVERSATION_ROWS:
+            await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
+        await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
+
+
 async def purge_older_than(u: Unit, cutoff: datetime) -> int:
     """Delete conversations created before ``cutoff`` (messages, entries, ratings and
     the bot's unanswered marks too)."""
-    from sqlalchemy import delete
-
     ids = list(
         (
             await u.session.execute(select(Conversation.id).where(Conversation.created_at < cutoff))
         ).scalars()
     )
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for model in (BotSignal, Rating, Message, QueueEntry):
-            await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
-        await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
+    await delete_conversations(u, ids)
     return len(ids)

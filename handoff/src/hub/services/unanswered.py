@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hub.db.base import Sender
 from hub.db.models import BotSignal, Conversation, Message
+from hub.services import feedback as feedback_svc
 from hub.unanswered import ABOUT_PREVIOUS_QUESTION, KINDS, Unanswered, next_step
 from hub.unit import Unit
 
@@ -64,11 +65,19 @@ async def _previous_typed_message(u: Unit, conversation_id: str, message_id: int
 
 
 async def cases_since(u: Unit, since: datetime, limit: int = MAX_CASES) -> list[Unanswered]:
-    """The newest unanswered turns since ``since``, each with what the visitor did next.
+    """The newest unanswered turns since ``since``, each with what the visitor did next,
+    and the FAQ answers visitors said "Nei" to (with the question each replied to).
 
-    Only typed questions count: a button press the bot did not follow up is not
-    a question an editor can add as an example.
+    Only typed questions count for the bot's signals: a button press the bot did not
+    follow up is not a question an editor can add as an example. A "Nei" counts
+    whatever the question was: the answer itself is what the editors should look at.
     """
+    return await _signalled_since(u, since, limit) + await feedback_svc.wrong_answers_since(
+        u, since, limit
+    )
+
+
+async def _signalled_since(u: Unit, since: datetime, limit: int) -> list[Unanswered]:
     rows = (
         await u.session.execute(
             select(BotSignal, Message.text, Conversation.topic)

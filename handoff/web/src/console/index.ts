@@ -683,7 +683,8 @@ class Console {
 
   private messageItem(m: Message): HTMLElement {
     if (m.sender === "system") {
-      return h("li", { class: "msg msg--system", "data-id": m.id }, h("p", null, renderText(m.text)), h("span", { class: "msg__time" }, clock(m.created_at)));
+      // A notice may quote the visitor ("answer lost"): plain text, no markup and no links.
+      return h("li", { class: "msg msg--system", "data-id": m.id }, h("p", null, m.text), h("span", { class: "msg__time" }, clock(m.created_at)));
     }
     const who = m.sender === "visitor" ? "Bruker" : m.sender === "bot" ? "Chatbot" : m.advisor_name || "Veileder";
     return h(

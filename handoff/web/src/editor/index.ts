@@ -18,12 +18,23 @@ interface Question {
   topics: string[];
   suggestions: { id: string; title: string }[];
   chosen: Labelled[];
+  /** The FAQ answers visitors said "Nei" to for this question. */
+  answered?: { id: string; title: string; count: number }[];
+}
+
+/** "Var svaret nyttig?" per FAQ answer. */
+interface AnswerVotes {
+  id: string;
+  title: string;
+  yes: number;
+  no: number;
 }
 
 interface Answer {
   days: number;
   retention_days: number;
   questions: Question[];
+  answers?: AnswerVotes[];
 }
 
 const PERIODS: [number, string][] = [
@@ -55,6 +66,13 @@ class Editor {
     { class: "aksel-button aksel-button--small", "data-variant": "secondary", "data-testid": "csv" },
     icon(downloadIcon, "aksel-button__icon"),
     h("span", null, "Last ned som regneark"),
+  );
+  private readonly votesBody = h("div", { class: "votes" });
+  private readonly votesDownload = h(
+    "a",
+    { class: "aksel-button aksel-button--small", "data-variant": "secondary", "data-testid": "csv-answers" },
+    icon(downloadIcon, "aksel-button__icon"),
+    h("span", null, "Last ned svarene som regneark"),
   );
 
   // Editors may add a question as an example of an answer (the content page).
@@ -92,6 +110,19 @@ class Editor {
         ),
         this.status,
         this.body,
+        h(
+          "section",
+          { class: "editor__votes", "aria-labelledby": "votes-title" },
+          h("h2", { id: "votes-title", class: "aksel-heading aksel-heading--medium" }, "Var svaret nyttig?"),
+          h(
+            "p",
+            { class: "aksel-body-long editor__intro" },
+            "Under hvert svar fra chatboten kan besøkende svare på om svaret var nyttig. " +
+              "Svar med mange «Nei» står først: se på dem først. Spørsmålene som fikk «Nei», står også i lista over.",
+          ),
+          h("div", { class: "editor__tools" }, this.votesDownload),
+          this.votesBody,
+        ),
       ),
     );
     try {
@@ -110,6 +141,7 @@ class Editor {
   private async load(): Promise<void> {
     const days = Number(this.period.value);
     this.download.setAttribute("href", `/api/advisor/unanswered?days=${days}&format=csv`);
+    this.votesDownload.setAttribute("href", `/api/advisor/unanswered?days=${days}&format=csv&list=answers`);
     this.status.textContent = "Henter spørsmålene …";
     let res: Response;
     try {
@@ -143,7 +175,37 @@ class Editor {
     return h("div", { class: "alert alert--warning" }, icon(warningIcon), h("p", null, text));
   }
 
+  private renderVotes(votes: AnswerVotes[]): void {
+    if (votes.length === 0) {
+      setChildren(this.votesBody, h("p", { class: "aksel-body-short" }, "Ingen besøkende har svart i perioden."));
+      return;
+    }
+    setChildren(
+      this.votesBody,
+      h(
+        "table",
+        { class: "aksel-table unanswered__table" },
+        h("caption", { class: "aksel-sr-only" }, "Var svaret nyttig? Antall ja og nei per svar, flest nei først"),
+        h("thead", null, h("tr", null, ...["Svaret", "Ja", "Nei"].map((t) => h("th", { scope: "col" }, t)))),
+        h(
+          "tbody",
+          null,
+          ...votes.map((v) =>
+            h(
+              "tr",
+              { "data-testid": "answer-votes", "data-faq": v.id },
+              h("td", null, v.title),
+              h("td", { class: "unanswered__count", "data-testid": "yes" }, String(v.yes)),
+              h("td", { class: "unanswered__count", "data-testid": "no" }, String(v.no)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
   private render(answer: Answer): void {
+    this.renderVotes(answer.answers ?? []);
     const total = answer.questions.reduce((n, q) => n + q.count, 0);
     this.status.textContent =
       answer.questions.length === 0
@@ -168,6 +230,7 @@ class Editor {
         h("td", null, q.topics.map(topicName).join(", ")),
         h("td", null, q.suggestions.length ? h("ul", null, ...q.suggestions.map((s) => h("li", null, s.title))) : ""),
         h("td", null, labels(q.chosen) || "Ingenting"),
+        h("td", null, (q.answered ?? []).map((a) => (a.count > 1 ? `${a.title} (${a.count})` : a.title)).join(", ")),
         this.editor
           ? h(
               "td",
@@ -194,7 +257,7 @@ class Editor {
           h(
             "tr",
             null,
-            ...["Spørsmålet", "Antall", "Sist", "Hva boten gjorde", "Tema", "Boten foreslo", "Besøkende valgte"].map((t) =>
+            ...["Spørsmålet", "Antall", "Sist", "Hva boten gjorde", "Tema", "Boten foreslo", "Besøkende valgte", "Svaret den fikk"].map((t) =>
               h("th", { scope: "col" }, t),
             ),
             this.editor ? h("th", { scope: "col" }, h("span", { class: "aksel-sr-only" }, "Gjør noe med spørsmålet")) : null,

@@ -13,3 +13,6 @@ export { default as clockIcon } from "@navikt/aksel-icons/svg/Clock.svg";
 export { default as searchIcon } from "@navikt/aksel-icons/svg/MagnifyingGlass.svg";
 export { default as leaveIcon } from "@navikt/aksel-icons/svg/Leave.svg";
 export { default as successIcon } from "@navikt/aksel-icons/svg/CheckmarkCircleFill.svg";
+export { default as trashIcon } from "@navikt/aksel-icons/svg/Trash.svg";
+export { default as thumbUpIcon } from "@navikt/aksel-icons/svg/ThumbUp.svg";
+export { default as thumbDownIcon } from "@navikt/aksel-icons/svg/ThumbDown.svg";

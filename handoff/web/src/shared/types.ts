@@ -15,6 +15,8 @@ export interface Message {
   buttons?: ChatButton[] | null;
   created_at?: string;
   advisor_name?: string | null;
+  /** Set on a bot message that is one of the bot's FAQ answers (the widget asks if it helped). */
+  faq_id?: string | null;
 }
 
 export interface QueueInfo {

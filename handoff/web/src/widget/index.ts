@@ -2,23 +2,39 @@
 //   <script src="https://host/widget.js" data-hub="https://host" defer></script>
 // It renders in a shadow root (so page CSS cannot break it, and it cannot break the page),
 // talks to the hub over a WebSocket (HTTP polling as fallback) and keeps the conversation
-// across reloads and page changes.
+// across reloads and page changes, until it ends or nobody has used it for a while
+// (`data-forget-after-minutes`, 30 by default; see storage.ts and idle.ts).
 
 import { append, h, icon, setChildren } from "../shared/dom";
 import {
   chatIcon,
   closeIcon,
-  downloadIcon,
   infoIcon,
   clockIcon,
   minusIcon,
   personIcon,
-  restartIcon,
   robotIcon,
   sendIcon,
-  successIcon,
 } from "../shared/icons";
 import { clock, minutes, renderText, renderVisitorText } from "../shared/text";
+import { feedbackBox, type VoteResult } from "./feedback";
+import { deleteConfirmView, endConfirmView, endedView } from "./footer";
+import { type Farewell, farewellView } from "./forget";
+import { forgetAfterMinutes, IdleWatch, isStale } from "./idle";
+import {
+  type Cached,
+  dropOtherCopies,
+  forgetStored,
+  MESSAGES_KEY,
+  NOTICE_KEY,
+  OPEN_KEY,
+  readActiveAt,
+  readJson,
+  type Saved,
+  STORE_KEY,
+  type Vote,
+  writeJson,
+} from "./storage";
 import {
   MAX_MESSAGE_LENGTH,
   type ApiError,
@@ -29,28 +45,11 @@ import {
   readError,
 } from "../shared/types";
 
-const STORE_KEY = "navchat:conversation";
-const NOTICE_KEY = "navchat:notice-seen";
-const OPEN_KEY = "navchat:open";
-const MESSAGES_KEY = "navchat:messages:";
 const POLL_MS = 2000;
 const TYPING_HIDE_MS = 8000;
 const BOT_WAIT_MS = 20000;
 // Space kept above a reply scrolled to its start, so the visitor's message still peeks out.
 const REPLY_TOP_GAP = 12;
-
-interface Saved {
-  id: string;
-  secret: string;
-  /** The cursor for "what is new": the highest id the hub has sent when asked (GET, WebSocket). */
-  lastSeenId: number;
-}
-
-/** This tab's copy of the messages (sessionStorage), and the cursor they were read up to. */
-interface Cached {
-  readUpTo: number;
-  messages: Message[];
-}
 
 interface ConversationView {
   id: string;
@@ -60,35 +59,12 @@ interface ConversationView {
   rating?: string | null;
 }
 
-type Footer = "composer" | "confirm" | "ended";
-
-const RATINGS: { value: string; label: string }[] = [
-  { value: "ja", label: "Ja" },
-  { value: "nei", label: "Nei" },
-  { value: "delvis", label: "Delvis" },
-];
+type Footer = "composer" | "confirm" | "ended" | "confirm-delete";
 
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript;
   if (current instanceof HTMLScriptElement) return current;
   return document.querySelector<HTMLScriptElement>('script[src*="widget.js"]');
-}
-
-function readJson<T>(storage: Storage, key: string): T | null {
-  try {
-    const raw = storage.getItem(key);
-    return raw ? (JSON.parse(raw) as T) : null;
-  } catch {
-    return null;
-  }
-}
-
-function writeJson(storage: Storage, key: string, value: unknown): void {
-  try {
-    storage.setItem(key, JSON.stringify(value));
-  } catch {
-    /* storage full or disabled: the chat still works for this page */
-  }
 }
 
 /** Write a text only if it changed (a live region reads every write). */
@@ -109,6 +85,13 @@ class ChatWidget {
   private readonly hub: string;
   private readonly forcePolling: boolean;
   private saved: Saved | null;
+  /** False once the conversation has ended: it stays in memory (rating, download), not in storage. */
+  private stored = true;
+  private readonly forgetMinutes: number;
+  private readonly idle: IdleWatch;
+  /** Shown in the body instead of the chat after the conversation was forgotten. */
+  private farewell: Farewell | null = null;
+  private votes = new Map<number, Vote>();
   private messages = new Map<number, Message>();
   private owner: Owner = "bot";
   private queue: QueueInfo | null = null;
@@ -150,11 +133,28 @@ class ChatWidget {
   private readonly error: HTMLParagraphElement;
   private readonly composer: HTMLFormElement;
   private readonly personButton: HTMLButtonElement;
+  private readonly minimiseButton: HTMLButtonElement;
 
-  constructor(hub: string, forcePolling: boolean) {
+  constructor(hub: string, forcePolling: boolean, forgetMinutes: number) {
     this.hub = hub.replace(/\/$/, "");
     this.forcePolling = forcePolling;
+    this.forgetMinutes = forgetMinutes;
+    this.idle = new IdleWatch({
+      limitMs: forgetMinutes * 60_000,
+      paused: () => this.owner === "queue",
+      holding: () => this.saved !== null,
+      stored: () => this.stored,
+      onIdle: () => this.forgetIdle(),
+    });
     this.saved = readJson<Saved>(localStorage, STORE_KEY);
+    // Left unused too long (the browser was closed on it): end it and forget it before
+    // anything is shown, so the next person at this computer sees nothing of it.
+    if (this.saved && isStale(readActiveAt(), Date.now(), forgetMinutes * 60_000)) {
+      this.endQuietly(this.saved);
+      forgetStored(this.saved.id);
+      this.saved = null;
+    }
+    dropOtherCopies(this.saved?.id ?? null);
 
     const host = h("div", { id: "nav-chat-widget" });
     const shadow = host.attachShadow({ mode: "open" });
@@ -186,7 +186,7 @@ class ChatWidget {
         h("h2", { class: "panel__title", id: "navchat-title" }, "Chat med Nav"),
         this.status,
       ),
-      this.iconButton(minusIcon, "Minimer chatten", () => this.setOpen(false)),
+      (this.minimiseButton = this.iconButton(minusIcon, "Minimer chatten", () => this.setOpen(false))),
       this.endButton,
     );
 
@@ -254,6 +254,8 @@ class ChatWidget {
         "aria-labelledby": "navchat-title",
         hidden: true,
         onkeydown: (e: Event) => this.onPanelKey(e as KeyboardEvent),
+        onpointerdown: () => this.idle.use(),
+        onwheel: () => this.idle.use(),
       },
       header,
       this.body,
@@ -286,14 +288,29 @@ class ChatWidget {
       // (An array is the copy of an older widget, which did not say what it had read.)
       const list = Array.isArray(cached) ? cached : (cached?.messages ?? []);
       for (const m of list) this.messages.set(m.id, m);
+      if (!Array.isArray(cached)) {
+        for (const [id, vote] of Object.entries(cached?.votes ?? {})) this.votes.set(Number(id), vote);
+      }
       // The cursor is shared by every tab (localStorage), the copy is not: a new tab has none
       // and reads the conversation from the start; a tab reads on from what it has read.
       const readUpTo = Array.isArray(cached) ? 0 : Number(cached?.readUpTo) || 0;
       this.saved.lastSeenId = Math.min(Number(this.saved.lastSeenId) || 0, readUpTo);
       this.renderBody();
+      // Stored by a widget that did not note its use yet: the time runs from now.
+      if (readActiveAt() === null) this.idle.share();
       this.resume();
     }
     if (sessionStorage.getItem(OPEN_KEY) === "1") this.setOpen(true, false);
+    this.idle.start();
+    window.addEventListener("storage", (e) => {
+      if (e.storageArea === localStorage && (e.key === STORE_KEY || e.key === null)) this.followStorage();
+    });
+    // Back to a page kept in the browser's back/forward cache: it missed what happened since.
+    window.addEventListener("pageshow", (e) => {
+      if (!e.persisted) return;
+      this.followStorage();
+      this.idle.check();
+    });
   }
 
   // ---------- helpers ----------
@@ -331,23 +348,87 @@ class ChatWidget {
   }
 
   private save(): void {
-    if (!this.saved) return;
+    if (!this.saved || !this.stored) return;
     writeJson(localStorage, STORE_KEY, this.saved);
     const messages = [...this.messages.values()].sort((a, b) => a.id - b.id).slice(-300);
-    const cached: Cached = { readUpTo: this.saved.lastSeenId, messages };
+    const cached: Cached = { readUpTo: this.saved.lastSeenId, messages, votes: Object.fromEntries(this.votes) };
     writeJson(sessionStorage, MESSAGES_KEY + this.saved.id, cached);
   }
 
-  private forget(): void {
-    if (this.saved) sessionStorage.removeItem(MESSAGES_KEY + this.saved.id);
-    localStorage.removeItem(STORE_KEY);
+  /** The conversation ended: out of the browser's storage now, out of memory when the chat closes. */
+  private unstore(): void {
+    if (!this.stored) return;
+    this.stored = false;
+    forgetStored(this.saved?.id ?? null);
+  }
+
+  /**
+   * Forget the conversation entirely: storage, memory and what the panel shows. `storage`
+   * false when another tab has already changed the storage (it may hold a new conversation).
+   */
+  private forget(storage = true): void {
+    if (storage) forgetStored(this.saved?.id ?? null);
+    else dropOtherCopies(null);
     this.saved = null;
+    this.stored = true;
     this.stopTransport();
     this.messages.clear();
+    this.votes.clear();
+    this.log.replaceChildren();
+    this.typing.replaceChildren();
     this.owner = "bot";
     this.queue = null;
     this.rating = null;
     this.footer = "composer";
+    this.input.value = "";
+    this.updateCounter();
+    this.unread = 0;
+    this.renderBadge();
+  }
+
+  /** Forget, and show why (or, with the panel closed, just the start the next person gets). */
+  private forgetWith(farewell: Farewell | null, storage = true): void {
+    this.forget(storage);
+    // Shown while the panel is open; a conversation that ended with it closed says so when opened.
+    this.farewell = this.open || farewell?.kind === "ended-closed" ? farewell : null;
+    this.renderStatus();
+    this.renderBody();
+    this.renderFooter();
+    if (this.open) this.body.querySelector<HTMLElement>(".farewell h3")?.focus();
+  }
+
+  /** Tell the hub the visitor is gone; the page may be on its way out, so keepalive. */
+  private endQuietly(saved: Saved): void {
+    try {
+      void fetch(`${this.hub}/api/conversations/${encodeURIComponent(saved.id)}/end`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${saved.secret}` },
+        keepalive: true,
+      }).catch(() => undefined);
+    } catch {
+      /* the hub's retention deletes it in the end */
+    }
+  }
+
+  private forgetIdle(): void {
+    if (this.saved && this.owner !== "closed") this.endQuietly(this.saved);
+    this.forgetWith({ kind: "idle", minutes: this.forgetMinutes });
+  }
+
+  /** Another tab or page ended, deleted or replaced the conversation: do the same here. */
+  private followStorage(): void {
+    const now = readJson<Saved>(localStorage, STORE_KEY);
+    if (now?.id === this.saved?.id) return;
+    if (!this.stored && !now) return; // this tab's ended chat was never in storage any more
+    const had = this.saved !== null;
+    this.forgetWith(had ? { kind: "other-tab" } : null, false);
+    if (now) {
+      this.farewell = null;
+      this.saved = now;
+      this.renderStatus();
+      this.renderBody();
+      void this.resume();
+    }
   }
 
   // ---------- open / minimise ----------
@@ -359,6 +440,7 @@ class ChatWidget {
     this.wrap.classList.toggle("navchat--open", open);
     this.launcher.setAttribute("aria-expanded", String(open));
     if (open) {
+      this.idle.use();
       this.unread = 0;
       this.renderBadge();
       if (!this.saved && localStorage.getItem(NOTICE_KEY) === "1") void this.start();
@@ -366,14 +448,18 @@ class ChatWidget {
       this.renderFooter();
       this.scrollToNewest();
       if (moveFocus) this.focusDefault();
-    } else if (moveFocus) {
-      this.launcher.focus();
+    } else {
+      // A closed chat is not kept: closing the panel clears it from the screen too.
+      if (!this.stored || this.farewell) this.forgetWith(null);
+      if (moveFocus) this.launcher.focus();
     }
   }
 
   private focusDefault(): void {
     const notice = this.body.querySelector<HTMLElement>(".notice h3");
+    const farewell = this.body.querySelector<HTMLElement>(".farewell h3");
     if (notice) notice.focus();
+    else if (farewell) farewell.focus();
     else if (this.footer === "composer") this.input.focus();
     else this.footerBox.querySelector<HTMLElement>("h3, button")?.focus();
   }
@@ -382,6 +468,7 @@ class ChatWidget {
     if (e.key !== "Escape") return;
     e.stopPropagation();
     if (this.footer === "confirm") this.setFooter("composer");
+    else if (this.footer === "confirm-delete") this.setFooter("ended");
     else this.setOpen(false);
   }
 
@@ -399,6 +486,10 @@ class ChatWidget {
   // ---------- body: notice or messages ----------
 
   private renderBody(): void {
+    if (this.farewell) {
+      setChildren(this.body, farewellView(this.farewell, () => void this.restart()));
+      return;
+    }
     if (!this.saved && localStorage.getItem(NOTICE_KEY) !== "1") {
       setChildren(this.body, this.noticeView());
       return;
@@ -490,7 +581,9 @@ class ChatWidget {
     const time = clock(m.created_at);
     if (m.sender === "system") {
       append(li, [
-        h("div", { class: "msg-system" }, icon(infoIcon), h("p", null, h("span", { class: "sr-only" }, "Melding fra Nav: "), renderText(m.text))),
+        // A notice may quote the visitor ("answer lost"): plain text, no markup and no links,
+        // or a visitor's link would come with Nav's name on it.
+        h("div", { class: "msg-system" }, icon(infoIcon), h("p", null, h("span", { class: "sr-only" }, "Melding fra Nav: "), m.text)),
       ]);
       if (showChoices) append(li, [this.choices(m.buttons ?? [])]);
       return li;
@@ -517,6 +610,9 @@ class ChatWidget {
       h("div", { class: "aksel-chat__bubble-wrapper" }, top, bubble),
     );
     if (m.text.trim()) li.appendChild(row);
+    if (m.sender === "bot" && m.faq_id && m.text.trim()) {
+      li.appendChild(feedbackBox(m.id, this.votes.get(m.id), (id, vote) => this.sendVote(id, vote)));
+    }
     if (showChoices) append(li, [this.choices(m.buttons ?? [])]);
     return li;
   }
@@ -603,11 +699,18 @@ class ChatWidget {
   private setState(owner: Owner, queue: QueueInfo | null | undefined): void {
     const changed = owner !== this.owner;
     this.owner = owner;
+    if (owner === "closed") this.unstore();
     this.queue = owner === "queue" ? (queue ?? this.queue) : null;
     if (owner !== "bot") this.setBotWaiting(false);
     this.renderStatus();
     if (owner === "closed") {
       this.stopTransport();
+      if (!this.open) {
+        // Nobody is looking (the panel is closed, perhaps in another tab): nothing is kept,
+        // not even in memory; opening the chat says it ended.
+        this.forgetWith({ kind: "ended-closed" }, false);
+        return;
+      }
       if (this.footer !== "ended") this.setFooter("ended", this.open && changed);
     }
     if (changed && this.body.contains(this.logRegion)) this.renderLog();
@@ -622,6 +725,13 @@ class ChatWidget {
     };
     setText(this.status, this.saved ? text[this.owner] : "Chatbot og veiledere");
     this.endButton.hidden = !this.saved || this.owner === "closed";
+    const closes = !this.stored || this.farewell !== null;
+    const label = closes ? "Lukk chatten" : "Minimer chatten";
+    if (this.minimiseButton.getAttribute("aria-label") !== label) {
+      this.minimiseButton.setAttribute("aria-label", label);
+      this.minimiseButton.title = label;
+      setChildren(this.minimiseButton, icon(closes ? closeIcon : minusIcon, "aksel-button__icon"));
+    }
     this.personButton.hidden = this.owner !== "bot";
     this.renderQueue();
   }
@@ -712,63 +822,20 @@ class ChatWidget {
     if (this.footer === "composer") {
       setChildren(this.footerBox, this.composer);
     } else if (this.footer === "confirm") {
+      setChildren(this.footerBox, endConfirmView(() => void this.end(), () => this.setFooter("composer")));
+    } else if (this.footer === "confirm-delete") {
+      setChildren(this.footerBox, deleteConfirmView(() => void this.deleteConversation(), () => this.setFooter("ended")));
+    } else {
       setChildren(
         this.footerBox,
-        h(
-          "div",
-          { class: "confirm", role: "group", "aria-labelledby": "navchat-confirm" },
-          h("h3", { id: "navchat-confirm", tabindex: -1 }, "Vil du avslutte chatten?"),
-          h(
-            "div",
-            { class: "actions" },
-            h("button", { type: "button", class: "aksel-button", "data-variant": "primary", onclick: () => void this.end() }, h("span", null, "Ja, avslutt")),
-            h("button", { type: "button", class: "aksel-button", "data-variant": "secondary", onclick: () => this.setFooter("composer") }, h("span", null, "Nei, fortsett")),
-          ),
-        ),
+        endedView(this.rating !== null, {
+          rate: (value) => void this.rate(value),
+          download: () => void this.download(),
+          restart: () => void this.restart(),
+          askDelete: () => this.setFooter("confirm-delete"),
+        }),
       );
-    } else {
-      setChildren(this.footerBox, this.endedView());
     }
-  }
-
-  private endedView(): HTMLElement {
-    const rated = this.rating !== null;
-    return h(
-      "div",
-      { class: "ended" },
-      h("h3", { tabindex: -1 }, "Chatten er avsluttet"),
-      rated
-        ? h("p", { class: "thanks", tabindex: -1 }, icon(successIcon), "Takk for svaret ditt!")
-        : h(
-            "fieldset",
-            { class: "rating" },
-            h("legend", null, "Fikk du svar på det du lurte på?"),
-            h(
-              "div",
-              { class: "actions" },
-              RATINGS.map((r) =>
-                h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.rate(r.value) }, h("span", null, r.label)),
-              ),
-            ),
-          ),
-      h(
-        "div",
-        { class: "actions" },
-        h(
-          "button",
-          { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => void this.download() },
-          icon(downloadIcon, "aksel-button__icon"),
-          h("span", null, "Last ned samtalen"),
-        ),
-        h(
-          "button",
-          { type: "button", class: "aksel-button aksel-button--small", "data-variant": "tertiary", onclick: () => void this.restart() },
-          icon(restartIcon, "aksel-button__icon"),
-          h("span", null, "Start en ny chat"),
-        ),
-      ),
-      h("p", { class: "error", role: "alert" }),
-    );
   }
 
   private footerError(text: string): void {
@@ -917,6 +984,9 @@ class ChatWidget {
       if (!res.ok) throw await readError(res);
       const data = (await res.json()) as ConversationView & { secret: string };
       this.saved = { id: data.id, secret: data.secret, lastSeenId: 0 };
+      this.stored = true;
+      this.farewell = null;
+      this.idle.share();
       this.messages.clear();
       this.footer = "composer";
       this.rating = null;
@@ -1026,9 +1096,52 @@ class ChatWidget {
 
   private async restart(): Promise<void> {
     this.forget();
-    this.log.replaceChildren();
+    this.farewell = null;
+    // The visitor asked for a new chat: they have read the notice (forgetting cleared it).
+    localStorage.setItem(NOTICE_KEY, "1");
     this.renderStatus();
     await this.start();
+  }
+
+  /** "Slett samtalen", confirmed: delete it at the hub (or end it, if an advisor took part). */
+  private async deleteConversation(): Promise<void> {
+    if (!this.saved) return;
+    let farewell: Farewell = { kind: "deleted" };
+    try {
+      const res = await this.api(`/api/conversations/${encodeURIComponent(this.saved.id)}`, { method: "DELETE" });
+      if (res.ok) {
+        const data = (await res.json()) as { deleted?: boolean; retention_days?: number };
+        if (data.deleted === false) farewell = { kind: "kept", retentionDays: data.retention_days ?? 30 };
+      } else if (res.status !== 404) {
+        // (404: already gone, which is what the visitor asked for.)
+        this.footerError((await readError(res)).message || "Vi fikk ikke slettet samtalen. Prøv igjen.");
+        return;
+      }
+    } catch {
+      this.footerError("Vi fikk ikke slettet samtalen. Sjekk nettet ditt og prøv igjen.");
+      return;
+    }
+    this.forgetWith(farewell);
+  }
+
+  /** "Var svaret nyttig?": sent once; the hub says 409 if this answer was already rated. */
+  private async sendVote(messageId: number, vote: Vote): Promise<VoteResult> {
+    if (!this.saved) return "failed";
+    let result: VoteResult;
+    try {
+      const res = await this.api(`/api/conversations/${encodeURIComponent(this.saved.id)}/messages/${messageId}/feedback`, {
+        method: "POST",
+        body: JSON.stringify({ value: vote }),
+      });
+      result = res.ok ? "sent" : res.status === 409 ? "already" : "failed";
+    } catch {
+      result = "failed";
+    }
+    if (result !== "failed") {
+      this.votes.set(messageId, vote);
+      this.save();
+    }
+    return result;
   }
 
   private async leaveQueue(): Promise<void> {
@@ -1170,7 +1283,7 @@ function boot(): void {
   const script = SCRIPT;
   const hub = script?.dataset.hub || (script?.src ? new URL(script.src, location.href).origin : location.origin);
   const transport = script?.dataset.transport ?? new URLSearchParams(location.search).get("navchat-transport");
-  const widget = new ChatWidget(hub, transport === "polling");
+  const widget = new ChatWidget(hub, transport === "polling", forgetAfterMinutes(script?.dataset.forgetAfterMinutes));
   (window as unknown as { navChat?: ChatWidget }).navChat = widget;
 }
 

@@ -1,6 +1,7 @@
 """The hub's tables. Each model lives in its own module."""
 
 from hub.db.models._advisor import Advisor, AdvisorSession
+from hub.db.models._answer_feedback import AnswerFeedback
 from hub.db.models._bot_signal import BotSignal
 from hub.db.models._conversation import Conversation
 from hub.db.models._message import Message
@@ -10,6 +11,7 @@ from hub.db.models._rating import Rating
 __all__ = [
     "Advisor",
     "AdvisorSession",
+    "AnswerFeedback",
     "BotSignal",
     "Conversation",
     "Message",

@@ -29,6 +29,10 @@ class Message(Base):
     advisor_name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     awaiting_bot: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A bot message: the FAQ it answers with (if it is one of the bot's FAQ answers), and
+    # the visitor message it replies to (the question an answer's feedback is about).
+    faq_id: Mapped[str | None] = mapped_column(String(100))
+    reply_to: Mapped[int | None]
 
     __table_args__ = (
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
