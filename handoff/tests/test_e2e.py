@@ -501,7 +501,9 @@ def test_limits_on_new_conversations_and_failed_logins_over_http(tmp_path: Path)
         assert tries[2].json()["message"] == (
             "For mange forsøk med feil brukernavn eller passord. Prøv igjen om 15 minutter."
         )
-        assert tries[2].headers["retry-after"] == "900"
+        # 15 minutes from the first failure: the password checks before it take time
+        # (argon2, on a loaded machine seconds), so a little less may be left.
+        assert 880 <= int(tries[2].headers["retry-after"]) <= 900
         right = {"username": "kari", "password": PASSWORD}
         assert httpx.post(f"{hub.url}/api/advisor/login", json=right).status_code == 429
     finally:
