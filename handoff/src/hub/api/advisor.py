@@ -17,6 +17,7 @@ from hub.db.base import Owner, Role
 from hub.db.models import Advisor
 from hub.errors import FaqUnavailable, Forbidden, InvalidRequest
 from hub.faq import search, words
+from hub.inputs import int_arg
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
@@ -241,13 +242,11 @@ async def faq(request: Request) -> HTTPResponse:
 @any_login
 async def unanswered(request: Request) -> HTTPResponse:
     hub = hub_of(request)
-    days_arg = request.args.get("days", "30")
-    if not days_arg.isdigit() or not 1 <= int(days_arg) <= 365:
-        raise InvalidRequest("Velg et antall dager fra 1 til 365.")
+    days = int_arg(request.args.get("days"), 30, 1, 365, "Velg et antall dager fra 1 til 365.")
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise InvalidRequest("Formatet må være json eller csv.")
-    since = hub.clock.now() - timedelta(days=int(days_arg))
+    since = hub.clock.now() - timedelta(days=days)
     async with hub.unit(read_only=True) as u:
         questions = group(await unanswered_svc.cases_since(u, since))
     try:
@@ -262,7 +261,7 @@ async def unanswered(request: Request) -> HTTPResponse:
         )
     return json(
         {
-            "days": int(days_arg),
+            "days": days,
             "since": conv_svc.iso(since),
             # Older conversations are deleted (`hub purge`): the list cannot go further back.
             "retention_days": hub.settings.retention_days,

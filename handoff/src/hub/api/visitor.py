@@ -9,6 +9,7 @@ from sanic_ext import openapi
 from hub.api.common import bearer, body, client_address, hub_of
 from hub.db.base import Owner
 from hub.errors import InvalidRequest
+from hub.inputs import MAX_ID, int_arg
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
 
@@ -16,10 +17,13 @@ bp = Blueprint("visitor", url_prefix="/conversations")
 
 
 def _after(request: Request) -> int:
-    raw = request.args.get("after", "0")
-    if not raw.isdigit() or len(raw) > 18:
-        raise InvalidRequest("«after» må være et heltall (id-en til siste melding du har sett).")
-    return int(raw)
+    return int_arg(
+        request.args.get("after"),
+        0,
+        0,
+        MAX_ID,
+        "«after» må være et heltall (id-en til siste melding du har sett).",
+    )
 
 
 @bp.post("")

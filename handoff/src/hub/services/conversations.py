@@ -23,8 +23,12 @@ from hub.errors import (
     RateLimited,
     Unauthorized,
 )
+from hub.inputs import clean
 from hub.masking import mask_personal_numbers
 from hub.unit import Unit
+
+# conversations.id is String(40).
+MAX_ID_CHARS = 40
 
 
 def hash_secret(secret: str) -> str:
@@ -62,6 +66,9 @@ async def open_conversation(u: Unit, now: datetime, page: str | None) -> tuple[C
 
 
 async def get(u: Unit, conversation_id: str, *, lock: bool = False) -> Conversation:
+    if len(conversation_id) > MAX_ID_CHARS or not clean(conversation_id):
+        # Never an id of ours; PostgreSQL would refuse a NUL in the query.
+        raise NotFound("Fant ikke samtalen.")
     stmt = select(Conversation).where(Conversation.id == conversation_id)
     if lock:
         stmt = stmt.with_for_update()
