@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub import texts
+from hub import bot_input, texts
 from hub.admission import QueuePolicy, Refused
 from hub.bot import BotReply, BotSignal, BotTurn, BotUnavailable, RasaClient
 from hub.broker import Broker, event
@@ -150,6 +150,7 @@ class Hub:
             not isinstance(payload, str) or len(payload) > self.settings.max_message_chars
         ):
             raise InvalidRequest("«payload» må være tekst på høyst 1000 tegn.")
+        payload = payload or None
         now = self.clock.now()
         wants_advisor = payload == texts.REQUEST_ADVISOR_PAYLOAD
         async with self.unit() as u:
@@ -158,15 +159,20 @@ class Hub:
             await conv_svc.check_rate(u, conv, now, self.settings.messages_per_minute)
             conv_svc.touch(conv, now)
             to_bot = conv.owner == Owner.bot and not wants_advisor
+            # Only buttons offered in this conversation reach Rasa as intents (the
+            # database is the record, so any hub instance decides alike).
+            offered: frozenset[str] = frozenset()
+            if to_bot and (payload is not None or bot_input.looks_like_intent(text)):
+                offered = await conv_svc.offered_payloads(u, conv.id)
             msg = await conv_svc.add_message(
-                u, conv, Sender.visitor, text, now, payload=payload or None, awaiting_bot=to_bot
+                u, conv, Sender.visitor, text, now, payload=payload, awaiting_bot=to_bot
             )
         self.metrics.messages.labels("visitor").inc()
         if wants_advisor:
             self.spawn(self._queue_from_chat(conversation_id), f"queue:{conversation_id}")
         elif to_bot:
             self._awaiting.add(msg.id)
-            forwarded = mask_personal_numbers(payload) if payload else msg.text
+            forwarded = mask_personal_numbers(bot_input.for_bot(msg.text, payload, offered))
             self.spawn(self._ask_bot(conversation_id, forwarded, msg.id), f"bot:{conversation_id}")
         return msg
 

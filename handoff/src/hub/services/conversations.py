@@ -145,6 +145,22 @@ async def add_message(
     return msg
 
 
+async def offered_payloads(u: Unit, conversation_id: str) -> frozenset[str]:
+    """The payloads of every button shown in the conversation (bot and hub messages)."""
+    rows = await u.session.execute(
+        select(Message.buttons).where(
+            Message.conversation_id == conversation_id,
+            Message.sender.in_((Sender.bot, Sender.system)),
+        )
+    )
+    return frozenset(
+        b["payload"]
+        for buttons in rows.scalars()
+        for b in buttons or []
+        if isinstance(b, dict) and isinstance(b.get("payload"), str)
+    )
+
+
 async def assigned_advisor_id(u: Unit, conversation_id: str) -> int | None:
     from hub.db.base import EntryState
 
