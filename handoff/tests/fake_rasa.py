@@ -6,6 +6,8 @@ test_with_rasa.py.
 
 It answers every message with one reply offering :data:`FAQ_BUTTON`, ``/status``
 with 200, ``/domain`` with an empty domain and the tracker events API with ``{}``.
+It also stands in for the bot's content service (``/faqs``, ``/publish``): ``[]``
+or ``{}`` to anything, so the fuzz run reaches the editors' routes.
 """
 
 from __future__ import annotations
@@ -34,12 +36,19 @@ class FakeRasa:
                 pass
 
             def do_GET(self) -> None:
-                self._answer({"intents": [], "responses": {}} if self.path == "/domain" else {})
+                if self.path == "/domain":
+                    self._answer({"intents": [], "responses": {}})
+                else:
+                    self._answer([] if self.path == "/faqs" else {})
+
+            def do_PUT(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self._answer({})
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if not self.path.startswith("/webhooks/rest/webhook"):
-                    self._answer({})  # tracker events (resume)
+                    self._answer({})  # tracker events (resume), content publish
                     return
                 message = json.loads(body or b"{}").get("message", "")
                 with outer.lock:

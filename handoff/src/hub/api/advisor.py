@@ -12,6 +12,7 @@ from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
 from hub import texts
+from hub.api import spec
 from hub.api.common import ADVISOR_COOKIE, bearer, body, client_address, current_advisor, hub_of
 from hub.db.base import Owner, Role
 from hub.db.models import Advisor
@@ -61,6 +62,7 @@ def _advisor(request: Request) -> Advisor:
 
 @bp.post("/login")
 @openapi.summary("Log in; answers with a token (also set as an HttpOnly cookie)")
+@openapi.body(spec.LOGIN)
 async def login(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     data = body(request)
@@ -100,6 +102,7 @@ async def me(request: Request) -> HTTPResponse:
 
 @bp.put("/status")
 @openapi.summary("Set status: available or away")
+@openapi.body(spec.STATUS)
 @login_required
 async def status(request: Request) -> HTTPResponse:
     hub = hub_of(request)
@@ -180,6 +183,7 @@ async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/messages")
 @openapi.summary("Write to the visitor")
+@openapi.body(spec.ADVISOR_MESSAGE)
 @login_required
 async def message(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -191,6 +195,7 @@ async def message(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/typing")
 @openapi.summary("The advisor is typing (shown to the visitor)")
+@openapi.body(spec.TYPING)
 @login_required
 async def typing(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -200,6 +205,7 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/transfer")
 @openapi.summary("Send the conversation to another topic's queue (keeps its waiting time)")
+@openapi.body(spec.TRANSFER)
 @login_required
 async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -209,6 +215,7 @@ async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/end")
 @openapi.summary("End the chat with an outcome: besvart, henvist or ikke_besvart")
+@openapi.body(spec.END_CHAT)
 @login_required
 async def end(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -226,6 +233,7 @@ async def handback(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.get("/faq")
 @openapi.summary("Search the bot's FAQ answers, read from Rasa (best first)")
+@openapi.parameter(parameter=spec.FAQ_QUERY)
 @login_required
 async def faq(request: Request) -> HTTPResponse:
     q = request.args.get("q", "")
@@ -239,6 +247,8 @@ async def faq(request: Request) -> HTTPResponse:
 
 @bp.get("/unanswered")
 @openapi.summary("What the bot could not answer, as questions with counts (format=json or csv)")
+@openapi.parameter(parameter=spec.DAYS)
+@openapi.parameter(parameter=spec.FORMAT)
 @any_login
 async def unanswered(request: Request) -> HTTPResponse:
     hub = hub_of(request)

@@ -9,6 +9,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
+from hub.api import spec
 from hub.api.common import bearer, hub_of
 from hub.errors import InvalidRequest, NotFound
 from hub.inputs import parse_json
@@ -43,6 +44,7 @@ def _validate(data: Any) -> str | None:
 
 @bp.post("/handoff")
 @openapi.summary("The bot's handoff action asks for an advisor (shared secret)")
+@openapi.body(spec.HANDOFF)
 async def handoff(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     secret = hub.settings.bot_secret

@@ -6,6 +6,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
+from hub.api import spec
 from hub.api.common import bearer, body, client_address, hub_of
 from hub.db.base import Owner
 from hub.errors import InvalidRequest
@@ -28,6 +29,7 @@ def _after(request: Request) -> int:
 
 @bp.post("")
 @openapi.summary("Open a conversation; the answer has its id and secret and the bot's welcome")
+@openapi.body(spec.OPEN_CONVERSATION)
 async def open_conversation(request: Request) -> HTTPResponse:
     data = body(request)
     page = data.get("page")
@@ -47,6 +49,7 @@ async def open_conversation(request: Request) -> HTTPResponse:
 
 @bp.get("/<conversation_id:str>")
 @openapi.summary("The conversation's state and its messages after a given id (polling)")
+@openapi.parameter(parameter=spec.AFTER)
 async def get_conversation(request: Request, conversation_id: str) -> HTTPResponse:
     hub = hub_of(request)
     after = _after(request)
@@ -75,6 +78,7 @@ async def get_conversation(request: Request, conversation_id: str) -> HTTPRespon
 
 @bp.post("/<conversation_id:str>/messages")
 @openapi.summary("Send a message; it is stored before the answer, replies come as events")
+@openapi.body(spec.VISITOR_MESSAGE)
 async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     msg = await hub_of(request).visitor_message(
@@ -85,6 +89,7 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/<conversation_id:str>/typing")
 @openapi.summary("The visitor is typing (shown to the advisor)")
+@openapi.body(spec.TYPING)
 async def typing(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     await hub_of(request).visitor_typing(conversation_id, bearer(request), data.get("typing"))
@@ -93,6 +98,7 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/<conversation_id:str>/queue")
 @openapi.summary("Ask for an advisor (e.g. while the bot is down)")
+@openapi.body(spec.JOIN_QUEUE)
 async def join_queue(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     info = await hub_of(request).request_queue(conversation_id, bearer(request), data.get("topic"))
@@ -115,6 +121,7 @@ async def end(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/<conversation_id:str>/rating")
 @openapi.summary("Answer «Fikk du svar på det du lurte på?» (ja, nei or delvis), once")
+@openapi.body(spec.RATING)
 async def rate(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     hub = hub_of(request)
