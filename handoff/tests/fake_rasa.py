@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -26,7 +27,11 @@ def answer_to(message: str) -> str:
 
 
 class FakeRasa:
-    def __init__(self) -> None:
+    """``delay``: seconds to think before answering a message (not ``/start``), so
+    that exchanges are in flight when a test needs them to be."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
         self.received: list[str] = []
         self.lock = threading.Lock()
         outer = self
@@ -53,6 +58,8 @@ class FakeRasa:
                 message = json.loads(body or b"{}").get("message", "")
                 with outer.lock:
                     outer.received.append(message)
+                if outer.delay and message != "/start":
+                    time.sleep(outer.delay)
                 text = WELCOME if message == "/start" else answer_to(message)
                 self._answer([{"recipient_id": "x", "text": text, "buttons": [FAQ_BUTTON]}])
 
