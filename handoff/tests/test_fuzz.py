@@ -372,7 +372,7 @@ FRAMES = st.one_of(
 )
 
 
-async def _frames_until(ws: Any, predicate: Any, timeout: float = 5) -> list[dict[str, Any]]:
+async def _frames_until(ws: Any, predicate: Any, timeout: float = 10) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
 
     async def read() -> None:
@@ -463,11 +463,11 @@ def _probe(base: str, kari_token: str) -> Probe:
 async def _first_frame(url: str, first: str | bytes) -> None:
     async with websockets.connect(url) as ws:
         await ws.send(first)
-        frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
         if frame["type"] == "error":
             assert frame["data"]["error"] in {"invalid_request", "unauthorized", "not_found"}
             with pytest.raises(websockets.ConnectionClosed) as closed:
-                await asyncio.wait_for(ws.recv(), 5)
+                await asyncio.wait_for(ws.recv(), 10)
             assert closed.value.rcvd is not None and 4400 <= closed.value.rcvd.code < 4500
 
 

@@ -62,7 +62,7 @@ def _advisor(request: Request) -> Advisor:
 
 @bp.post("/login")
 @openapi.summary("Log in; answers with a token (also set as an HttpOnly cookie)")
-@openapi.body(spec.LOGIN)
+@spec.body(spec.LOGIN)
 async def login(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     data = body(request)
@@ -102,7 +102,7 @@ async def me(request: Request) -> HTTPResponse:
 
 @bp.put("/status")
 @openapi.summary("Set status: available or away")
-@openapi.body(spec.STATUS)
+@spec.body(spec.STATUS)
 @login_required
 async def status(request: Request) -> HTTPResponse:
     hub = hub_of(request)
@@ -183,7 +183,7 @@ async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/messages")
 @openapi.summary("Write to the visitor")
-@openapi.body(spec.ADVISOR_MESSAGE)
+@spec.body(spec.ADVISOR_MESSAGE)
 @login_required
 async def message(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -195,7 +195,7 @@ async def message(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/typing")
 @openapi.summary("The advisor is typing (shown to the visitor)")
-@openapi.body(spec.TYPING)
+@spec.body(spec.TYPING)
 @login_required
 async def typing(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -205,7 +205,7 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/transfer")
 @openapi.summary("Send the conversation to another topic's queue (keeps its waiting time)")
-@openapi.body(spec.TRANSFER)
+@spec.body(spec.TRANSFER)
 @login_required
 async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -215,7 +215,7 @@ async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/end")
 @openapi.summary("End the chat with an outcome: besvart, henvist or ikke_besvart")
-@openapi.body(spec.END_CHAT)
+@spec.body(spec.END_CHAT)
 @login_required
 async def end(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)

@@ -71,7 +71,7 @@ async def faq(request: Request, faq_id: str) -> HTTPResponse:
 
 @bp.put("/faqs/<faq_id:str>")
 @openapi.summary("Save an FAQ's answer and examples (version from GET; 409 if changed since)")
-@openapi.body(spec.SAVE_FAQ)
+@spec.body(spec.SAVE_FAQ)
 @editor_required
 async def save(request: Request, faq_id: str) -> HTTPResponse:
     data = body(request, MAX_CONTENT_BODY_BYTES)

@@ -44,7 +44,7 @@ def _validate(data: Any) -> str | None:
 
 @bp.post("/handoff")
 @openapi.summary("The bot's handoff action asks for an advisor (shared secret)")
-@openapi.body(spec.HANDOFF)
+@spec.body(spec.HANDOFF)
 async def handoff(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     secret = hub.settings.bot_secret

@@ -7,8 +7,10 @@ values come from the code that checks them.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from sanic_ext.extensions.openapi.builders import OperationStore
 from sanic_ext.extensions.openapi.definitions import Parameter
 from sanic_ext.extensions.openapi.types import Integer, Long, String
 
@@ -17,13 +19,26 @@ from hub.inputs import MAX_ID
 from hub.services.queue import OUTCOMES, REASONS
 from hub.settings import TOPICS
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 STRING: dict[str, Any] = {"type": "string"}
 BOOLEAN: dict[str, Any] = {"type": "boolean"}
 TOPIC: dict[str, Any] = {"type": "string", "enum": list(TOPICS)}
 
 
+def body(content: dict[str, Any]) -> Callable[[F], F]:
+    """Describe the request body, like ``openapi.body`` but without wrapping the handler
+    (sanic-ext's wrapper insists on a real Sanic request)."""
+
+    def describe(handler: F) -> F:
+        OperationStore()[handler].body(content)
+        return handler
+
+    return describe
+
+
 def json_body(required: tuple[str, ...] = (), **properties: dict[str, Any]) -> dict[str, Any]:
-    """``@openapi.body`` content: a JSON object with these properties."""
+    """Request body content: a JSON object with these properties."""
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         schema["required"] = list(required)

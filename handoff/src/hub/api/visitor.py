@@ -29,7 +29,7 @@ def _after(request: Request) -> int:
 
 @bp.post("")
 @openapi.summary("Open a conversation; the answer has its id and secret and the bot's welcome")
-@openapi.body(spec.OPEN_CONVERSATION)
+@spec.body(spec.OPEN_CONVERSATION)
 async def open_conversation(request: Request) -> HTTPResponse:
     data = body(request)
     page = data.get("page")
@@ -78,7 +78,7 @@ async def get_conversation(request: Request, conversation_id: str) -> HTTPRespon
 
 @bp.post("/<conversation_id:str>/messages")
 @openapi.summary("Send a message; it is stored before the answer, replies come as events")
-@openapi.body(spec.VISITOR_MESSAGE)
+@spec.body(spec.VISITOR_MESSAGE)
 async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     msg = await hub_of(request).visitor_message(
@@ -89,7 +89,7 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/<conversation_id:str>/typing")
 @openapi.summary("The visitor is typing (shown to the advisor)")
-@openapi.body(spec.TYPING)
+@spec.body(spec.TYPING)
 async def typing(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     await hub_of(request).visitor_typing(conversation_id, bearer(request), data.get("typing"))
@@ -98,7 +98,7 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/<conversation_id:str>/queue")
 @openapi.summary("Ask for an advisor (e.g. while the bot is down)")
-@openapi.body(spec.JOIN_QUEUE)
+@spec.body(spec.JOIN_QUEUE)
 async def join_queue(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     info = await hub_of(request).request_queue(conversation_id, bearer(request), data.get("topic"))
@@ -121,7 +121,7 @@ async def end(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/<conversation_id:str>/rating")
 @openapi.summary("Answer «Fikk du svar på det du lurte på?» (ja, nei or delvis), once")
-@openapi.body(spec.RATING)
+@spec.body(spec.RATING)
 async def rate(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     hub = hub_of(request)
