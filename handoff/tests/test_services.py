@@ -749,12 +749,12 @@ async def test_typing_beyond_a_few_a_second_is_dropped_silently(hub, clock) -> N
 
 
 class _BotRequest:
-    """What the handoff endpoint reads of a Sanic request: the app, headers and JSON."""
+    """What the handoff endpoint reads of a Sanic request: the app, headers and body."""
 
     def __init__(self, hub: Hub, body: dict[str, Any]) -> None:
         self.app = SimpleNamespace(ctx=SimpleNamespace(hub=hub))
         self.headers = {"authorization": f"Bearer {hub.settings.bot_secret}"}
-        self.json = body
+        self.body = json.dumps(body).encode()
 
 
 def _slow_open_entry(monkeypatch: pytest.MonkeyPatch) -> None:

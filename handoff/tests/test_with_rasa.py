@@ -280,3 +280,26 @@ async def test_a_tracker_left_paused_is_resumed_instead_of_silence(
         await asyncio.sleep(0.2)
     assert replies, "the visitor got nothing"
     assert replies[0]["sender"] == "bot" and "dagpenger" in replies[0]["text"].lower(), replies
+
+
+async def test_a_typed_urgent_intent_is_read_as_words_not_as_the_intent(
+    rasa_hub: tuple[Proc, RasaStack],
+) -> None:
+    """Rasa reads "/urgent" as the intent urgent at confidence 1.0: the emergency text
+    and an urgent handoff, first in the queue. Typed by a visitor it is only words."""
+    hub, stack = rasa_hub
+    v = Visitor(hub.url)
+    async with websockets.connect(v.ws_url()) as ws:
+        await ws.send(
+            json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": v.first[-1]["id"]})
+        )
+        await next_frame(ws, "state", owner="bot")
+        await ws.send(json.dumps({"type": "message", "text": "/urgent"}))
+        await _bot_messages(ws)
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{v.id}/tracker").json()
+    latest = tracker["latest_message"]
+    assert latest["text"] == "urgent"
+    assert not (latest["intent"]["name"] == "urgent" and latest["intent"]["confidence"] == 1.0)
+    state = httpx.get(f"{hub.url}/api/conversations/{v.id}", headers=v.headers).json()
+    assert state["owner"] == "bot" and state["queue"] is None
+    assert [m["text"] for m in state["messages"] if m["sender"] == "visitor"] == ["/urgent"]

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import navpii
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub import texts
+from hub import bot_input, texts
 from hub.admission import QueuePolicy, Refused
 from hub.bot import BotReply, BotSignal, BotTurn, BotUnavailable, RasaClient
 from hub.broker import Broker, event
@@ -166,6 +166,11 @@ class Hub:
             conv_svc.touch(conv, now)
             to_bot = conv.owner == Owner.bot and not wants_advisor
             text = await conv_svc.mask_split_number(u, conv, text)
+            # Only buttons offered in this conversation reach Rasa as intents (the
+            # database is the record, so any hub instance decides alike).
+            offered: frozenset[str] = frozenset()
+            if to_bot and (payload is not None or bot_input.looks_like_intent(text)):
+                offered = await conv_svc.offered_payloads(u, conv.id)
             msg = await conv_svc.add_message(
                 u, conv, Sender.visitor, text, now, payload=payload, awaiting_bot=to_bot
             )
@@ -174,7 +179,7 @@ class Hub:
             self.spawn(self._queue_from_chat(conversation_id), f"queue:{conversation_id}")
         elif to_bot:
             self._awaiting.add(msg.id)
-            forwarded = payload or msg.text
+            forwarded = bot_input.for_bot(msg.text, payload, offered)
             self.spawn(self._ask_bot(conversation_id, forwarded, msg.id), f"bot:{conversation_id}")
         return msg
 

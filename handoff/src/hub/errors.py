@@ -27,6 +27,14 @@ class InvalidRequest(HubError):
     pass
 
 
+class InternalError(HubError):
+    """Something failed on our side (logged with its traceback where it happened)."""
+
+    status = 500
+    code = "internal_error"
+    message = "Noe gikk galt hos oss. Prøv igjen om litt."
+
+
 class MessageTooLong(HubError):
     code = "message_too_long"
 

@@ -12,12 +12,14 @@ from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
 from hub import texts
+from hub.api import spec
 from hub.api.common import ADVISOR_COOKIE, bearer, body, client_address, current_advisor, hub_of
 from hub.db.base import Owner, Role
 from hub.db.models import Advisor
 from hub.errors import FaqUnavailable, Forbidden, InvalidRequest
 from hub.faq import search, words
 from hub.feedback import votes_csv, votes_json
+from hub.inputs import int_arg
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import feedback as feedback_svc
@@ -62,6 +64,7 @@ def _advisor(request: Request) -> Advisor:
 
 @bp.post("/login")
 @openapi.summary("Log in; answers with a token (also set as an HttpOnly cookie)")
+@spec.body(spec.LOGIN)
 async def login(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     data = body(request)
@@ -101,6 +104,7 @@ async def me(request: Request) -> HTTPResponse:
 
 @bp.put("/status")
 @openapi.summary("Set status: available or away")
+@spec.body(spec.STATUS)
 @login_required
 async def status(request: Request) -> HTTPResponse:
     hub = hub_of(request)
@@ -181,6 +185,7 @@ async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/messages")
 @openapi.summary("Write to the visitor")
+@spec.body(spec.ADVISOR_MESSAGE)
 @login_required
 async def message(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -192,6 +197,7 @@ async def message(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/typing")
 @openapi.summary("The advisor is typing (shown to the visitor)")
+@spec.body(spec.TYPING)
 @login_required
 async def typing(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -201,6 +207,7 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/transfer")
 @openapi.summary("Send the conversation to another topic's queue (keeps its waiting time)")
+@spec.body(spec.TRANSFER)
 @login_required
 async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -210,6 +217,7 @@ async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/conversations/<conversation_id:str>/end")
 @openapi.summary("End the chat with an outcome: besvart, henvist or ikke_besvart")
+@spec.body(spec.END_CHAT)
 @login_required
 async def end(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
@@ -227,6 +235,7 @@ async def handback(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.get("/faq")
 @openapi.summary("Search the bot's FAQ answers, read from Rasa (best first)")
+@openapi.parameter(parameter=spec.FAQ_QUERY)
 @login_required
 async def faq(request: Request) -> HTTPResponse:
     q = request.args.get("q", "")
@@ -243,19 +252,19 @@ async def faq(request: Request) -> HTTPResponse:
     "What the bot could not answer, as questions with counts, and the visitors' "
     "«Var svaret nyttig?» per answer (format=json or csv; list=questions or answers for csv)"
 )
+@openapi.parameter(parameter=spec.DAYS)
+@openapi.parameter(parameter=spec.FORMAT)
 @any_login
 async def unanswered(request: Request) -> HTTPResponse:
     hub = hub_of(request)
-    days_arg = request.args.get("days", "30")
-    if not days_arg.isdigit() or not 1 <= int(days_arg) <= 365:
-        raise InvalidRequest("Velg et antall dager fra 1 til 365.")
+    days = int_arg(request.args.get("days"), 30, 1, 365, "Velg et antall dager fra 1 til 365.")
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise InvalidRequest("Formatet må være json eller csv.")
     which = request.args.get("list", "questions")
     if which not in ("questions", "answers"):
         raise InvalidRequest("Lista må være questions eller answers.")
-    since = hub.clock.now() - timedelta(days=int(days_arg))
+    since = hub.clock.now() - timedelta(days=days)
     async with hub.unit(read_only=True) as u:
         questions = group(await unanswered_svc.cases_since(u, since))
         votes = await feedback_svc.counts_since(u, since)
@@ -274,7 +283,7 @@ async def unanswered(request: Request) -> HTTPResponse:
         )
     return json(
         {
-            "days": int(days_arg),
+            "days": days,
             "since": conv_svc.iso(since),
             # Older conversations are deleted (`hub purge`): the list cannot go further back.
             "retention_days": hub.settings.retention_days,

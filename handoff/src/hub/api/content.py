@@ -15,6 +15,7 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from hub import texts
+from hub.api import spec
 from hub.api.common import body, current_advisor
 from hub.content import ContentAnswer, ContentClient
 from hub.content import ContentUnavailable as ServiceUnavailable
@@ -70,6 +71,7 @@ async def faq(request: Request, faq_id: str) -> HTTPResponse:
 
 @bp.put("/faqs/<faq_id:str>")
 @openapi.summary("Save an FAQ's answer and examples (version from GET; 409 if changed since)")
+@spec.body(spec.SAVE_FAQ)
 @editor_required
 async def save(request: Request, faq_id: str) -> HTTPResponse:
     data = body(request, MAX_CONTENT_BODY_BYTES)

@@ -9,8 +9,10 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
+from hub.api import spec
 from hub.api.common import bearer, hub_of
-from hub.errors import NotFound
+from hub.errors import InvalidRequest, NotFound
+from hub.inputs import parse_json
 from hub.services.queue import REASONS
 from hub.settings import TOPICS
 
@@ -42,6 +44,7 @@ def _validate(data: Any) -> str | None:
 
 @bp.post("/handoff")
 @openapi.summary("The bot's handoff action asks for an advisor (shared secret)")
+@spec.body(spec.HANDOFF)
 async def handoff(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     secret = hub.settings.bot_secret
@@ -49,9 +52,9 @@ async def handoff(request: Request) -> HTTPResponse:
     if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
         return json({"error": "unauthorized"}, status=401)
     try:
-        data = request.json
-    except Exception:
-        return _invalid("body is not valid JSON")
+        data = parse_json(request.body or b"")
+    except InvalidRequest:
+        return _invalid("body is not valid JSON, nests too deep or has NUL or lone surrogates")
     problem = _validate(data)
     if problem:
         return _invalid(problem)

@@ -6,9 +6,11 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
+from hub.api import spec
 from hub.api.common import bearer, body, client_address, hub_of
 from hub.db.base import Owner
 from hub.errors import InvalidRequest
+from hub.inputs import MAX_ID, int_arg
 from hub.services import conversations as conv_svc
 from hub.services import feedback as feedback_svc
 from hub.services import queue as queue_svc
@@ -23,14 +25,18 @@ async def not_kept(request: Request, response: HTTPResponse) -> None:
 
 
 def _after(request: Request) -> int:
-    raw = request.args.get("after", "0")
-    if not raw.isdigit() or len(raw) > 18:
-        raise InvalidRequest("«after» må være et heltall (id-en til siste melding du har sett).")
-    return int(raw)
+    return int_arg(
+        request.args.get("after"),
+        0,
+        0,
+        MAX_ID,
+        "«after» må være et heltall (id-en til siste melding du har sett).",
+    )
 
 
 @bp.post("")
 @openapi.summary("Open a conversation; the answer has its id and secret and the bot's welcome")
+@spec.body(spec.OPEN_CONVERSATION)
 async def open_conversation(request: Request) -> HTTPResponse:
     data = body(request)
     page = data.get("page")
@@ -50,6 +56,7 @@ async def open_conversation(request: Request) -> HTTPResponse:
 
 @bp.get("/<conversation_id:str>")
 @openapi.summary("The conversation's state and its messages after a given id (polling)")
+@openapi.parameter(parameter=spec.AFTER)
 async def get_conversation(request: Request, conversation_id: str) -> HTTPResponse:
     hub = hub_of(request)
     after = _after(request)
@@ -78,6 +85,7 @@ async def get_conversation(request: Request, conversation_id: str) -> HTTPRespon
 
 @bp.post("/<conversation_id:str>/messages")
 @openapi.summary("Send a message; it is stored before the answer, replies come as events")
+@spec.body(spec.VISITOR_MESSAGE)
 async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     msg = await hub_of(request).visitor_message(
@@ -88,6 +96,7 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/<conversation_id:str>/typing")
 @openapi.summary("The visitor is typing (shown to the advisor)")
+@spec.body(spec.TYPING)
 async def typing(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     await hub_of(request).visitor_typing(conversation_id, bearer(request), data.get("typing"))
@@ -96,6 +105,7 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 
 @bp.post("/<conversation_id:str>/queue")
 @openapi.summary("Ask for an advisor (e.g. while the bot is down)")
+@spec.body(spec.JOIN_QUEUE)
 async def join_queue(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     info = await hub_of(request).request_queue(conversation_id, bearer(request), data.get("topic"))
@@ -141,6 +151,7 @@ async def delete_conversation(request: Request, conversation_id: str) -> HTTPRes
 
 @bp.post("/<conversation_id:str>/rating")
 @openapi.summary("Answer «Fikk du svar på det du lurte på?» (ja, nei or delvis), once")
+@spec.body(spec.RATING)
 async def rate(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     hub = hub_of(request)

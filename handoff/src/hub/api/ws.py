@@ -31,7 +31,8 @@ from hub.broker import Event, Subscription, event
 from hub.core import Hub
 from hub.db.base import Owner, Role
 from hub.db.models import Advisor
-from hub.errors import Forbidden, HubError, InvalidRequest, NotFound
+from hub.errors import Forbidden, HubError, InternalError, InvalidRequest, NotFound
+from hub.inputs import is_id, parse_json
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
@@ -62,13 +63,16 @@ async def _first_frame(ws: WebsocketImplProtocol) -> dict[str, Any]:
 def _parse(raw: str | bytes | None) -> dict[str, Any]:
     if raw is None:
         raise InvalidRequest("Tom melding.")
-    try:
-        data = jsonlib.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidRequest("Meldingen er ikke gyldig JSON.") from None
+    data = parse_json(raw)
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise InvalidRequest("Meldingen må være et JSON-objekt med «type».")
     return data
+
+
+def _failed(where: str) -> Event:
+    """A frame that failed on our side: logged, answered with an error frame."""
+    log.exception("websocket frame failed", extra={"where": where})
+    return _error(InternalError())
 
 
 async def _refuse(ws: WebsocketImplProtocol, exc: HubError) -> None:
@@ -133,6 +137,8 @@ class VisitorStream:
                         raise InvalidRequest("Ukjent meldingstype.")
                 except HubError as exc:
                     sub.put(_error(exc))
+                except Exception:
+                    sub.put(_failed("visitor frame"))
         except ConnectionClosed:
             pass
         finally:
@@ -188,8 +194,8 @@ async def visitor_ws(request: Request, ws: WebsocketImplProtocol, conversation_i
         secret, last = first.get("secret"), first.get("last_seen_id") or 0
         if first["type"] != "auth" or not isinstance(secret, str):
             raise InvalidRequest("Første melding må være «auth» med nøkkelen til samtalen.")
-        if not isinstance(last, int) or isinstance(last, bool) or last < 0:
-            raise InvalidRequest("«last_seen_id» må være et heltall.")
+        if not is_id(last):
+            raise InvalidRequest("«last_seen_id» må være et heltall (id-en til en melding).")
         async with hub.unit() as u:
             conv = await conv_svc.authenticate(u, conversation_id, secret)
             conv_svc.touch(conv, hub.clock.now())
@@ -197,6 +203,10 @@ async def visitor_ws(request: Request, ws: WebsocketImplProtocol, conversation_i
         await _refuse(ws, exc)
         return
     except ConnectionClosed:
+        return
+    except Exception:
+        log.exception("websocket auth failed", extra={"path": request.path})
+        await _refuse(ws, InternalError())
         return
     gauge = hub.metrics.ws_connections.labels("visitor")
     gauge.inc()
@@ -247,6 +257,8 @@ class AdvisorStream:
                         raise InvalidRequest("Ukjent meldingstype.")
                 except HubError as exc:
                     sub.put(_error(exc))
+                except Exception:
+                    sub.put(_failed("advisor frame"))
         except ConnectionClosed:
             pass
         finally:
@@ -306,6 +318,10 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
         await _refuse(ws, exc)
         return
     except ConnectionClosed:
+        return
+    except Exception:
+        log.exception("websocket auth failed", extra={"path": request.path})
+        await _refuse(ws, InternalError())
         return
     gauge = hub.metrics.ws_connections.labels("advisor")
     gauge.inc()

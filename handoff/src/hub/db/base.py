@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase
@@ -63,6 +63,12 @@ class Helpful(enum.StrEnum):
 
     ja = "ja"
     nei = "nei"
+
+
+# Every id (and every reference to one) is 64-bit: BIGINT on PostgreSQL, where
+# INTEGER stops at 2**31 - 1. SQLite's INTEGER is 64-bit already, and only an
+# "INTEGER PRIMARY KEY" column numbers itself (a BIGINT one would not).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -32,6 +32,7 @@ from hub.errors import (
     RateLimited,
     Unauthorized,
 )
+from hub.inputs import clean
 from hub.unit import Unit
 
 # The sizes of Conversation.page and Message.payload (db/models).
@@ -43,6 +44,10 @@ def masked(text: str, max_chars: int) -> str:
     """``text`` with personal numbers masked, cut to ``max_chars``: a notice is longer
     than the digits it replaces, and the column is not."""
     return navpii.mask(text)[:max_chars]
+
+
+# conversations.id is String(40).
+MAX_ID_CHARS = 40
 
 
 def hash_secret(secret: str) -> str:
@@ -82,6 +87,9 @@ async def open_conversation(u: Unit, now: datetime, page: str | None) -> tuple[C
 
 
 async def get(u: Unit, conversation_id: str, *, lock: bool = False) -> Conversation:
+    if len(conversation_id) > MAX_ID_CHARS or not clean(conversation_id):
+        # Never an id of ours; PostgreSQL would refuse a NUL in the query.
+        raise NotFound("Fant ikke samtalen.")
     stmt = select(Conversation).where(Conversation.id == conversation_id)
     if lock:
         stmt = stmt.with_for_update()
@@ -193,6 +201,22 @@ async def mask_split_number(u: Unit, conv: Conversation, text: str) -> str:
         return text
     previous.text, text = both
     return text
+
+
+async def offered_payloads(u: Unit, conversation_id: str) -> frozenset[str]:
+    """The payloads of every button shown in the conversation (bot and hub messages)."""
+    rows = await u.session.execute(
+        select(Message.buttons).where(
+            Message.conversation_id == conversation_id,
+            Message.sender.in_((Sender.bot, Sender.system)),
+        )
+    )
+    return frozenset(
+        b["payload"]
+        for buttons in rows.scalars()
+        for b in buttons or []
+        if isinstance(b, dict) and isinstance(b.get("payload"), str)
+    )
 
 
 async def assigned_advisor_id(u: Unit, conversation_id: str) -> int | None:

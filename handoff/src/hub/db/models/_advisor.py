@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db.base import AdvisorStatus, Base, Role
+from hub.db.base import AdvisorStatus, Base, BigId, Role
 
 
 class Advisor(Base):
     __tablename__ = "advisors"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
@@ -28,6 +28,6 @@ class AdvisorSession(Base):
     __tablename__ = "advisor_sessions"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"))
+    advisor_id: Mapped[int] = mapped_column(BigId, ForeignKey("advisors.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db.base import Base, Helpful
+from hub.db.base import Base, BigId, Helpful
 
 
 class AnswerFeedback(Base):
@@ -17,10 +17,10 @@ class AnswerFeedback(Base):
 
     __tablename__ = "answer_feedback"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     message_id: Mapped[int] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), unique=True
+        BigId, ForeignKey("messages.id", ondelete="CASCADE"), unique=True
     )
     value: Mapped[Helpful]
     created_at: Mapped[datetime] = mapped_column(index=True)

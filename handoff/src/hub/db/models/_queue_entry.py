@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db.base import Base, EntryState
+from hub.db.base import Base, BigId, EntryState
 
 
 class QueueEntry(Base):
@@ -17,7 +17,7 @@ class QueueEntry(Base):
 
     __tablename__ = "queue_entries"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     topic: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(32))
@@ -25,7 +25,9 @@ class QueueEntry(Base):
     faq_id: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[EntryState] = mapped_column(default=EntryState.waiting)
     enqueued_at: Mapped[datetime]
-    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id", ondelete="SET NULL"))
+    advisor_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("advisors.id", ondelete="SET NULL")
+    )
     assigned_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(32))

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db.base import Base, RatingValue
+from hub.db.base import Base, BigId, RatingValue
 
 
 class Rating(Base):
@@ -18,7 +18,9 @@ class Rating(Base):
     )
     value: Mapped[RatingValue]
     created_at: Mapped[datetime]
-    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id", ondelete="SET NULL"))
+    advisor_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("advisors.id", ondelete="SET NULL")
+    )
     queue_entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("queue_entries.id", ondelete="SET NULL")
+        BigId, ForeignKey("queue_entries.id", ondelete="SET NULL")
     )

@@ -1,7 +1,7 @@
 """FAQ answers and the visitor's "Var svaret nyttig?" for each (hub.feedback).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-05
 """
 
@@ -10,8 +10,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
+
+# 64-bit ids on PostgreSQL, as every id since 0005; SQLite's INTEGER already is.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -19,12 +22,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("faq_id", sa.String(length=100), nullable=True))
-        batch_op.add_column(sa.Column("reply_to", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("reply_to", BigId, nullable=True))
     op.create_table(
         "answer_feedback",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("id", BigId, autoincrement=True, nullable=False),
         sa.Column("conversation_id", sa.String(length=40), nullable=False),
-        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("message_id", BigId, nullable=False),
         sa.Column(
             "value",
             sa.Enum("ja", "nei", name="helpful", native_enum=False, length=16),
