@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import httpx
@@ -19,6 +20,7 @@ from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.api import advisor, content, internal, ops, pages, visitor, ws
+from hub.api.browser import setup_browser
 from hub.api.common import setup_errors
 from hub.api.cors import setup_cors
 from hub.bot import RasaClient
@@ -35,6 +37,7 @@ from hub.settings import Settings
 log = logging.getLogger("hub")
 
 INTERNAL_MAX_BODY_BYTES = 1024 * 1024
+API_DOCS_PAGE = Path(__file__).with_name("api_docs.html")
 
 
 class HubContext:
@@ -85,13 +88,26 @@ def create_app(
     settings = settings or Settings.from_env()
     setup_logging(settings.log_level)
     app: HubApp = Sanic(name, ctx=HubContext(), dumps=partial(json.dumps, ensure_ascii=False))
+    # X-Forwarded-* is believed only from this many proxies (none by default).
+    app.config.PROXIES_COUNT = settings.trusted_proxies
     # Browser-facing bodies are limited to max_body_bytes in api.common.body(); the
     # transport limit is higher so the bot's handoff can carry a long transcript.
     app.config.REQUEST_MAX_SIZE = max(settings.max_body_bytes, INTERNAL_MAX_BODY_BYTES)
     app.config.WEBSOCKET_MAX_SIZE = settings.max_body_bytes
     app.config.ACCESS_LOG = False
     # CORS is ours (api/cors.py: per path, from HUB_ALLOWED_ORIGINS), not sanic-ext's.
-    app.extend(config={"oas_url_prefix": "/docs", "health": False, "cors": False})
+    # The API description is /docs/openapi.json; /docs is a plain page pointing to it.
+    # Not sanic-ext's viewers: they load scripts from CDNs, and no other site's script
+    # may run on the hub's origin (CSP, api/browser.py).
+    app.extend(
+        config={
+            "oas_url_prefix": "/docs",
+            "oas_path_to_redoc_html": str(API_DOCS_PAGE),
+            "oas_ui_swagger": False,
+            "health": False,
+            "cors": False,
+        }
+    )
     SpecificationBuilder().describe(
         "Nav chat hub",
         version="0.1.0",
@@ -107,6 +123,7 @@ def create_app(
     app.blueprint(ws.bp)
     app.blueprint(pages.bp)
     setup_errors(app)
+    setup_browser(app)
     setup_cors(app, settings)
 
     @app.before_server_start

@@ -72,7 +72,11 @@ class Settings:
     # Advisors
     advisor_token_hours: float = 8.0
     default_max_chats: int = 3
+    # The login cookie is Secure when the browser came over TLS; true forces it always.
     cookie_secure: bool = False
+    # Reverse proxies in front of the hub (0 = none): only then are X-Forwarded-For and
+    # X-Forwarded-Proto believed (client address for the limits; TLS for cookies).
+    trusted_proxies: int = 0
     # Browsers: other sites that may embed the widget (CORS and the visitor WebSocket's
     # Origin check); empty = the hub's own origin only
     allowed_origins: tuple[str, ...] = ()
