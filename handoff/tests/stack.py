@@ -133,6 +133,7 @@ def start_hub(
     bot_secret: str = "test-bot-secret",
     env: dict[str, str] | None = None,
     timeout: float = 30,
+    access_log: bool = False,
 ) -> Proc:
     """Start the hub on 127.0.0.1:``port`` and wait for ``/health``."""
     port = port or free_port()
@@ -151,7 +152,7 @@ def start_hub(
         "--single-process",
         "--host=127.0.0.1",
         f"--port={port}",
-        "--no-access-logs",
+        "--access-logs" if access_log else "--no-access-logs",
         "--no-motd",
     ]
     return _started(

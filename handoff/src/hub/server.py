@@ -86,8 +86,14 @@ def create_app(
     settings: Settings | None = None, clock: Clock | None = None, name: str = "hub"
 ) -> HubApp:
     settings = settings or Settings.from_env()
+    # Sanic's own logging set-up would put plain-text handlers back on its loggers.
+    app: HubApp = Sanic(
+        name,
+        ctx=HubContext(),
+        dumps=partial(json.dumps, ensure_ascii=False),
+        configure_logging=False,
+    )
     setup_logging(settings.log_level)
-    app: HubApp = Sanic(name, ctx=HubContext(), dumps=partial(json.dumps, ensure_ascii=False))
     # X-Forwarded-* is believed only from this many proxies (none by default).
     app.config.PROXIES_COUNT = settings.trusted_proxies
     # Browser-facing bodies are limited to max_body_bytes in api.common.body(); the
