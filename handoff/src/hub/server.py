@@ -32,6 +32,7 @@ from hub.db.migrate import upgrade
 from hub.faq import FaqSource
 from hub.logs import setup_logging
 from hub.pg_relay import PgRelay
+from hub.retention import Retention, tracker_eraser
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -49,6 +50,8 @@ class HubContext:
     faq: FaqSource
     content: ContentClient
     sweeper: asyncio.Task[Any] | None = None
+    retention: Retention | None = None
+    retention_task: asyncio.Task[Any] | None = None
     relay: PgRelay | None = None
 
 
@@ -149,6 +152,16 @@ def create_app(
             app.ctx.relay = PgRelay(app.ctx.hub.broker, engine.url.render_as_string(False))
             await app.ctx.relay.start()
         app.ctx.sweeper = asyncio.create_task(_sweep_forever(app.ctx.hub), name="sweeper")
+        if settings.retention_sweep_minutes > 0 and settings.retention_days >= 1:
+            hub = app.ctx.hub
+            app.ctx.retention = Retention(
+                settings, hub.clock, hub.unit, engine, tracker_eraser(settings, bot)
+            )
+            app.ctx.retention_task = asyncio.create_task(
+                app.ctx.retention.run_forever(), name="retention"
+            )
+        else:
+            log.warning("no retention sweep: run `hub purge` on a schedule")
         if not settings.bot_secret:
             log.warning("HUB_BOT_SECRET is not set: the bot's handoffs will be refused")
         log.info("hub started", extra={"database": engine.url.get_backend_name()})
@@ -157,6 +170,12 @@ def create_app(
     async def stop(app: HubApp) -> None:
         if app.ctx.sweeper is not None:
             app.ctx.sweeper.cancel()
+        if app.ctx.retention_task is not None:
+            app.ctx.retention_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await app.ctx.retention_task
+        if app.ctx.retention is not None:
+            await app.ctx.retention.eraser.close()
         if app.ctx.relay is not None:
             await app.ctx.relay.stop()
         with contextlib.suppress(TimeoutError):

@@ -80,8 +80,15 @@ class Settings:
     # Browsers: other sites that may embed the widget (CORS and the visitor WebSocket's
     # Origin check); empty = the hub's own origin only
     allowed_origins: tuple[str, ...] = ()
-    # Retention, logs, pages
+    # Retention: conversations older than retention_days are deleted (with Rasa's
+    # trackers) every retention_sweep_minutes inside the hub (0 = only by `hub purge`).
     retention_days: int = 30
+    retention_sweep_minutes: float = 60.0
+    # Rasa's SQL tracker store (endpoints.yml `tracker_store: type: SQL`), as a database
+    # URL: the hub deletes its `events` rows itself. Empty: Rasa keeps trackers in memory
+    # and the hub empties them through Rasa's HTTP API.
+    rasa_tracker_db_url: str = ""
+    # Logs, pages
     log_level: str = "INFO"
     ws_poll_seconds: float = 15.0
     sweep_seconds: float = 20.0

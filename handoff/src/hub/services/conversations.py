@@ -275,18 +275,28 @@ def transcript_text(conv: Conversation, messages: list[Message], tz: Any) -> str
     return "\n".join(lines) + "\n"
 
 
-async def purge_older_than(u: Unit, cutoff: datetime) -> int:
-    """Delete conversations created before ``cutoff`` (messages, entries, ratings and
-    the bot's unanswered marks too)."""
+async def expired_ids(u: Unit, cutoff: datetime, limit: int) -> list[str]:
+    """Up to ``limit`` ids of conversations created before ``cutoff``."""
+    query = select(Conversation.id).where(Conversation.created_at < cutoff).limit(limit)
+    return list((await u.session.execute(query)).scalars())
+
+
+async def delete_conversations(u: Unit, ids: Collection[str]) -> None:
+    """Delete these conversations with their messages, entries, ratings and the bot's
+    unanswered marks."""
     from sqlalchemy import delete
 
-    ids = list(
-        (
-            await u.session.execute(select(Conversation.id).where(Conversation.created_at < cutoff))
-        ).scalars()
-    )
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for model in (BotSignal, Rating, Message, QueueEntry):
-            await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
-        await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
-    return len(ids)
+    chunk = list(ids)
+    for model in (BotSignal, Rating, Message, QueueEntry):
+        await u.session.execute(delete(model).where(model.conversation_id.in_(chunk)))
+    await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
+
+
+async def purge_older_than(u: Unit, cutoff: datetime) -> int:
+    """Delete conversations created before ``cutoff`` (the hub's rows only: see
+    hub/retention.py for Rasa's trackers)."""
+    deleted = 0
+    while ids := await expired_ids(u, cutoff, 500):
+        await delete_conversations(u, ids)
+        deleted += len(ids)
+    return deleted
