@@ -281,7 +281,7 @@ async def expired_ids(u: Unit, cutoff: datetime, limit: int) -> list[str]:
     return list((await u.session.execute(query)).scalars())
 
 
-async def delete_conversations(u: Unit, ids: Collection[str]) -> None:
+async def delete_conversations(u: Unit, ids: list[str]) -> None:
     """Delete these conversations with their messages, entries, ratings and the bot's
     unanswered marks."""
     from sqlalchemy import delete
