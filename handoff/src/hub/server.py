@@ -97,8 +97,10 @@ def create_app(
         configure_logging=False,
     )
     setup_logging(settings.log_level)
-    # X-Forwarded-* is believed only from this many proxies (none by default).
-    app.config.PROXIES_COUNT = settings.trusted_proxies
+    # X-Forwarded-* is believed only from this many proxies (none by default; Sanic's own
+    # SANIC_PROXIES_COUNT still works when this is 0).
+    if settings.trusted_proxies:
+        app.config.PROXIES_COUNT = settings.trusted_proxies
     # Browser-facing bodies are limited to max_body_bytes in api.common.body(); the
     # transport limit is higher so the bot's handoff can carry a long transcript.
     app.config.REQUEST_MAX_SIZE = max(settings.max_body_bytes, INTERNAL_MAX_BODY_BYTES)
