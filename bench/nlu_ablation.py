@@ -85,14 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     work = PROJECT_ROOT / ".cache" / "ablation"
     work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    with action_server() as action_url:
+    with action_server() as actions:
         for name, config in chosen.items():
             config_path = work / f"{name}.yml"
             config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
             started = time.monotonic()
             model = ensure_model(work, name, config_path)
             seconds = time.monotonic() - started
-            outcomes = asyncio.run(run_cases(model, action_url, cases))
+            outcomes = asyncio.run(run_cases(model, actions.endpoint(), cases))
             scores = score(cases, outcomes)
             result = {
                 "variant": name,

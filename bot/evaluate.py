@@ -118,9 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     report: dict[str, Any] = {"model": str(model), "sets": {}}
-    with action_server() as action_url:
+    with action_server() as actions:
         for path, cases in sets.items():
-            outcomes = asyncio.run(run_cases(model, action_url, cases))
+            outcomes = asyncio.run(run_cases(model, actions.endpoint(), cases))
             scores = score(cases, outcomes)
             print_report(path, scores, args.max_failures)
             report["sets"][path] = scores | {

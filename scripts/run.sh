@@ -9,6 +9,8 @@ RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 CONTENT_PORT="${CONTENT_PORT:-5056}"
 export HUB_BOT_SECRET="${HUB_BOT_SECRET:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
+# The action server answers only Rasa, which sends this token (endpoints.yml).
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
 export HUB_URL="http://127.0.0.1:$PORT"
 export HUB_RASA_URL="http://127.0.0.1:$RASA_PORT"
 # The content service (editors change answers and publish) shares a token with the hub.
@@ -25,9 +27,10 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-.venv/bot/bin/rasa run actions --port "$ACTIONS_PORT" > .cache/logs/actions.log 2>&1 &
+# On 127.0.0.1 only, with its token (bot/runtime/action_server.py), not `rasa run actions`.
+.venv/bot/bin/python -m bot.runtime.action_server --port "$ACTIONS_PORT" > .cache/logs/actions.log 2>&1 &
 pids+=($!)
-sed "s#http://localhost:5055/webhook#http://127.0.0.1:$ACTIONS_PORT/webhook#" endpoints.yml > .cache/endpoints.run.yml
+sed "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$ACTIONS_PORT/webhook#" endpoints.yml > .cache/endpoints.run.yml
 .venv/bot/bin/rasa run --enable-api -i 127.0.0.1 --port "$RASA_PORT" -m models/nav.tar.gz \
     --endpoints .cache/endpoints.run.yml --credentials credentials.yml > .cache/logs/rasa.log 2>&1 &
 pids+=($!)

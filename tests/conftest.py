@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.runtime.processes import PROJECT_ROOT, action_server
+from bot.runtime.processes import PROJECT_ROOT, ActionServer, action_server
 from bot.runtime.test_model import ensure_test_model
 from tests.contract_hub import ContractHub, contract_hub
 
@@ -58,8 +58,8 @@ def queued_hub(hub: ContractHub) -> ContractHub:
 
 
 @pytest.fixture(scope="session")
-def action_url(hub: ContractHub, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real action server (`rasa run actions`) that hands off to `hub`."""
+def actions(hub: ContractHub, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActionServer]:
+    """A real action server (bot/runtime/action_server.py) that hands off to `hub`."""
     log = tmp_path_factory.mktemp("actions") / "actions.log"
-    with action_server(env={"HUB_URL": hub.url, "HUB_BOT_SECRET": hub.secret}, log=log) as url:
-        yield url
+    with action_server(env={"HUB_URL": hub.url, "HUB_BOT_SECRET": hub.secret}, log=log) as running:
+        yield running

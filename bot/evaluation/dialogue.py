@@ -54,9 +54,9 @@ def outcome_of(events: Sequence[Any]) -> Outcome:
     return outcome
 
 
-async def run_cases(model: Path, action_url: str, cases: Sequence[Case]) -> list[Outcome]:
+async def run_cases(model: Path, actions: EndpointConfig, cases: Sequence[Case]) -> list[Outcome]:
     """Sends every case to a fresh conversation and reads what happened."""
-    agent = Agent.load(str(model), action_endpoint=EndpointConfig(url=action_url))
+    agent = Agent.load(str(model), action_endpoint=actions)
     outcomes = []
     for case in cases:
         sender = f"eval-{uuid.uuid4().hex}"

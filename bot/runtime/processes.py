@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -11,7 +12,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.runtime.action_server import TOKEN_ENV
+
+if TYPE_CHECKING:
+    from rasa.utils.endpoints import EndpointConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -74,15 +82,43 @@ def _serving(
             out.close()  # type: ignore[union-attr]
 
 
+@dataclass(frozen=True)
+class ActionServer:
+    """A running action server: its webhook and the token Rasa must send."""
+
+    url: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def endpoint(self) -> EndpointConfig:
+        """For `Agent.load(..., action_endpoint=...)`."""
+        from rasa.utils.endpoints import EndpointConfig
+
+        return EndpointConfig(url=self.url, headers=self.headers)
+
+    def endpoints_yml(self) -> str:
+        """An endpoints.yml for `rasa run` / `rasa test` that calls this server."""
+        return (
+            f'action_endpoint:\n  url: "{self.url}"\n'
+            f'  headers:\n    Authorization: "Bearer {self.token}"\n'
+        )
+
+
 @contextlib.contextmanager
 def action_server(
     port: int | None = None, env: dict[str, str] | None = None, log: Path | None = None
-) -> Iterator[str]:
-    """Runs `rasa run actions` from the project root; yields its webhook URL."""
+) -> Iterator[ActionServer]:
+    """Runs the action server (bot/runtime/action_server.py) on 127.0.0.1 from the project
+    root, with a fresh token unless `env` has one."""
     port = port or free_port()
-    command = [RASA, "run", "actions", "--port", str(port), "--actions", "actions"]
-    with _serving(command, f"http://127.0.0.1:{port}/health", env or {}, log, timeout=90):
-        yield f"http://127.0.0.1:{port}/webhook"
+    env = dict(env or {})
+    token = env.setdefault(TOKEN_ENV, secrets.token_urlsafe(24))
+    command = [sys.executable, "-m", "bot.runtime.action_server", "--port", str(port)]
+    with _serving(command, f"http://127.0.0.1:{port}/health", env, log, timeout=90):
+        yield ActionServer(f"http://127.0.0.1:{port}/webhook", token)
 
 
 @contextlib.contextmanager

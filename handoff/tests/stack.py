@@ -5,9 +5,9 @@ Importable helpers (the front-end's browser tests reuse them):
 - :func:`free_port` - a free TCP port on 127.0.0.1.
 - :func:`start_hub` - the hub (``sanic hub.server:app_from_env --factory``) from
   ``.venv/hub``, configured with ``HUB_*`` variables; returns a :class:`Proc`.
-- :func:`start_rasa_stack` - the action server and the Rasa server from
-  ``.venv/bot`` with a trained model; the action server calls the hub at
-  ``hub_url`` with ``bot_secret``. Rasa takes 30-40 s to start.
+- :func:`start_rasa_stack` - the action server (on 127.0.0.1, with a fresh token that
+  Rasa sends) and the Rasa server from ``.venv/bot`` with a trained model; the action
+  server calls the hub at ``hub_url`` with ``bot_secret``. Rasa takes 30-40 s to start.
 - :func:`start_content_service` - the bot's content service (editors' FAQ editing
   and publishing) from ``.venv/bot``, on a copy of the project's content made by
   :func:`copy_content`.
@@ -30,6 +30,7 @@ Example::
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -133,6 +134,7 @@ def start_hub(
     bot_secret: str = "test-bot-secret",
     env: dict[str, str] | None = None,
     timeout: float = 30,
+    access_log: bool = False,
 ) -> Proc:
     """Start the hub on 127.0.0.1:``port`` and wait for ``/health``."""
     port = port or free_port()
@@ -151,7 +153,7 @@ def start_hub(
         "--single-process",
         "--host=127.0.0.1",
         f"--port={port}",
-        "--no-access-logs",
+        "--access-logs" if access_log else "--no-access-logs",
         "--no-motd",
     ]
     return _started(
@@ -164,6 +166,7 @@ class RasaStack:
     rasa: Proc
     actions: Proc
     endpoints: Path
+    action_token: str
     rasa_url: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -175,21 +178,39 @@ class RasaStack:
 
 
 def start_rasa_stack(
-    model: Path, *, hub_url: str, bot_secret: str, timeout: float = 180
+    model: Path,
+    *,
+    hub_url: str,
+    bot_secret: str,
+    timeout: float = 180,
+    tracker_store: str = "",
 ) -> RasaStack:
-    """Start the action server and Rasa (``--enable-api``) with ``model``."""
+    """Start the action server and Rasa (``--enable-api``) with ``model``;
+    ``tracker_store``: an endpoints.yml ``tracker_store:`` block (default: in memory)."""
     action_port, rasa_port = free_port(), free_port()
     tmp = Path(tempfile.mkdtemp(prefix="hub-rasa-"))
+    # The action server (bot/runtime/action_server.py) answers only Rasa, which sends
+    # this token from endpoints.yml.
+    action_token = secrets.token_urlsafe(24)
     endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    env = {**os.environ, "HUB_URL": hub_url, "HUB_BOT_SECRET": bot_secret}
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'  headers:\n    Authorization: "Bearer {action_token}"\n' + tracker_store
+    )
+    env = {
+        **os.environ,
+        "HUB_URL": hub_url,
+        "HUB_BOT_SECRET": bot_secret,
+        "ACTION_SERVER_TOKEN": action_token,
+    }
     actions = _spawn(
         "actions",
-        [str(BOT_VENV / "bin" / "rasa"), "run", "actions", "--port", str(action_port)],
+        [str(BOT_VENV / "bin" / "python"), "-m", "bot.runtime.action_server",
+         "--port", str(action_port)],
         env,
         REPO,
         f"http://127.0.0.1:{action_port}",
-    )
+    )  # fmt: skip
     rasa = _spawn(
         "rasa",
         [
@@ -209,7 +230,7 @@ def start_rasa_stack(
         REPO,
         f"http://127.0.0.1:{rasa_port}",
     )
-    stack = RasaStack(rasa, actions, endpoints)
+    stack = RasaStack(rasa, actions, endpoints, action_token)
     try:
         wait_http(actions.url + "/health", timeout, actions.proc)
         wait_http(rasa.url + "/status", timeout, rasa.proc)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from rasa.core.agent import Agent
 from rasa.shared.core.events import ConversationResumed
-from rasa.utils.endpoints import EndpointConfig
 
+from bot.runtime.processes import ActionServer
 from tests.contract_hub import ContractHub
 
 
 @pytest.fixture(scope="module")
-def agent(test_model: Path, action_url: str) -> Iterator[Agent]:
-    yield Agent.load(str(test_model), action_endpoint=EndpointConfig(url=action_url))
+def agent(test_model: Path, actions: ActionServer) -> Iterator[Agent]:
+    yield Agent.load(str(test_model), action_endpoint=actions.endpoint())
 
 
 async def say(agent: Agent, sender: str, text: str) -> list[str]:

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from bot.runtime.processes import PROJECT_ROOT, RASA
+from bot.runtime.processes import PROJECT_ROOT, RASA, ActionServer
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
 
@@ -23,9 +23,9 @@ def test_rasa_data_validate_fails_on_no_warning() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-def test_rasa_test_stories_pass(test_model: Path, action_url: str, tmp_path: Path) -> None:
+def test_rasa_test_stories_pass(test_model: Path, actions: ActionServer, tmp_path: Path) -> None:
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n', "utf-8")
+    endpoints.write_text(actions.endpoints_yml(), "utf-8")
     out = tmp_path / "results"
     result = subprocess.run(
         [

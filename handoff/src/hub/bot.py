@@ -118,6 +118,24 @@ class RasaClient:
         """Unpause the tracker (after a handoff ends)."""
         await self._post(f"/conversations/{quote(sender)}/tracker/events", {"event": "resume"})
 
+    async def erase_tracker(self, sender: str) -> None:
+        """Replace the conversation's tracker with an empty one, for the retention.
+
+        Rasa's tracker stores that keep one serialised tracker (in memory, the default
+        here) drop the old events; an SQL store only appends, so hub/retention.py deletes
+        its rows itself (``HUB_RASA_TRACKER_DB_URL``).
+        """
+        try:
+            async with asyncio.timeout(self.timeout):
+                resp = await self.client.put(
+                    f"{self.base_url}/conversations/{quote(sender)}/tracker/events",
+                    json=[],
+                    timeout=self.timeout,
+                )
+                resp.raise_for_status()
+        except (httpx.HTTPError, TimeoutError) as exc:
+            raise BotUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
     async def domain(self) -> Any:
         """The bot's domain (``GET /domain`` as JSON: intents, responses, ...)."""
         try:

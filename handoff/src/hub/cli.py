@@ -3,7 +3,7 @@
     hub migrate
     hub advisor create --username kari --name "Kari Nordmann" [--max-chats 3] [--role editor]
         (password from HUB_NEW_PASSWORD, --password-stdin, or a prompt)
-    hub purge [--days 30]
+    hub purge [--days 30] [--hub-only]
     hub serve [--host 127.0.0.1] [--port 8000]
 
 The database is HUB_DATABASE_URL (default: hub.db in the current folder).
@@ -16,15 +16,19 @@ import asyncio
 import getpass
 import os
 import sys
-from datetime import timedelta
+from collections.abc import Sequence
+from functools import partial
 
+import httpx
+
+from hub.bot import RasaClient
 from hub.broker import Broker
 from hub.clock import SystemClock
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
 from hub.errors import HubError
+from hub.retention import Retention, Sweep, TrackerEraser, tracker_eraser
 from hub.services import advisors as advisor_svc
-from hub.services import conversations as conv_svc
 from hub.settings import Settings
 from hub.unit import unit_of_work
 
@@ -53,12 +57,27 @@ async def _create_advisor(
         await engine.dispose()
 
 
-async def _purge(settings: Settings, days: int) -> int:
+class _HubOnly:
+    """``hub purge --hub-only``: Rasa's trackers are left as they are."""
+
+    async def erase(self, sender_ids: Sequence[str]) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+async def _purge(settings: Settings, days: int, hub_only: bool) -> Sweep:
     engine = create_engine(settings.database_url, null_pool=True)
+    http = httpx.AsyncClient()
+    bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
+    eraser: TrackerEraser = _HubOnly() if hub_only else tracker_eraser(settings, bot)
+    units = partial(unit_of_work, session_factory(engine), Broker())
     try:
-        async with unit_of_work(session_factory(engine), Broker()) as u:
-            return await conv_svc.purge_older_than(u, SystemClock().now() - timedelta(days=days))
+        return await Retention(settings, SystemClock(), units, engine, eraser).sweep(days)
     finally:
+        await eraser.close()
+        await http.aclose()
         await engine.dispose()
 
 
@@ -92,8 +111,15 @@ def main(argv: list[str] | None = None) -> int:
         default="advisor",
         help="editor: only the list of what the bot could not answer, never in the queue's staff",
     )
-    purge = sub.add_parser("purge", help="delete conversations older than the retention")
+    purge = sub.add_parser(
+        "purge",
+        help="delete conversations older than the retention, and Rasa's trackers for them "
+        "(the hub does this itself every HUB_RETENTION_SWEEP_MINUTES)",
+    )
     purge.add_argument("--days", type=int, default=settings.retention_days)
+    purge.add_argument(
+        "--hub-only", action="store_true", help="leave Rasa's trackers (when Rasa is gone)"
+    )
     serve = sub.add_parser("serve", help="run the hub (one process)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -118,8 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "purge":
         if args.days < 0:
             raise SystemExit("--days must be 0 or more")
-        count = asyncio.run(_purge(settings, args.days))
-        print(f"deleted {count} conversations older than {args.days} days")
+        result = asyncio.run(_purge(settings, args.days, args.hub_only))
+        if not result.ran:
+            raise SystemExit("another hub is deleting old conversations right now; try later")
+        print(f"deleted {result.deleted} conversations older than {args.days} days")
+        if not result.complete:
+            raise SystemExit(
+                "Rasa did not answer: the remaining old conversations are kept until their "
+                "trackers can be erased (run again, or with --hub-only)"
+            )
     elif args.command == "serve":
         from hub.server import create_app
 

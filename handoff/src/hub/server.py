@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import httpx
@@ -19,6 +20,7 @@ from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.api import advisor, content, internal, ops, pages, visitor, ws
+from hub.api.browser import setup_browser
 from hub.api.common import setup_errors
 from hub.api.cors import setup_cors
 from hub.bot import RasaClient
@@ -30,11 +32,13 @@ from hub.db.migrate import upgrade
 from hub.faq import FaqSource
 from hub.logs import setup_logging
 from hub.pg_relay import PgRelay
+from hub.retention import Retention, tracker_eraser
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
 
 INTERNAL_MAX_BODY_BYTES = 1024 * 1024
+API_DOCS_PAGE = Path(__file__).with_name("api_docs.html")
 
 
 class HubContext:
@@ -46,6 +50,8 @@ class HubContext:
     faq: FaqSource
     content: ContentClient
     sweeper: asyncio.Task[Any] | None = None
+    retention: Retention | None = None
+    retention_task: asyncio.Task[Any] | None = None
     relay: PgRelay | None = None
 
 
@@ -83,15 +89,36 @@ def create_app(
     settings: Settings | None = None, clock: Clock | None = None, name: str = "hub"
 ) -> HubApp:
     settings = settings or Settings.from_env()
+    # Sanic's own logging set-up would put plain-text handlers back on its loggers.
+    app: HubApp = Sanic(
+        name,
+        ctx=HubContext(),
+        dumps=partial(json.dumps, ensure_ascii=False),
+        configure_logging=False,
+    )
     setup_logging(settings.log_level)
-    app: HubApp = Sanic(name, ctx=HubContext(), dumps=partial(json.dumps, ensure_ascii=False))
+    # X-Forwarded-* is believed only from this many proxies (none by default; Sanic's own
+    # SANIC_PROXIES_COUNT still works when this is 0).
+    if settings.trusted_proxies:
+        app.config.PROXIES_COUNT = settings.trusted_proxies
     # Browser-facing bodies are limited to max_body_bytes in api.common.body(); the
     # transport limit is higher so the bot's handoff can carry a long transcript.
     app.config.REQUEST_MAX_SIZE = max(settings.max_body_bytes, INTERNAL_MAX_BODY_BYTES)
     app.config.WEBSOCKET_MAX_SIZE = settings.max_body_bytes
     app.config.ACCESS_LOG = False
     # CORS is ours (api/cors.py: per path, from HUB_ALLOWED_ORIGINS), not sanic-ext's.
-    app.extend(config={"oas_url_prefix": "/docs", "health": False, "cors": False})
+    # The API description is /docs/openapi.json; /docs is a plain page pointing to it.
+    # Not sanic-ext's viewers: they load scripts from CDNs, and no other site's script
+    # may run on the hub's origin (CSP, api/browser.py).
+    app.extend(
+        config={
+            "oas_url_prefix": "/docs",
+            "oas_path_to_redoc_html": str(API_DOCS_PAGE),
+            "oas_ui_swagger": False,
+            "health": False,
+            "cors": False,
+        }
+    )
     SpecificationBuilder().describe(
         "Nav chat hub",
         version="0.1.0",
@@ -107,6 +134,7 @@ def create_app(
     app.blueprint(ws.bp)
     app.blueprint(pages.bp)
     setup_errors(app)
+    setup_browser(app)
     setup_cors(app, settings)
 
     @app.before_server_start
@@ -126,6 +154,16 @@ def create_app(
             app.ctx.relay = PgRelay(app.ctx.hub.broker, engine.url.render_as_string(False))
             await app.ctx.relay.start()
         app.ctx.sweeper = asyncio.create_task(_sweep_forever(app.ctx.hub), name="sweeper")
+        if settings.retention_sweep_minutes > 0 and settings.retention_days >= 1:
+            hub = app.ctx.hub
+            app.ctx.retention = Retention(
+                settings, hub.clock, hub.unit, engine, tracker_eraser(settings, bot)
+            )
+            app.ctx.retention_task = asyncio.create_task(
+                app.ctx.retention.run_forever(), name="retention"
+            )
+        else:
+            log.warning("no retention sweep: run `hub purge` on a schedule")
         if not settings.bot_secret:
             log.warning("HUB_BOT_SECRET is not set: the bot's handoffs will be refused")
         log.info("hub started", extra={"database": engine.url.get_backend_name()})
@@ -134,6 +172,12 @@ def create_app(
     async def stop(app: HubApp) -> None:
         if app.ctx.sweeper is not None:
             app.ctx.sweeper.cancel()
+        if app.ctx.retention_task is not None:
+            app.ctx.retention_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await app.ctx.retention_task
+        if app.ctx.retention is not None:
+            await app.ctx.retention.eraser.close()
         if app.ctx.relay is not None:
             await app.ctx.relay.stop()
         with contextlib.suppress(TimeoutError):

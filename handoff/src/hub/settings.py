@@ -72,12 +72,23 @@ class Settings:
     # Advisors
     advisor_token_hours: float = 8.0
     default_max_chats: int = 3
+    # The login cookie is Secure when the browser came over TLS; true forces it always.
     cookie_secure: bool = False
+    # Reverse proxies in front of the hub (0 = none): only then are X-Forwarded-For and
+    # X-Forwarded-Proto believed (client address for the limits; TLS for cookies).
+    trusted_proxies: int = 0
     # Browsers: other sites that may embed the widget (CORS and the visitor WebSocket's
     # Origin check); empty = the hub's own origin only
     allowed_origins: tuple[str, ...] = ()
-    # Retention, logs, pages
+    # Retention: conversations older than retention_days are deleted (with Rasa's
+    # trackers) every retention_sweep_minutes inside the hub (0 = only by `hub purge`).
     retention_days: int = 30
+    retention_sweep_minutes: float = 60.0
+    # Rasa's SQL tracker store (endpoints.yml `tracker_store: type: SQL`), as a database
+    # URL: the hub deletes its `events` rows itself. Empty: Rasa keeps trackers in memory
+    # and the hub empties them through Rasa's HTTP API.
+    rasa_tracker_db_url: str = ""
+    # Logs, pages
     log_level: str = "INFO"
     ws_poll_seconds: float = 15.0
     sweep_seconds: float = 20.0

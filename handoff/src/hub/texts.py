@@ -83,3 +83,8 @@ EDITOR_ONLY = (
 )
 # An advisor's login asked for the editors' content pages.
 CONTENT_EDITORS_ONLY = "Bare redaktører kan endre svarene til chatboten."
+# A change sent from another website's page with the advisor's login (api/browser.py).
+FOREIGN_ORIGIN = (
+    "Forespørselen kom fra en annen nettside enn chatten og ble stoppet. "
+    "Åpne siden for veiledere på nytt og prøv igjen."
+)

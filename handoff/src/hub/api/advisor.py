@@ -13,6 +13,7 @@ from sanic_ext import openapi
 
 from hub import texts
 from hub.api import spec
+from hub.api.browser import secure_cookies
 from hub.api.common import ADVISOR_COOKIE, bearer, body, client_address, current_advisor, hub_of
 from hub.db.base import Owner, Role
 from hub.db.models import Advisor
@@ -72,14 +73,16 @@ async def login(request: Request) -> HTTPResponse:
         data.get("username"), data.get("password"), client_address(request)
     )
     resp = json({"token": token, "advisor": advisor_svc.advisor_json(advisor)})
+    # The browser's only copy of the login: HttpOnly (no script reads it), Strict, and a
+    # session cookie (gone when the browser closes, on a shared computer too); the
+    # server ends the login after advisor_token_hours either way.
     resp.add_cookie(
         ADVISOR_COOKIE,
         token,
         httponly=True,
         samesite="Strict",
-        secure=hub.settings.cookie_secure,
+        secure=secure_cookies(request, hub.settings),
         path="/",
-        max_age=int(hub.settings.advisor_token_hours * 3600),
     )
     return resp
 
@@ -91,7 +94,9 @@ async def logout(request: Request) -> HTTPResponse:
     token = bearer(request) or request.cookies.get(ADVISOR_COOKIE) or ""
     await hub_of(request).advisor_logout(_advisor(request), token)
     resp = empty()
-    resp.delete_cookie(ADVISOR_COOKIE, path="/")
+    # With the same Secure flag as it was set: a browser on plain http ignores a Secure one.
+    secure = secure_cookies(request, hub_of(request).settings)
+    resp.cookies.delete_cookie(ADVISOR_COOKIE, path="/", secure=secure)
     return resp
 
 

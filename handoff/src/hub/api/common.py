@@ -50,9 +50,8 @@ def bearer(request: Request) -> str | None:
 
 
 def client_address(request: Request) -> str:
-    """The caller's address, for the limits. Behind a reverse proxy, tell Sanic which
-    header to trust (``SANIC_PROXIES_COUNT`` or ``SANIC_REAL_IP_HEADER``), or every
-    visitor is the proxy."""
+    """The caller's address, for the limits. Behind a reverse proxy, set
+    ``HUB_TRUSTED_PROXIES`` (server.py hands it to Sanic), or every visitor is the proxy."""
     return request.client_ip or "unknown"
 
 

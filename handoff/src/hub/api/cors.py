@@ -13,11 +13,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, empty, json
 
+from hub import browser
 from hub.settings import Settings
 
 VISITOR_API = "/api/conversations"
@@ -38,7 +38,7 @@ def is_public_asset(path: str) -> bool:
 
 def same_origin(request: Request, origin: str) -> bool:
     """The browser's page is the hub itself (``Origin`` names the host it asked)."""
-    return urlsplit(origin).netloc.lower() == request.host.lower()
+    return browser.same_origin(origin, request.host)
 
 
 class OriginPolicy:

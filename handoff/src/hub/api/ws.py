@@ -26,7 +26,7 @@ from sanic.server.websockets.impl import WebsocketImplProtocol
 from websockets.exceptions import ConnectionClosed
 
 from hub import texts
-from hub.api.common import hub_of
+from hub.api.common import ADVISOR_COOKIE, hub_of
 from hub.broker import Event, Subscription, event
 from hub.core import Hub
 from hub.db.base import Owner, Role
@@ -307,7 +307,9 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
     hub = hub_of(request)
     try:
         first = await _first_frame(ws)
-        token = first.get("token")
+        # The console's login is its HttpOnly cookie, sent with the handshake (whose
+        # Origin api/browser.py has checked); a script may send its token instead.
+        token = first.get("token", request.cookies.get(ADVISOR_COOKIE))
         if first["type"] != "auth" or not isinstance(token, str):
             raise InvalidRequest("Første melding må være «auth» med innloggingen din.")
         async with hub.unit() as u:

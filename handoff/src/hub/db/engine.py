@@ -31,7 +31,9 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, *, null_pool: bool = False) -> AsyncEngine:
     url = normalise_url(url)
-    kwargs: dict[str, Any] = {}
+    # A failed statement's exception must not carry its parameters (visitor text) into
+    # the logs; the statement itself has only placeholders.
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if null_pool:
         kwargs["poolclass"] = NullPool
     if is_sqlite(url):

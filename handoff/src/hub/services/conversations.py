@@ -381,13 +381,17 @@ async def delete_conversations(u: Unit, ids: list[str]) -> None:
         await u.session.execute(delete(Conversation).where(Conversation.id.in_(chunk)))
 
 
+async def expired_ids(u: Unit, cutoff: datetime, limit: int) -> list[str]:
+    """Up to ``limit`` ids of conversations created before ``cutoff``."""
+    query = select(Conversation.id).where(Conversation.created_at < cutoff).limit(limit)
+    return list((await u.session.execute(query)).scalars())
+
+
 async def purge_older_than(u: Unit, cutoff: datetime) -> int:
-    """Delete conversations created before ``cutoff`` (messages, entries, ratings and
-    the bot's unanswered marks too)."""
-    ids = list(
-        (
-            await u.session.execute(select(Conversation.id).where(Conversation.created_at < cutoff))
-        ).scalars()
-    )
-    await delete_conversations(u, ids)
-    return len(ids)
+    """Delete conversations created before ``cutoff`` (the hub's rows only: see
+    hub/retention.py for Rasa's trackers)."""
+    deleted = 0
+    while ids := await expired_ids(u, cutoff, 500):
+        await delete_conversations(u, ids)
+        deleted += len(ids)
+    return deleted

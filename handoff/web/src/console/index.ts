@@ -6,7 +6,9 @@ import { leaveIcon, personIcon, robotIcon, searchIcon, warningIcon } from "../sh
 import { clock, renderText, renderVisitorText, waited } from "../shared/text";
 import { MAX_MESSAGE_LENGTH, type Message, type Owner, readError, topicName } from "../shared/types";
 
-const TOKEN_KEY = "navchat:advisor-token";
+// Where an older console kept the login; read by no one now, only removed. The login is
+// the hub's HttpOnly cookie, which no script on the page can read.
+const OLD_TOKEN_KEY = "navchat:advisor-token";
 const POLL_MS = 3000;
 
 interface Advisor {
@@ -95,7 +97,6 @@ class ApiFailure extends Error {
 }
 
 class Console {
-  private token = sessionStorage.getItem(TOKEN_KEY) ?? "";
   private me: Advisor | null = null;
   private queues: QueueTopic[] = [];
   private queuesAt = Date.now();
@@ -118,15 +119,13 @@ class Console {
   private headerStatus!: HTMLSelectElement;
 
   async init(): Promise<void> {
-    if (this.token) {
-      try {
-        this.me = await this.api<Advisor>("GET", "/api/advisor/me");
-        await this.enter();
-        return;
-      } catch {
-        this.token = "";
-        sessionStorage.removeItem(TOKEN_KEY);
-      }
+    sessionStorage.removeItem(OLD_TOKEN_KEY);
+    // Logged in already (the cookie)? A 401 just means "log in".
+    const res = await fetch("/api/advisor/me", { credentials: "same-origin" }).catch(() => null);
+    if (res?.ok) {
+      this.me = (await res.json()) as Advisor;
+      await this.enter();
+      return;
     }
     this.renderLogin();
   }
@@ -135,7 +134,6 @@ class Console {
 
   private async api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const res = await fetch(path, {
       method,
@@ -182,12 +180,11 @@ class Console {
           error.replaceChildren();
           submit.disabled = true;
           try {
-            const res = await this.api<{ token: string; advisor: Advisor }>("POST", "/api/advisor/login", {
+            // The hub sets the login cookie; the token in the answer is for scripts, not kept here.
+            const res = await this.api<{ advisor: Advisor }>("POST", "/api/advisor/login", {
               username: user.value.trim(),
               password: pass.value,
             });
-            this.token = res.token;
-            sessionStorage.setItem(TOKEN_KEY, res.token);
             this.me = res.advisor;
             await this.enter();
           } catch (err) {
@@ -214,8 +211,6 @@ class Console {
   }
 
   private loggedOut(message: string): void {
-    this.token = "";
-    sessionStorage.removeItem(TOKEN_KEY);
     this.me = null;
     this.chats.clear();
     this.active = null;
@@ -1039,7 +1034,7 @@ class Console {
   }
 
   private connect(): void {
-    if (!this.token) return;
+    if (!this.me) return;
     if (this.wsFailures >= 2 || typeof WebSocket === "undefined") {
       this.startPolling();
       return;
@@ -1047,7 +1042,8 @@ class Console {
     const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/api/advisor/ws`);
     this.ws = ws;
     let gotFrame = false;
-    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token: this.token }));
+    // The handshake carries the login cookie.
+    ws.onopen = () => ws.send(JSON.stringify({ type: "auth" }));
     ws.onmessage = (ev) => {
       gotFrame = true;
       this.wsFailures = 0;
