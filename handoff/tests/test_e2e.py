@@ -664,6 +664,10 @@ class SlowRasa:
             def do_GET(self) -> None:
                 self._answer(b"{}")
 
+            def do_PUT(self) -> None:  # a tracker erased (a visitor deletes the conversation)
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self._answer(b'{"events": []}')
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 message = json.loads(body or b"{}").get("message", "")

@@ -1,6 +1,7 @@
 """A visitor deletes their conversation (DELETE /api/conversations/{id}), over real HTTP.
 
-Rasa is down (a closed port) except where a slow Rasa holds a reply back.
+Rasa answers only the erasing of a tracker (its chat is down), except where a slow
+Rasa holds a reply back or Rasa cannot be reached at all.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import websockets
 from tests.conftest import CLOSED_PORT_URL
 from tests.stack import Proc, start_hub
 from tests.test_e2e import HUB_ENV, SlowRasa, Visitor, create_advisor, login, next_frame
+from tests.test_retention import TrackerRasa
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +31,14 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hub(db_path: Path) -> Iterator[Proc]:
-    proc = start_hub(database_url=f"sqlite:///{db_path}", rasa_url=CLOSED_PORT_URL, env=HUB_ENV)
+def rasa() -> Iterator[TrackerRasa]:
+    with TrackerRasa() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def hub(db_path: Path, rasa: TrackerRasa) -> Iterator[Proc]:
+    proc = start_hub(database_url=f"sqlite:///{db_path}", rasa_url=rasa.url, env=HUB_ENV)
     yield proc
     proc.stop()
 
@@ -58,7 +66,7 @@ def delete(v: Visitor, headers: dict[str, str] | None = None) -> httpx.Response:
 
 
 def test_a_conversation_with_the_bot_is_deleted_with_everything_stored(
-    hub: Proc, db_path: Path
+    hub: Proc, db_path: Path, rasa: TrackerRasa
 ) -> None:
     v = Visitor(hub.url)
     assert (
@@ -79,6 +87,7 @@ def test_a_conversation_with_the_bot_is_deleted_with_everything_stored(
     r = delete(v)
     assert r.status_code == 200, r.text
     assert r.json() == {"deleted": True, "owner": "closed", "retention_days": 30}
+    assert v.id in rasa.erased  # the bot's memory of it too
     assert rows_of(db_path, v.id) == dict.fromkeys(
         ("messages", "queue_entries", "ratings", "bot_signals", "conversations"), 0
     )
@@ -176,3 +185,21 @@ async def test_deleting_while_the_bot_is_answering_stores_nothing_and_fails_noth
             assert "background task failed" not in log and "Traceback" not in log, log[-3000:]
         finally:
             hub.stop()
+
+
+def test_when_rasa_cannot_forget_it_the_conversation_is_ended_and_kept_for_retention(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "norasa.db"
+    hub = start_hub(database_url=f"sqlite:///{path}", rasa_url=CLOSED_PORT_URL, env=HUB_ENV)
+    try:
+        v = Visitor(hub.url)
+        assert v.post("/messages", json={"text": "hei"}).status_code == 201
+        r = delete(v)
+        assert (
+            r.status_code == 200 and r.json()["deleted"] is False and r.json()["owner"] == "closed"
+        )
+        # Kept: the rows are the only record of which tracker retention must erase.
+        assert rows_of(path, v.id)["conversations"] == 1
+    finally:
+        hub.stop()

@@ -38,6 +38,7 @@ from hub.errors import (
 from hub.hours import OpeningHours
 from hub.metrics import Metrics
 from hub.ratelimit import Limits
+from hub.retention import TrackerEraser, TrackersNotErased
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
@@ -67,6 +68,8 @@ class Hub:
     bot: RasaClient
     broker: Broker = field(default_factory=Broker)
     metrics: Metrics = field(default_factory=Metrics)
+    # Erases Rasa's memory of a conversation the visitor deletes (as retention does).
+    eraser: TrackerEraser | None = None
     policy: QueuePolicy = field(init=False)
     limits: Limits = field(init=False)
     tz: ZoneInfo = field(init=False)
@@ -412,10 +415,20 @@ class Hub:
         need what the visitor told them, and retention deletes it with the rest.
         """
         await self.visitor_end(conversation_id, secret)
-        async with self.unit() as u:
+        async with self.unit(read_only=True) as u:
             conv = await conv_svc.authenticate(u, conversation_id, secret)
             if await conv_svc.advisor_took_part(u, conv.id):
                 return False
+        if self.eraser is not None:
+            # Rasa's memory first: once the rows are gone, nothing says which tracker to
+            # erase. If Rasa cannot, the conversation stays ended for retention to take.
+            try:
+                await self.eraser.erase([conversation_id])
+            except TrackersNotErased:
+                log.warning("tracker not erased: the conversation waits for retention")
+                return False
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
             await conv_svc.delete_conversations(u, [conv.id])
             # A socket still open on it (another tab) finds it gone and closes.
             u.outbox.add(f"conv:{conv.id}", event("sync"))

@@ -148,7 +148,10 @@ def create_app(
         bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
         app.ctx.faq = FaqSource(bot)
         app.ctx.content = ContentClient(settings.content_url, settings.content_token, http)
-        app.ctx.hub = Hub(settings, clock or SystemClock(), session_factory(engine), bot)
+        eraser = tracker_eraser(settings, bot)
+        app.ctx.hub = Hub(
+            settings, clock or SystemClock(), session_factory(engine), bot, eraser=eraser
+        )
         if settings.pg_notify and engine.url.get_backend_name() == "postgresql":
             # Several instances share one database: events travel between them.
             app.ctx.relay = PgRelay(app.ctx.hub.broker, engine.url.render_as_string(False))
@@ -156,9 +159,7 @@ def create_app(
         app.ctx.sweeper = asyncio.create_task(_sweep_forever(app.ctx.hub), name="sweeper")
         if settings.retention_sweep_minutes > 0 and settings.retention_days >= 1:
             hub = app.ctx.hub
-            app.ctx.retention = Retention(
-                settings, hub.clock, hub.unit, engine, tracker_eraser(settings, bot)
-            )
+            app.ctx.retention = Retention(settings, hub.clock, hub.unit, engine, eraser)
             app.ctx.retention_task = asyncio.create_task(
                 app.ctx.retention.run_forever(), name="retention"
             )
@@ -176,8 +177,8 @@ def create_app(
             app.ctx.retention_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await app.ctx.retention_task
-        if app.ctx.retention is not None:
-            await app.ctx.retention.eraser.close()
+        if app.ctx.hub is not None and app.ctx.hub.eraser is not None:
+            await app.ctx.hub.eraser.close()
         if app.ctx.relay is not None:
             await app.ctx.relay.stop()
         with contextlib.suppress(TimeoutError):
