@@ -5,8 +5,9 @@
 Trains three systems on the 300 Bokmål sentences of norsid_dev.conll (ids ending
 in /B) and tests each on all 5,500 utterances of norsid_test.conll, reporting
 accuracy for Bokmål (B), North (N), Trøndersk (T), West (V) and overall:
-- the project's NLU pipeline (config.yml, without the ResponseSelector and the
-  confidence gate, which need the FAQ retrieval intent);
+- the project's NLU pipeline (config.yml, without the ResponseSelector, the
+  confidence gate and what reads its verdicts (long messages by sentence, the
+  request for a person): they need the FAQ retrieval intent or Nav's chat);
 - Rasa's default pipeline (the `rasa init` config; the top intent is scored,
   as if FallbackClassifier were absent, so that both Rasa systems are scored alike);
 - TF-IDF character n-grams (char_wb 1–4) + LinearSVC (scikit-learn).
@@ -162,10 +163,18 @@ def svm_predictor(train: Sequence[Utterance]) -> Callable[[Sequence[str]], list[
 
 
 def project_pipeline() -> list[dict[str, Any]]:
-    """config.yml's pipeline without the FAQ-only components."""
+    """config.yml's pipeline without the FAQ- and chat-only components."""
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))
-    skip = ("ResponseSelector", "bot.nlu.confidence_gate.NavConfidenceGate")
-    return [c for c in config["pipeline"] if c["name"] not in skip]
+    skip = (
+        "ResponseSelector",
+        "bot.nlu.confidence_gate.NavConfidenceGate",
+        "bot.nlu.focus_combiner.FocusCombiner",
+        "bot.nlu.person_request_classifier.PersonRequestClassifier",
+    )
+    pipeline = [c for c in config["pipeline"] if c["name"] not in skip]
+    for component in pipeline:
+        component.pop("focus_parts", None)  # its sentences need the FocusCombiner
+    return pipeline
 
 
 def main(argv: list[str] | None = None) -> int:
