@@ -65,11 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     for seed in args.seeds:
         model = ensure_model(out, f"seed{seed}", seeded_config(seed, out))
         result = out / f"seed{seed}.json"
-        command = [sys.executable, "-m", "bot.evaluate", "--model", str(model), "--json", str(result)]
-        for cases in args.sets:
-            command += ["--cases", cases]
-        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-        report = json.loads(result.read_text("utf-8"))
+        report = json.loads(result.read_text("utf-8")) if result.exists() else {}
+        # Scores of this very model on these sets are kept: seeds can run in parallel
+        # processes (`--seeds 2`, `--seeds 3`) and a last call only summarises.
+        fresh = result.exists() and result.stat().st_mtime > model.stat().st_mtime
+        if not (fresh and set(args.sets) <= set(report.get("sets", {}))):
+            command = [sys.executable, "-m", "bot.evaluate", "--model", str(model), "--json", str(result)]
+            for cases in args.sets:
+                command += ["--cases", cases]
+            subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+            report = json.loads(result.read_text("utf-8"))
         per_seed[seed] = {name: {k: scores.get(k) for k in KEYS} for name, scores in report["sets"].items()}
         print(f"seed {seed}: done", flush=True)
     summary: dict[str, Any] = {"label": args.label, "seeds": args.seeds, "sets": {}}
