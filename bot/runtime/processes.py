@@ -123,10 +123,19 @@ def action_server(
 
 @contextlib.contextmanager
 def rasa_server(model: Path, port: int | None = None, log: Path | None = None) -> Iterator[str]:
-    """Runs `rasa run --enable-api` on 127.0.0.1 with `model`; yields its base URL."""
+    """Runs `rasa run --enable-api` on 127.0.0.1 with `model`; yields its base URL.
+
+    endpoints.yml names the action server's token from the environment, and Rasa
+    refuses to start when it is unset: without one given, a fresh token that no action
+    server knows (nothing here calls actions through this Rasa).
+    """
     port = port or free_port()
     command = [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port), "-m", str(model)]
-    quiet = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+    quiet = {
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONWARNINGS": "ignore",
+        TOKEN_ENV: os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24),
+    }
     with _serving(command, f"http://127.0.0.1:{port}/status", quiet, log, timeout=300):
         yield f"http://127.0.0.1:{port}"
 
