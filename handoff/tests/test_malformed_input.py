@@ -147,6 +147,14 @@ def test_malformed_input_gets_a_4xx_with_a_stable_code(served: tuple[Proc, str])
     assert v.post("/messages", json={"text": "fortsatt her"}).status_code == 201
 
 
+def test_asset_names_the_file_system_cannot_hold_are_a_404(served: tuple[Proc, str]) -> None:
+    hub, _ = served
+    too_long = "%F0%9D%90%93" * 200  # a 800-byte name once decoded; the limit is 255
+    for path in (f"/static/{too_long}", f"/static/a/{too_long}/b.js", "/static/a%00b.js"):
+        r = httpx.get(hub.url + path)
+        assert r.status_code == 404, (path[:60], r.status_code, r.text[:200])
+
+
 def test_ids_past_32_bits_are_read_and_stored(served: tuple[Proc, str]) -> None:
     hub, url = served
     v = Visitor(hub.url)

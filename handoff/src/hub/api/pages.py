@@ -24,8 +24,13 @@ def _web_dir(request: Request) -> Path:
 
 async def _send(request: Request, relative: str) -> HTTPResponse:
     base = _web_dir(request)
-    path = (base / relative).resolve()
-    if base not in path.parents or not path.is_file():
+    try:
+        path = (base / relative).resolve()
+        found = base in path.parents and path.is_file()
+    except (OSError, ValueError):
+        # A name the file system cannot hold (too long, NUL byte) names no file.
+        found = False
+    if not found:
         raise NotFound("not found")
     return await file(path, headers={"Cache-Control": "no-cache"})
 
