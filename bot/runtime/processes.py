@@ -28,6 +28,8 @@ RASA = str(Path(sys.executable).with_name("rasa"))
 def code_env(env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for a Rasa command run in another folder: our code stays importable."""
     base = {**os.environ, **(env or {})}
+    # Trainings share the examples' embeddings (bot/nlu/embedding_store.py).
+    base.setdefault("NAV_EMBEDDING_STORE", str(PROJECT_ROOT / ".cache" / "embeddings.sqlite"))
     paths = [str(PROJECT_ROOT), *filter(None, base.get("PYTHONPATH", "").split(os.pathsep))]
     return {**base, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
 
