@@ -75,7 +75,9 @@ def test_the_console_login_is_an_httponly_cookie_only(watched: Page, site: Site)
     # A reload keeps the login (the cookie), and the live WebSocket works with it.
     page.reload()
     expect(page.get_by_test_id("advisor-name")).to_contain_text(site.advisor_name)
-    page.get_by_label("Status").select_option("away")
+    # Reload only once the hub has the new status: a reload cuts a request in flight.
+    with page.expect_response(lambda r: r.url.endswith("/api/advisor/status") and r.request.method == "PUT"):
+        page.get_by_label("Status").select_option("away")
     expect(page.get_by_label("Status")).to_have_value("away")
     page.reload()
     expect(page.get_by_label("Status")).to_have_value("away")
