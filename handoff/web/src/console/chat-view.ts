@@ -5,7 +5,8 @@
 import { h, icon, setChildren } from "../shared/dom";
 import { personIcon, robotIcon, searchIcon } from "../shared/icons";
 import { clock, counterText, renderText, renderVisitorText, tooLongText } from "../shared/text";
-import { MAX_MESSAGE_LENGTH, type Message, topicName } from "../shared/types";
+import { maxMessageLength, topicName } from "../shared/settings";
+import type { Message } from "../shared/types";
 import { alertBox } from "./view";
 import { type Chat, type Faq, faqExcerpt, OUTCOMES, reasonText, sortedMessages, tabText, withFaqAnswer } from "./state";
 
@@ -255,7 +256,9 @@ export class ChatArea {
     });
     ta.value = chat.draft;
     const update = () => {
-      const { text, over } = counterText(ta.value.length, MAX_MESSAGE_LENGTH);
+      const max = maxMessageLength();
+      if (max === null) return; // not known yet (the hub checks the length too)
+      const { text, over } = counterText(ta.value.length, max);
       counter.textContent = text;
       counter.classList.toggle("counter--over", over);
       ta.setAttribute("aria-invalid", String(over));
@@ -272,8 +275,9 @@ export class ChatArea {
             error.textContent = "Skriv en melding før du sender.";
             return;
           }
-          if (text.length > MAX_MESSAGE_LENGTH) {
-            error.textContent = tooLongText(MAX_MESSAGE_LENGTH);
+          const max = maxMessageLength();
+          if (max !== null && text.length > max) {
+            error.textContent = tooLongText(max);
             return;
           }
           const failed = await this.on.reply(chat, text);

@@ -6,7 +6,8 @@
 import { ApiFailure, call, type Request } from "../shared/api";
 import { setChildren } from "../shared/dom";
 import { LiveConnection, type Frame } from "../shared/live";
-import { type Message, type Owner, topicName } from "../shared/types";
+import { loadSettings, topicName } from "../shared/settings";
+import type { Message, Owner } from "../shared/types";
 import { ChatArea } from "./chat-view";
 import {
   type Advisor,
@@ -62,6 +63,7 @@ export class Console {
 
   async init(): Promise<void> {
     sessionStorage.removeItem(OLD_TOKEN_KEY);
+    void loadSettings(); // read while the login is checked; enter() waits for it
     // Logged in already (the cookie)? A 401 just means "log in".
     try {
       this.me = await call<Advisor>("/api/advisor/me");
@@ -141,6 +143,8 @@ export class Console {
       window.location.assign("/veileder/ubesvart");
       return;
     }
+    // The topic names and the length limit before the first drawing (a failure leaves ids and no limit).
+    await loadSettings();
     document.title = "Chat for veiledere – Nav";
     this.shell = renderShell(this.app, me, {
       setStatus: (status) => void this.setStatus(status),

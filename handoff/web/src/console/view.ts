@@ -3,7 +3,7 @@
 
 import { h, icon, setChildren } from "../shared/dom";
 import { leaveIcon, personIcon, warningIcon } from "../shared/icons";
-import { topicName } from "../shared/types";
+import { topicName } from "../shared/settings";
 import { waited } from "../shared/text";
 import { type Advisor, type QueueTopic, queueTotalText, reasonText, sortWaiting } from "./state";
 

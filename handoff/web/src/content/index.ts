@@ -5,7 +5,7 @@
 import { h, icon, setChildren } from "../shared/dom";
 import { warningIcon } from "../shared/icons";
 import { FALLBACK_ERROR, readError, type Request, send } from "../shared/api";
-import { topicName } from "../shared/types";
+import { loadSettings, topicName } from "../shared/settings";
 import { renderPublish } from "./publish-view";
 import { type Change, describe, type Entry, examplesCountText, lines, matching, type Problem, type PublishStatus, type Summary, when } from "./state";
 
@@ -44,6 +44,7 @@ class ContentPage {
   private pendingExample = new URLSearchParams(window.location.search).get("eksempel")?.trim() || "";
 
   async init(): Promise<void> {
+    const settings = loadSettings(); // the topic names, before the list is drawn
     window.addEventListener("beforeunload", (event) => {
       if (this.dirty) event.preventDefault();
     });
@@ -90,6 +91,7 @@ class ContentPage {
       ),
     );
     setChildren(this.form, h("p", { class: "aksel-body-long" }, "Velg et svar i lista."));
+    await settings;
     if (await this.loadList()) {
       await this.loadPublish();
       const wanted = window.location.hash.slice(1);

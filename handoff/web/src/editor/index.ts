@@ -4,7 +4,7 @@
 import { h, icon, setChildren } from "../shared/dom";
 import { downloadIcon, warningIcon } from "../shared/icons";
 import { readError, send } from "../shared/api";
-import { topicName } from "../shared/types";
+import { loadSettings, topicName } from "../shared/settings";
 
 interface Labelled {
   label: string;
@@ -146,7 +146,8 @@ class Editor {
     this.status.textContent = "Henter spørsmålene …";
     let res: Response;
     try {
-      res = await send(`/api/advisor/unanswered?days=${days}`);
+      // The topic names come with the hub's settings (read once).
+      [res] = await Promise.all([send(`/api/advisor/unanswered?days=${days}`), loadSettings()]);
     } catch {
       this.fail("Fikk ikke kontakt med tjenesten. Prøv igjen om litt.");
       return;

@@ -4,7 +4,8 @@
 
 import { LiveConnection, type Frame } from "../shared/live";
 import { type ApiError, readError } from "../shared/api";
-import { MAX_MESSAGE_LENGTH, type ChatButton, type Message, type Owner, type QueueInfo } from "../shared/types";
+import { loadSettings, maxMessageLength, onSettings } from "../shared/settings";
+import type { ChatButton, Message, Owner, QueueInfo } from "../shared/types";
 import { tooLongText } from "../shared/text";
 import { VisitorApi } from "./api";
 import type { VoteResult } from "./feedback";
@@ -125,7 +126,10 @@ export class ChatWidget {
       vote: (id, vote) => this.sendVote(id, vote),
     });
     this.view.mount(hub);
-    this.view.updateCounter(MAX_MESSAGE_LENGTH);
+    // The counter shows the hub's limit once it is known; nothing waits for it.
+    onSettings(() => this.view.updateCounter(maxMessageLength()));
+    void loadSettings(hub);
+    this.view.updateCounter(maxMessageLength());
     this.view.renderStatus(this.state);
 
     if (this.state.saved) {
@@ -184,7 +188,7 @@ export class ChatWidget {
     this.live.stop();
     clearConversation(this.state);
     this.view.clear();
-    this.view.updateCounter(MAX_MESSAGE_LENGTH);
+    this.view.updateCounter(maxMessageLength());
     this.view.renderBadge(this.state.unread);
   }
 
@@ -297,7 +301,7 @@ export class ChatWidget {
   // ---------- composer ----------
 
   private onInput(): void {
-    this.view.updateCounter(MAX_MESSAGE_LENGTH);
+    this.view.updateCounter(maxMessageLength());
     this.view.error.textContent = "";
     this.view.fitInput();
     this.typing.update(this.view.input.value.length > 0);
@@ -311,8 +315,10 @@ export class ChatWidget {
       input.focus();
       return;
     }
-    if (text.length > MAX_MESSAGE_LENGTH) {
-      error.textContent = tooLongText(MAX_MESSAGE_LENGTH);
+    // Not known yet: sent anyway, the hub checks the length too.
+    const max = maxMessageLength();
+    if (max !== null && text.length > max) {
+      error.textContent = tooLongText(max);
       input.focus();
       return;
     }
@@ -322,7 +328,7 @@ export class ChatWidget {
     void this.send(text, null).then((ok) => {
       if (!ok && !input.value) {
         input.value = text;
-        this.view.updateCounter(MAX_MESSAGE_LENGTH);
+        this.view.updateCounter(maxMessageLength());
       }
     });
   }
@@ -362,7 +368,7 @@ export class ChatWidget {
   }
 
   private showError(err: ApiError): void {
-    const outcome = errorOutcome(err, MAX_MESSAGE_LENGTH);
+    const outcome = errorOutcome(err, maxMessageLength());
     if (outcome.kind === "closed") this.setState("closed", null);
     else if (outcome.kind === "lost") this.lost();
     else if (this.state.footer === "composer") this.view.error.textContent = outcome.text;

@@ -174,9 +174,10 @@ export function transcriptName(disposition: string): string {
 /** What an error from the hub means for the widget: the chat ended, is gone, or a text to show. */
 export type ErrorOutcome = { kind: "closed" } | { kind: "lost" } | { kind: "show"; text: string };
 
-export function errorOutcome(err: ApiError, maxLength: number): ErrorOutcome {
+export function errorOutcome(err: ApiError, maxLength: number | null): ErrorOutcome {
   if (err.error === "conversation_closed") return { kind: "closed" };
   if (err.error === "not_found" || err.error === "unauthorized") return { kind: "lost" };
-  if (err.error === "message_too_long") return { kind: "show", text: tooLongText(err.limit ?? maxLength) };
+  const limit = err.limit ?? maxLength;
+  if (err.error === "message_too_long" && limit !== null) return { kind: "show", text: tooLongText(limit) };
   return { kind: "show", text: err.message || FALLBACK_ERROR };
 }

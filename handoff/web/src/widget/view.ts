@@ -471,13 +471,18 @@ export class WidgetView {
 
   // ---------- composer ----------
 
-  /** The counter under the field, against the longest message the hub takes. */
-  updateCounter(max: number): void {
+  /** The counter under the field, against the longest message the hub takes (null: not known yet). */
+  updateCounter(max: number | null): void {
+    window.clearTimeout(this.counterAnnounceTimer);
+    if (max === null) {
+      this.counter.textContent = "";
+      this.input.setAttribute("aria-invalid", "false");
+      return;
+    }
     const { text, over } = counterText(this.input.value.length, max);
     this.counter.textContent = text;
     this.counter.classList.toggle("counter--over", over);
     this.input.setAttribute("aria-invalid", String(over));
-    window.clearTimeout(this.counterAnnounceTimer);
     if (max - this.input.value.length <= 100) {
       this.counterAnnounceTimer = window.setTimeout(() => {
         this.counterLive.textContent = this.counter.textContent ?? "";
