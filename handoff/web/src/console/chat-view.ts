@@ -264,30 +264,33 @@ export class ChatArea {
       ta.setAttribute("aria-invalid", String(over));
     };
     update();
+    const send = async (): Promise<void> => {
+      const text = ta.value.trim();
+      if (!text) {
+        error.textContent = "Skriv en melding før du sender.";
+        return;
+      }
+      const max = maxMessageLength();
+      if (max !== null && text.length > max) {
+        error.textContent = tooLongText(max);
+        return;
+      }
+      const failed = await this.on.reply(chat, text);
+      if (failed !== null) {
+        error.textContent = failed;
+        return;
+      }
+      ta.value = "";
+      chat.draft = "";
+      update();
+    };
     const form = h(
       "form",
       {
         class: "composer",
-        onsubmit: async (e: Event) => {
+        onsubmit: (e: Event) => {
           e.preventDefault();
-          const text = ta.value.trim();
-          if (!text) {
-            error.textContent = "Skriv en melding før du sender.";
-            return;
-          }
-          const max = maxMessageLength();
-          if (max !== null && text.length > max) {
-            error.textContent = tooLongText(max);
-            return;
-          }
-          const failed = await this.on.reply(chat, text);
-          if (failed !== null) {
-            error.textContent = failed;
-            return;
-          }
-          ta.value = "";
-          chat.draft = "";
-          update();
+          void send();
         },
       },
       h("label", { for: "reply", class: "aksel-label" }, "Svar til brukeren"),

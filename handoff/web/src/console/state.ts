@@ -6,9 +6,11 @@ import type { Message, Owner } from "../shared/types";
 export interface Advisor {
   id: number | string;
   name: string;
-  status: "available" | "away" | string;
+  /** "available" or "away". */
+  status: string;
   max_chats: number;
-  role?: "advisor" | "editor" | string;
+  /** "advisor" or "editor". */
+  role?: string;
 }
 
 export interface Waiting {

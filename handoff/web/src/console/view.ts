@@ -18,27 +18,30 @@ export function loginView(message: string, login: (username: string, password: s
   const user = h("input", { id: "username", name: "username", class: "field", autocomplete: "username", required: true });
   const pass = h("input", { id: "password", name: "password", type: "password", class: "field", autocomplete: "current-password", required: true });
   const submit = h("button", { type: "submit", class: "aksel-button", "data-variant": "primary" }, h("span", null, "Logg inn"));
+  const onSubmit = async (): Promise<void> => {
+    error.replaceChildren();
+    submit.disabled = true;
+    try {
+      await login(user.value.trim(), pass.value);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      error.append(
+        alertBox("danger", status === 401 ? "Feil brukernavn eller passord." : (err as Error).message || "Innloggingen feilet. Prøv igjen."),
+      );
+      pass.value = "";
+      pass.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  };
   const form = h(
     "form",
     {
       class: "login-card",
       "aria-labelledby": "login-title",
-      onsubmit: async (e: Event) => {
+      onsubmit: (e: Event) => {
         e.preventDefault();
-        error.replaceChildren();
-        submit.disabled = true;
-        try {
-          await login(user.value.trim(), pass.value);
-        } catch (err) {
-          const status = (err as { status?: number }).status;
-          error.append(
-            alertBox("danger", status === 401 ? "Feil brukernavn eller passord." : (err as Error).message || "Innloggingen feilet. Prøv igjen."),
-          );
-          pass.value = "";
-          pass.focus();
-        } finally {
-          submit.disabled = false;
-        }
+        void onSubmit();
       },
     },
     h("h1", { class: "aksel-heading aksel-heading--large", id: "login-title" }, "Logg inn som veileder"),

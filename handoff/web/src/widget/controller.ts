@@ -3,7 +3,7 @@
 // to the hub (api.ts) and follows it live (shared/live.ts).
 
 import { LiveConnection, type Frame } from "../shared/live";
-import { type ApiError, readError } from "../shared/api";
+import { ApiFailure, type ApiError, failure, readError } from "../shared/api";
 import { loadSettings, maxMessageLength, onSettings } from "../shared/settings";
 import type { ChatButton, Message, Owner, QueueInfo } from "../shared/types";
 import { tooLongText } from "../shared/text";
@@ -399,7 +399,7 @@ export class ChatWidget {
     view.showStarting();
     try {
       const res = await this.api.start(location.pathname);
-      if (!res.ok) throw await readError(res);
+      if (!res.ok) throw await failure(res);
       const data = (await res.json()) as ConversationView & { secret: string };
       const state = this.state;
       state.saved = { id: data.id, secret: data.secret, lastSeenId: 0 };
@@ -422,7 +422,7 @@ export class ChatWidget {
     } catch (e) {
       view.typing.replaceChildren();
       // Only the hub's own errors carry Norwegian text; a network or CORS failure is a TypeError in English.
-      const fromHub = typeof (e as ApiError)?.error === "string" ? (e as ApiError).message : "";
+      const fromHub = e instanceof ApiFailure ? e.body.message : "";
       view.showUnavailable(fromHub || "Chatten er ikke tilgjengelig akkurat nå. Prøv igjen senere, eller ring oss på 55 55 33 33.");
     } finally {
       this.starting = false;
