@@ -26,6 +26,10 @@ BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/thresho
 .venv/hub/bin/ruff check packages/navpii || status=1
 .venv/hub/bin/ruff format --check packages/navpii || status=1
 (cd packages/navpii && "$ROOT/.venv/hub/bin/mypy") || status=1
+# The front-end (handoff/web; node_modules from scripts/setup_web.sh): ESLint, tsc, unit tests.
+(cd handoff/web && npm run --silent lint) || status=1
+(cd handoff/web && npm run --silent typecheck) || status=1
+(cd handoff/web && npm test --silent) || status=1
 
 step "test model (trained only if data, config or NLU code changed)"
 .venv/bot/bin/python -m bot.runtime.test_model || status=1

@@ -4,110 +4,20 @@
 
 import { h, icon, setChildren } from "../shared/dom";
 import { warningIcon } from "../shared/icons";
-import { readError, topicName } from "../shared/types";
+import { FALLBACK_ERROR, readError, type Request, send } from "../shared/api";
+import { loadSettings, topicName } from "../shared/settings";
+import { renderPublish } from "./publish-view";
+import { type Change, describe, type Entry, examplesCountText, lines, matching, type Problem, type PublishStatus, type Summary, when } from "./state";
 
-interface Summary {
-  id: string;
-  tema: string;
-  title: string;
-  examples: number;
-  unpublished: boolean;
-}
-
-interface Entry {
-  id: string;
-  tema: string;
-  title: string;
-  answer: string;
-  examples: string[];
-  version: string;
-  link: string;
-  facts: string;
-  unpublished: boolean;
-  changes: Change[];
-}
-
-// One save of an entry, with the text it replaced (what "Hent tilbake" restores).
-interface Change {
-  at: string;
-  editor: string;
-  answer_changed: boolean;
-  examples_added: number;
-  examples_removed: number;
-  before: { answer: string; examples: string[] };
-}
-
-interface Problem {
-  field: "answer" | "examples";
-  message: string;
-}
-
-interface QualityRow {
-  key: string;
-  name: string;
-  now: number | null;
-  before: number | null;
-  target: string;
-  passed: boolean;
-}
-
-// The new model's scores on test questions it never saw, beside the running model's.
-interface Quality {
-  passed: boolean;
-  rows: QualityRow[];
-  worse: string[];
-}
-
-interface PublishStatus {
-  state: "idle" | "running" | "succeeded" | "failed";
-  message: string;
-  by: string;
-  started_at: string;
-  finished_at: string;
-  details: string;
-  quality: Quality | null;
-  unpublished: string[];
-}
-
-const MIN_EXAMPLES = 15;
 const POLL_MS = 3000;
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString("nb-NO", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-}
-
-function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-// "endret svaret og la til 2 eksempler": what one save did, in plain words.
-function describe(change: Change): string {
-  const parts = [
-    change.answer_changed ? "endret svaret" : "",
-    change.examples_added ? `la til ${count(change.examples_added, "eksempel", "eksempler")}` : "",
-    change.examples_removed ? `fjernet ${count(change.examples_removed, "eksempel", "eksempler")}` : "",
-  ].filter(Boolean);
-  if (parts.length === 0) return "lagret uten å endre noe";
-  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} og ${parts[parts.length - 1]}`;
-}
-
-function lines(text: string): string[] {
-  return text
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0);
-}
-
 async function errorText(res: Response): Promise<string> {
-  return (await readError(res)).message ?? "Noe gikk galt. Prøv igjen om litt.";
+  return (await readError(res)).message ?? FALLBACK_ERROR;
 }
 
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`/api/content${path}`, {
-    credentials: "same-origin",
-    ...init,
-    headers: { "Content-Type": "application/json", ...(init.headers ?? {}) },
-  });
+/** The content service, through the hub (the editor's login cookie goes along). */
+function api(path: string, req: Request = {}): Promise<Response> {
+  return send(`/api/content${path}`, req);
 }
 
 class ContentPage {
@@ -134,6 +44,7 @@ class ContentPage {
   private pendingExample = new URLSearchParams(window.location.search).get("eksempel")?.trim() || "";
 
   async init(): Promise<void> {
+    const settings = loadSettings(); // the topic names, before the list is drawn
     window.addEventListener("beforeunload", (event) => {
       if (this.dirty) event.preventDefault();
     });
@@ -180,6 +91,7 @@ class ContentPage {
       ),
     );
     setChildren(this.form, h("p", { class: "aksel-body-long" }, "Velg et svar i lista."));
+    await settings;
     if (await this.loadList()) {
       await this.loadPublish();
       const wanted = window.location.hash.slice(1);
@@ -213,8 +125,7 @@ class ContentPage {
   }
 
   private renderList(): void {
-    const q = this.search.value.trim().toLowerCase();
-    const shown = this.summaries.filter((s) => !q || s.title.toLowerCase().includes(q) || s.id.includes(q));
+    const shown = matching(this.summaries, this.search.value);
     const topics = [...new Set(shown.map((s) => s.tema))];
     if (shown.length === 0) {
       setChildren(this.list, h("p", { class: "aksel-body-short" }, "Ingen svar passer søket."));
@@ -416,8 +327,7 @@ class ContentPage {
   private updateCount(): void {
     const count = document.getElementById("examples-count");
     if (!count || !this.examplesField) return;
-    const n = new Set(lines(this.examplesField.value).map((l) => l.toLowerCase())).size;
-    count.textContent = n < MIN_EXAMPLES ? `${n} eksempler. Det trengs minst ${MIN_EXAMPLES}.` : `${n} eksempler.`;
+    count.textContent = examplesCountText(this.examplesField.value);
   }
 
   private markDirty(): void {
@@ -429,11 +339,11 @@ class ContentPage {
     if (!entry || !this.answerField || !this.examplesField) return;
     const res = await api(`/faqs/${encodeURIComponent(entry.id)}`, {
       method: "PUT",
-      body: JSON.stringify({
+      body: {
         answer: this.answerField.value,
         examples: lines(this.examplesField.value),
         version: entry.version,
-      }),
+      },
     });
     if (res.ok) {
       const saved = (await res.json()) as Entry;
@@ -447,7 +357,7 @@ class ContentPage {
       return;
     }
     const error = (await readError(res)) as { message?: string; problems?: Problem[]; current?: Entry };
-    this.showProblems(error.message ?? "Noe gikk galt. Prøv igjen om litt.", error.problems ?? []);
+    this.showProblems(error.message ?? FALLBACK_ERROR, error.problems ?? []);
     if (res.status === 409 && error.current) {
       const current = error.current;
       const problems = document.getElementById("problems") as HTMLElement;
@@ -494,89 +404,9 @@ class ContentPage {
     this.renderPublish((await res.json()) as PublishStatus);
   }
 
-  // Scores only, never the test questions: they must not end up as examples.
-  private qualityTable(quality: Quality): HTMLElement {
-    const percent = (v: number | null): string =>
-      v === null ? "ikke målt" : `${(v * 100).toLocaleString("nb-NO", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
-    return h(
-      "div",
-      { class: "quality", "data-testid": "quality" },
-      h(
-        "table",
-        { class: "aksel-table quality__table" },
-        h("caption", null, "Målt på testspørsmål boten aldri har sett"),
-        h(
-          "thead",
-          null,
-          h("tr", null, ...["Hva som ble målt", "Ny modell", "Nå", "Mål", "Godkjent"].map((t) => h("th", { scope: "col" }, t))),
-        ),
-        h(
-          "tbody",
-          null,
-          ...quality.rows.map((row) =>
-            h(
-              "tr",
-              { "data-testid": "quality-row", "data-passed": String(row.passed) },
-              h("th", { scope: "row" }, row.name),
-              h("td", null, percent(row.now)),
-              h("td", null, percent(row.before)),
-              h("td", null, row.target),
-              h("td", null, row.passed ? "Ja" : "Nei, for dårlig"),
-            ),
-          ),
-        ),
-      ),
-      quality.worse.length
-        ? h(
-            "div",
-            { "data-testid": "quality-worse" },
-            h("p", { class: "aksel-body-short" }, "Dette ble dårligere:"),
-            h("ul", null, ...quality.worse.map((line) => h("li", null, line))),
-          )
-        : null,
-    );
-  }
-
   private renderPublish(status: PublishStatus): void {
     const running = status.state === "running";
-    const n = status.unpublished.length;
-    const waiting =
-      n === 0 ? "Alle lagrede endringer er publisert." : n === 1 ? "1 svar er endret og ikke publisert." : `${n} svar er endret og ikke publisert.`;
-    const kind = status.state === "failed" ? "danger" : status.state === "succeeded" ? "success" : "info";
-    setChildren(
-      this.publishBox,
-      h("h2", { id: "publish-heading", class: "aksel-heading aksel-heading--small" }, "Publisering"),
-      h("p", { class: "aksel-body-short", "data-testid": "unpublished" }, waiting),
-      status.state === "idle"
-        ? null
-        : h(
-            "div",
-            { class: `alert alert--${kind}`, role: "status", "data-testid": "publish-status" },
-            h(
-              "div",
-              null,
-              h("p", null, status.message),
-              status.quality ? this.qualityTable(status.quality) : null,
-              // Beside a measurement, details is advice to read at once; otherwise tool output.
-              status.details && status.quality
-                ? h("p", { class: "aksel-body-short publish__advice", "data-testid": "publish-advice" }, status.details)
-                : status.details
-                  ? h("details", null, h("summary", null, "Vis detaljer"), h("pre", { class: "publish__details" }, status.details))
-                  : null,
-            ),
-          ),
-      h(
-        "button",
-        {
-          type: "button",
-          class: "aksel-button",
-          "data-variant": "primary",
-          disabled: running || n === 0,
-          onclick: () => void this.publish(),
-        },
-        h("span", null, running ? "Publiserer …" : "Publiser endringene"),
-      ),
-    );
+    renderPublish(this.publishBox, status, () => void this.publish());
     window.clearTimeout(this.polling);
     if (running) this.polling = window.setTimeout(() => void this.loadPublish(), POLL_MS);
     const ended = this.lastState === "running" && !running;

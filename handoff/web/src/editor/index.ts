@@ -3,7 +3,8 @@
 
 import { h, icon, setChildren } from "../shared/dom";
 import { downloadIcon, warningIcon } from "../shared/icons";
-import { readError, topicName } from "../shared/types";
+import { readError, send } from "../shared/api";
+import { loadSettings, topicName } from "../shared/settings";
 
 interface Labelled {
   label: string;
@@ -126,7 +127,7 @@ class Editor {
       ),
     );
     try {
-      const me = await fetch("/api/advisor/me", { credentials: "same-origin" });
+      const me = await send("/api/advisor/me");
       this.editor = me.ok && ((await me.json()) as { role?: string }).role === "editor";
     } catch {
       this.editor = false;
@@ -145,7 +146,8 @@ class Editor {
     this.status.textContent = "Henter spørsmålene …";
     let res: Response;
     try {
-      res = await fetch(`/api/advisor/unanswered?days=${days}`, { credentials: "same-origin" });
+      // The topic names come with the hub's settings (read once).
+      [res] = await Promise.all([send(`/api/advisor/unanswered?days=${days}`), loadSettings()]);
     } catch {
       this.fail("Fikk ikke kontakt med tjenesten. Prøv igjen om litt.");
       return;

@@ -93,3 +93,14 @@ export function waited(seconds: number): string {
   if (m < 60) return `${m} min`;
   return `${Math.floor(m / 60)} t ${m % 60} min`;
 }
+
+/** The counter under a message field: characters left, or how many too many. */
+export function counterText(length: number, max: number): { text: string; over: boolean } {
+  const left = max - length;
+  return left < 0 ? { text: `Du har ${-left} tegn for mye`, over: true } : { text: `Du har ${left} tegn igjen`, over: false };
+}
+
+/** The message is over the limit. */
+export function tooLongText(max: number): string {
+  return `Meldingen er for lang. Du kan skrive opptil ${max} tegn.`;
+}

@@ -28,38 +28,3 @@ export interface QueueInfo {
   /** Advisors free to take a chat now; missing from a hub that does not send it yet. */
   advisors_available?: number;
 }
-
-export interface ApiError {
-  error: string;
-  message?: string;
-  limit?: number;
-}
-
-export const MAX_MESSAGE_LENGTH = 1000;
-
-/** Norwegian names for the queue topics (catalogue `tema`). */
-export const TOPIC_NAMES: Record<string, string> = {
-  arbeid: "Arbeid og dagpenger",
-  helse: "Helse og sykdom",
-  familie: "Familie og barn",
-  pensjon: "Pensjon",
-  sosial: "Sosiale tjenester og økonomisk hjelp",
-  oppfolging: "Oppfølging og arbeidsrettet hjelp",
-  generell: "Generelt",
-};
-
-export function topicName(topic: string | null | undefined): string {
-  if (!topic) return "Generelt";
-  return TOPIC_NAMES[topic] ?? topic.charAt(0).toUpperCase() + topic.slice(1).replace(/_/g, " ");
-}
-
-/** Read the JSON error body of a failed response, with a Norwegian fallback. */
-export async function readError(res: Response): Promise<ApiError> {
-  try {
-    const body = (await res.json()) as ApiError;
-    if (body && typeof body.error === "string") return body;
-  } catch {
-    /* not JSON */
-  }
-  return { error: `http_${res.status}`, message: "Noe gikk galt. Prøv igjen om litt." };
-}

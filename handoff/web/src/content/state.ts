@@ -1,0 +1,114 @@
+// What the content page shows: the service's shapes and the wording of counts and changes.
+// No DOM and no network here.
+
+export interface Summary {
+  id: string;
+  tema: string;
+  title: string;
+  examples: number;
+  unpublished: boolean;
+}
+
+export interface Entry {
+  id: string;
+  tema: string;
+  title: string;
+  answer: string;
+  examples: string[];
+  version: string;
+  link: string;
+  facts: string;
+  unpublished: boolean;
+  changes: Change[];
+}
+
+// One save of an entry, with the text it replaced (what "Hent tilbake" restores).
+export interface Change {
+  at: string;
+  editor: string;
+  answer_changed: boolean;
+  examples_added: number;
+  examples_removed: number;
+  before: { answer: string; examples: string[] };
+}
+
+export interface Problem {
+  field: "answer" | "examples";
+  message: string;
+}
+
+export interface QualityRow {
+  key: string;
+  name: string;
+  now: number | null;
+  before: number | null;
+  target: string;
+  passed: boolean;
+}
+
+// The new model's scores on test questions it never saw, beside the running model's.
+export interface Quality {
+  passed: boolean;
+  rows: QualityRow[];
+  worse: string[];
+}
+
+export interface PublishStatus {
+  state: "idle" | "running" | "succeeded" | "failed";
+  message: string;
+  by: string;
+  started_at: string;
+  finished_at: string;
+  details: string;
+  quality: Quality | null;
+  unpublished: string[];
+}
+
+export const MIN_EXAMPLES = 15;
+
+export function when(iso: string): string {
+  return new Date(iso).toLocaleString("nb-NO", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+export function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+// "endret svaret og la til 2 eksempler": what one save did, in plain words.
+export function describe(change: Change): string {
+  const parts = [
+    change.answer_changed ? "endret svaret" : "",
+    change.examples_added ? `la til ${count(change.examples_added, "eksempel", "eksempler")}` : "",
+    change.examples_removed ? `fjernet ${count(change.examples_removed, "eksempel", "eksempler")}` : "",
+  ].filter(Boolean);
+  if (parts.length === 0) return "lagret uten å endre noe";
+  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} og ${parts[parts.length - 1]}`;
+}
+
+export function lines(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+/** How many different examples there are (the same line twice counts once), and what it takes. */
+export function examplesCountText(text: string): string {
+  const n = new Set(lines(text).map((l) => l.toLowerCase())).size;
+  return n < MIN_EXAMPLES ? `${n} eksempler. Det trengs minst ${MIN_EXAMPLES}.` : `${n} eksempler.`;
+}
+
+/** The answers whose title or id contains the search (lower case). */
+export function matching(summaries: Summary[], search: string): Summary[] {
+  const q = search.trim().toLowerCase();
+  return summaries.filter((s) => !q || s.title.toLowerCase().includes(q) || s.id.includes(q));
+}
+
+export function unpublishedText(n: number): string {
+  return n === 0 ? "Alle lagrede endringer er publisert." : n === 1 ? "1 svar er endret og ikke publisert." : `${n} svar er endret og ikke publisert.`;
+}
+
+/** A score as "93,4 %", or "ikke målt". */
+export function percent(v: number | null): string {
+  return v === null ? "ikke målt" : `${(v * 100).toLocaleString("nb-NO", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+}

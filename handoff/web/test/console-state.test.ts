@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { Message } from "../src/shared/types";
+import {
+  type Chat,
+  claimErrorText,
+  faqExcerpt,
+  markEnded,
+  queueTotalText,
+  reasonText,
+  sortWaiting,
+  staleChats,
+  tabText,
+  upsertChat,
+  withFaqAnswer,
+} from "../src/console/state";
+
+const msg = (id: number, sender: Message["sender"], text = `m${id}`): Message => ({ id, sender, text });
+
+function chats(): Map<string, Chat> {
+  const map = new Map<string, Chat>();
+  upsertChat(map, { id: "a", owner: "advisor", topic: "arbeid", reason: "unsure", messages: [msg(1, "bot"), msg(2, "visitor")] });
+  return map;
+}
+
+describe("upsertChat", () => {
+  it("adds a chat, then merges what the hub sends by message id", () => {
+    const map = chats();
+    const chat = upsertChat(map, { id: "a", owner: "closed", topic: null, messages: [msg(2, "visitor"), msg(3, "visitor")] });
+    expect(map.size).toBe(1);
+    expect([...chat.messages.keys()]).toEqual([1, 2, 3]);
+    expect([chat.owner, chat.topic, chat.reason]).toEqual(["closed", "arbeid", "unsure"]);
+  });
+});
+
+describe("markEnded", () => {
+  it("says why the chat left the advisor, unless it already says something", () => {
+    const map = chats();
+    const chat = map.get("a") as Chat;
+    chat.typing = true;
+    markEnded(chat, "bot");
+    expect([chat.owner, chat.typing, chat.notice]).toEqual(["bot", false, "Chatboten har tatt over samtalen."]);
+    markEnded(chat, "closed");
+    expect(chat.notice).toBe("Chatboten har tatt over samtalen.");
+    chat.notice = "";
+    markEnded(chat, "queue");
+    expect(chat.notice).toBe("Samtalen er overført til en kø.");
+  });
+});
+
+describe("staleChats", () => {
+  it("names the chats with a newer message than the console has, and unknown ones", () => {
+    const heads = [
+      { conversation_id: "a", last_message_id: 2 },
+      { conversation_id: "b", last_message_id: 1 },
+      { conversation_id: "a", last_message_id: 5 },
+      { conversation_id: 3, last_message_id: 9 },
+    ] as unknown as { conversation_id: string; last_message_id: number }[];
+    expect(staleChats(heads, chats())).toEqual(["b", "a"]);
+  });
+});
+
+describe("queues and tabs", () => {
+  it("puts urgent first, then the longest wait", () => {
+    const w = (id: string, urgent: boolean, s: number) => ({ conversation_id: id, reason: "", urgent, waiting_seconds: s, first_lines: [] });
+    expect(sortWaiting([w("a", false, 10), w("b", true, 5), w("c", false, 90)]).map((x) => x.conversation_id)).toEqual(["b", "c", "a"]);
+  });
+
+  it("counts who waits", () => {
+    expect([0, 1, 4].map(queueTotalText)).toEqual(["Ingen venter på svar.", "1 person venter.", "4 personer venter."]);
+  });
+
+  it("names the reason, «Ba om veileder» by default", () => {
+    expect([reasonText("unsure"), reasonText("urgent"), reasonText(null), reasonText("x")]).toEqual([
+      "Chatboten var usikker",
+      "Haster",
+      "Ba om veileder",
+      "Ba om veileder",
+    ]);
+  });
+
+  it("titles a tab by the visitor's first words", () => {
+    const map = chats();
+    expect(tabText(map.get("a") as Chat)).toBe("m2");
+    upsertChat(map, { id: "b", owner: "advisor", messages: [msg(1, "visitor", "Jeg lurer på dagpenger og permittering nå")] });
+    expect(tabText(map.get("b") as Chat)).toBe("Jeg lurer på dagpenger og pe…");
+    upsertChat(map, { id: "c", owner: "advisor", messages: [] });
+    expect(tabText(map.get("c") as Chat)).toBe("Samtale");
+  });
+
+  it("explains a failed claim", () => {
+    expect(claimErrorText("already_claimed", "x", 3)).toBe("En annen veileder har allerede tatt denne samtalen.");
+    expect(claimErrorText("too_many_chats", "x", 3)).toBe(
+      "Du har allerede så mange samtaler som du kan ha samtidig (3). Avslutt en samtale først.",
+    );
+    expect(claimErrorText("other", "Fra huben.", 3)).toBe("Fra huben.");
+  });
+});
+
+describe("answer bank", () => {
+  it("shortens a long answer in the list", () => {
+    expect(faqExcerpt("kort")).toBe("kort");
+    expect(faqExcerpt("a".repeat(200))).toBe(`${"a".repeat(180)}…`);
+  });
+
+  it("adds an answer after what is written", () => {
+    expect(withFaqAnswer("", "Svar.")).toBe("Svar.");
+    expect(withFaqAnswer("  ", "Svar.")).toBe("Svar.");
+    expect(withFaqAnswer("Hei!  \n", "Svar.")).toBe("Hei!\n\nSvar.");
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { type Change, count, describe as describeChange, examplesCountText, lines, matching, percent, unpublishedText } from "../src/content/state";
+
+const change = (answer: boolean, added: number, removed: number): Change => ({
+  at: "2026-01-01T10:00:00Z",
+  editor: "Kari",
+  answer_changed: answer,
+  examples_added: added,
+  examples_removed: removed,
+  before: { answer: "", examples: [] },
+});
+
+describe("content page wording", () => {
+  it("says what one save did, in plain words", () => {
+    expect(describeChange(change(false, 0, 0))).toBe("lagret uten å endre noe");
+    expect(describeChange(change(true, 0, 0))).toBe("endret svaret");
+    expect(describeChange(change(true, 2, 0))).toBe("endret svaret og la til 2 eksempler");
+    expect(describeChange(change(true, 1, 3))).toBe("endret svaret, la til 1 eksempel og fjernet 3 eksempler");
+    expect(count(1, "svar", "svar")).toBe("1 svar");
+  });
+
+  it("counts different examples, one per line", () => {
+    expect(lines(" a \n\n b\n")).toEqual(["a", "b"]);
+    expect(examplesCountText("a\nA\nb")).toBe("2 eksempler. Det trengs minst 15.");
+    expect(examplesCountText(Array.from({ length: 15 }, (_, i) => `e${i}`).join("\n"))).toBe("15 eksempler.");
+  });
+
+  it("finds answers by title or id", () => {
+    const s = [
+      { id: "dagpenger_soknad", tema: "arbeid", title: "Søke dagpenger", examples: 20, unpublished: false },
+      { id: "foreldrepenger", tema: "familie", title: "Foreldrepenger", examples: 20, unpublished: true },
+    ];
+    expect(matching(s, "  ").length).toBe(2);
+    expect(matching(s, "SØKE").map((x) => x.id)).toEqual(["dagpenger_soknad"]);
+    expect(matching(s, "foreldre").map((x) => x.id)).toEqual(["foreldrepenger"]);
+  });
+
+  it("says what is waiting to be published, and the scores", () => {
+    expect([0, 1, 2].map(unpublishedText)).toEqual([
+      "Alle lagrede endringer er publisert.",
+      "1 svar er endret og ikke publisert.",
+      "2 svar er endret og ikke publisert.",
+    ]);
+    expect(percent(null)).toBe("ikke målt");
+    expect(percent(0.934).replace(/\s/g, " ")).toBe("93,4 %");
+  });
+});
