@@ -17,7 +17,7 @@ train: setup-bot
 	@.venv/bot/bin/python -m bot.runtime.training
 
 publish: setup-bot
-	@.venv/bot/bin/python -m bot.runtime.publish
+	@.venv/bot/bin/python -m bot.publish
 
 test-model: setup-bot
 	@.venv/bot/bin/python -m bot.runtime.test_model

@@ -19,6 +19,8 @@ BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/thresho
 .venv/bot/bin/ruff check $BOT_PY --exclude tests/e2e || status=1
 .venv/bot/bin/ruff format --check $BOT_PY --exclude tests/e2e || status=1
 .venv/bot/bin/mypy || status=1
+# The bot's layers and no import cycles (contracts in pyproject.toml, [tool.importlinter]).
+.venv/bot/bin/lint-imports || status=1
 .venv/hub/bin/ruff check handoff/src handoff/tests tests/e2e bench/hub_bench.py || status=1
 .venv/hub/bin/ruff format --check handoff/src handoff/tests tests/e2e bench/hub_bench.py || status=1
 .venv/hub/bin/mypy handoff/src/hub || status=1

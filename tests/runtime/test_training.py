@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.runtime.processes import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT
 from bot.runtime.training import content_fingerprint, ensure_model
 
 
