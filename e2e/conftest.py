@@ -1,7 +1,8 @@
 """Browser tests of the widget and the advisor console, in headless Chromium (Playwright, Python).
 
 The whole system runs behind them: Rasa with a trained model, the action server and the hub,
-started by the hub's test helper (handoff/tests/stack.py). Set E2E_BASE_URL to test a hub
+started by the hub's test helper (handoff/tests/stack.py, imported as `tests.stack`: pytest.ini
+puts handoff/ on the path). Set E2E_BASE_URL to test a hub
 that is already running instead (advisor account from E2E_ADVISOR_USER / E2E_ADVISOR_PASSWORD).
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "handoff" / "web" / "dist"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
