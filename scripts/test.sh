@@ -42,6 +42,7 @@ step "hub: services on SQLite and PostgreSQL, HTTP, WebSocket, real Rasa"
 .venv/hub/bin/pytest handoff/tests -q --junitxml="$RESULTS/hub.xml" || status=1
 
 step "browser: widget, console, accessibility (e2e/, in the hub's environment)"
+# Screenshots go to .cache/screenshots; `make screenshots` refreshes docs/screenshots.
 (cd e2e && "$ROOT/.venv/hub/bin/pytest" -q --junitxml="$RESULTS/e2e.xml") || status=1
 
 echo
