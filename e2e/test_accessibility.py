@@ -1,11 +1,11 @@
-"""axe-core (axe-playwright-python) on the demo page, the widget and the console; phone-size screenshots."""
+"""axe-core (axe-playwright-python) on the demo page, the widget and the console; the layout at phone size."""
 
 from __future__ import annotations
 
 import re
 
 from axe_playwright_python.sync_playwright import Axe
-from conftest import Site, shot
+from conftest import PHONE, Site, shot
 from helpers import (
     WIDGET,
     expect_bot_says,
@@ -16,7 +16,7 @@ from helpers import (
     queue_item,
     send,
 )
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 AXE = Axe()
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -98,7 +98,65 @@ def test_phone_size(phone: BrowserContext) -> None:
     expect(launcher(page)).to_be_visible()
 
 
-def test_console_phone_size(phone: BrowserContext, site: Site) -> None:
+def assert_no_horizontal_scroll(page: Page, where: str) -> None:
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.body.scrollWidth]")
+    assert max(widths) <= PHONE["width"], (
+        f"{where} scrolls sideways on a phone: {widths} > {PHONE['width']} px"
+    )
+
+
+def box_on_screen(control: Locator, what: str) -> dict[str, float]:
+    """`control` visible, and nothing of it beyond the phone's left or right edge."""
+    expect(control).to_be_visible()
+    control.scroll_into_view_if_needed()
+    box = control.bounding_box()
+    assert box is not None, f"{what} has no box"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, (
+        f"{what} sticks out of the {PHONE['width']} px screen: x={box['x']:.0f}, width={box['width']:.0f}"
+    )
+    return box
+
+
+def assert_stacked(upper: Locator, lower: Locator, what: str) -> None:
+    """`upper` ends above where `lower` begins (one column, not side by side)."""
+    top = upper.evaluate("e => e.getBoundingClientRect().bottom")
+    below = lower.evaluate("e => e.getBoundingClientRect().top")
+    assert top <= below + 0.5, f"{what}: not stacked on a phone ({top:.0f} > {below:.0f})"
+
+
+def test_console_phone_size(phone: BrowserContext, visitor: Page, site: Site) -> None:
     page = phone.new_page()
     login_advisor(page, site.advisor_user, site.advisor_password, site.advisor_name)
+    assert_no_horizontal_scroll(page, "the queue overview")
+    for control, what in [
+        (page.get_by_label("Status"), "the status choice"),
+        (page.get_by_role("button", name="Logg ut"), "the logout button"),
+        (page.get_by_role("heading", name="Køer"), "the queues' heading"),
+    ]:
+        box_on_screen(control, what)
+    queues, chats = page.get_by_role("region", name="Køer"), page.get_by_role("region", name="Mine samtaler")
+    box_on_screen(queues, "the queues")
+    assert_stacked(queues, chats, "the queues and the chats")
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "console-queue-phone")
+
+    # A chat taken on the phone: the log, the ready answers and the reply box one under another.
+    open_and_start(visitor)
+    send(visitor, "Jeg vil snakke med et menneske")
+    expect(visitor.get_by_test_id("queue-position")).to_be_visible(timeout=60_000)
+    queue_item(page, visitor).get_by_role("button", name=re.compile("^Ta samtalen")).click()
+    log = page.get_by_role("log", name="Samtalen")
+    search = page.get_by_label("Søk etter et ferdig svar")
+    reply = page.get_by_label("Svar til brukeren")
+    expect(log).to_contain_text("Jeg vil snakke med et menneske")
+    box_on_screen(log, "the conversation")
+    box_on_screen(search, "the search for a ready answer")
+    box_on_screen(reply, "the reply box")
+    box_on_screen(page.get_by_role("button", name="Send", exact=True), "the send button")
+    assert_stacked(queues, chats, "the queues and the open chat")
+    assert_stacked(log, search, "the conversation and the ready answers")
+    assert_stacked(search, reply, "the ready answers and the reply box")
+    assert_no_horizontal_scroll(page, "an open chat")
+
+    page.get_by_role("button", name="Gi tilbake til chatboten").click()
+    expect(reply).to_have_count(0)
