@@ -98,30 +98,50 @@ def test_phone_size(phone: BrowserContext) -> None:
     expect(launcher(page)).to_be_visible()
 
 
+# What reaches past the right edge, outermost first: the reason a page scrolls sideways.
+TOO_WIDE = """width => [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > width + 0.5)
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}: ${Math.round(e.getBoundingClientRect().right)} px`)"""
+# An element's box in page coordinates (the same whatever is scrolled), null once detached.
+PAGE_BOX = """e => {
+    if (!e.isConnected) return null;
+    const r = e.getBoundingClientRect();
+    return {left: r.left + scrollX, right: r.right + scrollX, top: r.top + scrollY, bottom: r.bottom + scrollY};
+}"""
+
+
 def assert_no_horizontal_scroll(page: Page, where: str) -> None:
     widths = page.evaluate("() => [document.documentElement.scrollWidth, document.body.scrollWidth]")
     assert max(widths) <= PHONE["width"], (
-        f"{where} scrolls sideways on a phone: {widths} > {PHONE['width']} px"
+        f"{where} scrolls sideways on a phone: {widths} > {PHONE['width']} px; "
+        f"too wide: {page.evaluate(TOO_WIDE, PHONE['width'])}"
     )
 
 
-def box_on_screen(control: Locator, what: str) -> dict[str, float]:
+def page_box(element: Locator, what: str) -> dict[str, float]:
+    expect(element).to_be_visible()
+    # The console draws an open chat anew when its data arrives: measure the one there now.
+    for _ in range(10):
+        box = element.evaluate(PAGE_BOX)
+        if box is not None:
+            return dict(box)
+        element.page.wait_for_timeout(200)
+    raise AssertionError(f"{what} kept being replaced")
+
+
+def assert_on_screen(control: Locator, what: str) -> None:
     """`control` visible, and nothing of it beyond the phone's left or right edge."""
-    expect(control).to_be_visible()
-    control.scroll_into_view_if_needed()
-    box = control.bounding_box()
-    assert box is not None, f"{what} has no box"
-    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, (
-        f"{what} sticks out of the {PHONE['width']} px screen: x={box['x']:.0f}, width={box['width']:.0f}"
+    box = page_box(control, what)
+    assert box["left"] >= 0 and box["right"] <= PHONE["width"] + 0.5, (
+        f"{what} sticks out of the {PHONE['width']} px screen: {box['left']:.0f}–{box['right']:.0f} px"
     )
-    return box
 
 
 def assert_stacked(upper: Locator, lower: Locator, what: str) -> None:
     """`upper` ends above where `lower` begins (one column, not side by side)."""
-    top = upper.evaluate("e => e.getBoundingClientRect().bottom")
-    below = lower.evaluate("e => e.getBoundingClientRect().top")
-    assert top <= below + 0.5, f"{what}: not stacked on a phone ({top:.0f} > {below:.0f})"
+    bottom, top = page_box(upper, what)["bottom"], page_box(lower, what)["top"]
+    assert bottom <= top + 0.5, f"{what}: not stacked on a phone ({bottom:.0f} > {top:.0f})"
 
 
 def test_console_phone_size(phone: BrowserContext, visitor: Page, site: Site) -> None:
@@ -133,11 +153,10 @@ def test_console_phone_size(phone: BrowserContext, visitor: Page, site: Site) ->
         (page.get_by_role("button", name="Logg ut"), "the logout button"),
         (page.get_by_role("heading", name="Køer"), "the queues' heading"),
     ]:
-        box_on_screen(control, what)
+        assert_on_screen(control, what)
     queues, chats = page.get_by_role("region", name="Køer"), page.get_by_role("region", name="Mine samtaler")
-    box_on_screen(queues, "the queues")
+    assert_on_screen(queues, "the queues")
     assert_stacked(queues, chats, "the queues and the chats")
-    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "console-queue-phone")
 
     # A chat taken on the phone: the log, the ready answers and the reply box one under another.
@@ -149,10 +168,15 @@ def test_console_phone_size(phone: BrowserContext, visitor: Page, site: Site) ->
     search = page.get_by_label("Søk etter et ferdig svar")
     reply = page.get_by_label("Svar til brukeren")
     expect(log).to_contain_text("Jeg vil snakke med et menneske")
-    box_on_screen(log, "the conversation")
-    box_on_screen(search, "the search for a ready answer")
-    box_on_screen(reply, "the reply box")
-    box_on_screen(page.get_by_role("button", name="Send", exact=True), "the send button")
+    assert_on_screen(log, "the conversation")
+    assert_on_screen(search, "the search for a ready answer")
+    assert_on_screen(reply, "the reply box")
+    assert_on_screen(page.get_by_role("button", name="Send", exact=True), "the send button")
+    assert_on_screen(page.get_by_label("Overfør til kø"), "the transfer choice")
+    assert_on_screen(page.get_by_role("button", name="Overfør", exact=True), "the transfer button")
+    assert_on_screen(page.get_by_label("Utfall"), "the outcome choice")
+    assert_on_screen(page.get_by_role("button", name="Avslutt samtalen"), "the end button")
+    assert_on_screen(page.get_by_role("button", name="Gi tilbake til chatboten"), "the hand-back button")
     assert_stacked(queues, chats, "the queues and the open chat")
     assert_stacked(log, search, "the conversation and the ready answers")
     assert_stacked(search, reply, "the ready answers and the reply box")
