@@ -1,6 +1,6 @@
 # The front door. `make run` starts everything; `make test` runs every test.
 # Each target installs what is missing first.
-.PHONY: setup setup-bot setup-hub setup-web train test-model publish run test eval norsid bench bench-nlu clean
+.PHONY: setup setup-bot setup-hub setup-web train test-model publish run test screenshots eval norsid bench bench-nlu clean
 
 setup: setup-bot setup-hub setup-web
 
@@ -17,7 +17,7 @@ train: setup-bot
 	@.venv/bot/bin/python -m bot.runtime.training
 
 publish: setup-bot
-	@.venv/bot/bin/python -m bot.runtime.publish
+	@.venv/bot/bin/python -m bot.publish
 
 test-model: setup-bot
 	@.venv/bot/bin/python -m bot.runtime.test_model
@@ -27,6 +27,11 @@ run: setup train
 
 test: setup
 	@bash scripts/test.sh
+
+# The browser tests, writing their screenshots into docs/screenshots (`make test` keeps them
+# in .cache/screenshots, so it leaves the work tree clean).
+screenshots: setup test-model
+	@cd e2e && E2E_SCREENSHOTS="$(CURDIR)/docs/screenshots" ../.venv/hub/bin/pytest -q
 
 # Measurements (not tests): scores on the dev set, the NorSID benchmark, speed.
 eval: train

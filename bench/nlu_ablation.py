@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.benchmarks.norsid import RASA_DEFAULT_PIPELINE  # noqa: E402
 from bot.evaluation.dialogue import run_cases  # noqa: E402
 from bot.evaluation.scoring import load_cases, score  # noqa: E402
-from bot.runtime.processes import PROJECT_ROOT, action_server, quiet_rasa_logs  # noqa: E402
+from bot.paths import PROJECT_ROOT  # noqa: E402
+from bot.runtime.processes import action_server, quiet_rasa_logs  # noqa: E402
 from bot.runtime.training import ensure_model  # noqa: E402
 
 TOKENIZER = "bot.nlu.tokenizer.NorwegianTokenizer"

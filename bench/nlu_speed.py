@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.evaluation.scoring import load_cases  # noqa: E402
-from bot.runtime.processes import PROJECT_ROOT, RASA, quiet_rasa_logs  # noqa: E402
+from bot.paths import PROJECT_ROOT, RASA  # noqa: E402
+from bot.runtime.processes import quiet_rasa_logs  # noqa: E402
 
 
 async def parse_latencies(model: Path, texts: list[str], rounds: int) -> list[float]:

@@ -37,7 +37,8 @@ from bot.benchmarks.norsid import (  # noqa: E402
     svm_predictor,
     train_rasa,
 )
-from bot.runtime.processes import PROJECT_ROOT, quiet_rasa_logs  # noqa: E402
+from bot.paths import PROJECT_ROOT  # noqa: E402
+from bot.runtime.processes import quiet_rasa_logs  # noqa: E402
 
 FOLDS = 5
 EMBEDDING = "bot.nlu.sentence_featurizer.SentenceEmbeddingFeaturizer"

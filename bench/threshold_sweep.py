@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.evaluation.scoring import CHITCHAT, Case, Outcome, load_cases, score  # noqa: E402
 from bot.nlu.confidence import Thresholds, unsure_reason, urgent_possible  # noqa: E402
-from bot.runtime.processes import PROJECT_ROOT, quiet_rasa_logs  # noqa: E402
+from bot.paths import PROJECT_ROOT  # noqa: E402
+from bot.runtime.processes import quiet_rasa_logs  # noqa: E402
 
 URGENT_FAQS = {"nodhjelp"}
 HINTS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.0]

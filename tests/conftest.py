@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.runtime.processes import PROJECT_ROOT, ActionServer, action_server
+from bot.paths import PROJECT_ROOT, SHARED
+from bot.runtime.processes import ActionServer, action_server
 from bot.runtime.test_model import ensure_test_model
 from tests.contract_hub import ContractHub, contract_hub
 
@@ -31,7 +32,7 @@ def domain_dict() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def catalogue() -> list[dict[str, Any]]:
     """The FAQ catalogue (../shared/faq-catalog.yml)."""
-    path = PROJECT_ROOT.parent / "shared" / "faq-catalog.yml"
+    path = SHARED / "faq-catalog.yml"
     return list(yaml.safe_load(path.read_text("utf-8")))
 
 

@@ -32,9 +32,10 @@ from typing import Any
 
 import yaml
 
-from bot.runtime.processes import PROJECT_ROOT, RASA, quiet_rasa_logs
+from bot.paths import CONFIG, PROJECT_ROOT, RASA, SHARED
+from bot.runtime.processes import quiet_rasa_logs
 
-NORSID = PROJECT_ROOT.parent / "shared" / "benchmarks" / "norsid"
+NORSID = SHARED / "benchmarks" / "norsid"
 DIALECTS = ("B", "N", "T", "V")
 # "/" marks a retrieval intent in Rasa: NorSID's "weather/find" is renamed.
 SLASH = "__"
@@ -164,7 +165,7 @@ def svm_predictor(train: Sequence[Utterance]) -> Callable[[Sequence[str]], list[
 
 def project_pipeline() -> list[dict[str, Any]]:
     """config.yml's pipeline without the FAQ- and chat-only components."""
-    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))
+    config = yaml.safe_load(CONFIG.read_text("utf-8"))
     skip = (
         "ResponseSelector",
         "bot.nlu.confidence_gate.NavConfidenceGate",

@@ -8,20 +8,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.store import FaqStore, load_catalogue
-from bot.runtime.processes import PROJECT_ROOT, RASA, code_env
-
-SHARED = PROJECT_ROOT.parent / "shared"
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    what: str
-    output: str = ""
+from bot.paths import PROJECT_ROOT, RASA, SHARED, code_env
+from bot.release.pipeline import CheckResult
 
 
 def _run(what: str, command: list[str], root: Path) -> CheckResult:

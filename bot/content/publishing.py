@@ -1,9 +1,8 @@
-"""Publishing the saved content to the running bot, as one job at a time in the background.
+"""The editors' publish button: the release pipeline (bot/release/pipeline.py) as one job at a
+time in the background, with a status the hub polls.
 
-The steps are those of `make publish`: check the content, train a model if anything
-changed, measure it on the held-out dev set, and make the running Rasa load it
-(`PUT /model`) if it is not worse than the model running now. A failed or refused step
-leaves the running bot as it was. What the job says is in Norwegian: editors read it.
+A failed or refused step leaves the running bot as it was. What the job says is in
+Norwegian: editors read it.
 """
 
 from __future__ import annotations
@@ -15,10 +14,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from bot.content.checks import SHARED, check_content
+from bot.content.checks import check_content
 from bot.content.store import FaqStore
 from bot.evaluation.gate import Verdict
-from bot.runtime.publish import release
+from bot.paths import SHARED
+from bot.release.messages import Step
+from bot.release.pipeline import ContentRefused, publish_content
 
 
 class State(StrEnum):
@@ -91,7 +92,7 @@ class Publisher:
         with self._lock:
             if self._status.state == State.running:
                 raise AlreadyRunning()
-            self._status = Status(State.running, "Sjekker innholdet …", by, _now())
+            self._status = Status(State.running, Step.checking.value, by, _now())
             self._thread = threading.Thread(target=self._run, name="publish", daemon=True)
             self._thread.start()
             return self._status
@@ -104,22 +105,22 @@ class Publisher:
                 State.failed, "Publiseringen stoppet på grunn av en feil. Boten svarer som før.", str(exc)
             )
 
+    def _progress(self, step: str) -> None:
+        # The page says "Sjekker innholdet …" until the next step starts, as it always has.
+        if step != Step.checked:
+            self._set(message=str(step))
+
     def _steps(self) -> None:
-        versions = self.store.versions()
-        failed = [r for r in check_content(self.store.root, self.shared) if not r.ok]
-        if failed:
-            details = "\n\n".join(f"{r.what}:\n{r.output}" for r in failed)
+        done = publish_content(
+            self.store, lambda: check_content(self.store.root, self.shared),
+            self.config, self.models, self.rasa_url, self.shared, self._progress,
+        )  # fmt: skip
+        if isinstance(done, ContentRefused):
+            details = "\n\n".join(f"{r.what}:\n{r.output}" for r in done.failed)
             self._finish(
                 State.failed, "Innholdet har feil, så ingenting er publisert. Boten svarer som før.", details
             )
             return
-        titles = {entry.id: entry.title for entry in self.store.entries()}
-        done = release(
-            self.store.root, self.config, self.models, self.rasa_url, self.shared,
-            lambda step: self._set(message=step), titles,
-        )  # fmt: skip
-        if done.published:
-            self.store.record_published(versions)
         state = State.succeeded if done.published else State.failed
         self._finish(state, done.message, done.details, done.quality)
 

@@ -21,10 +21,9 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from bot.content.checks import SHARED
 from bot.content.publishing import AlreadyRunning, Publisher
 from bot.content.store import Conflict, FaqStore, Invalid, NotFound, evaluation_keys
-from bot.runtime.processes import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, SHARED
 
 STORE = web.AppKey("store", FaqStore)
 PUBLISHER = web.AppKey("publisher", Publisher)

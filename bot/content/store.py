@@ -268,6 +268,10 @@ class FaqStore:
     def versions(self) -> dict[str, str]:
         return {e.id: e.version for e in self.entries()}
 
+    def titles(self) -> dict[str, str]:
+        """FAQ id -> the title editors know it by (a release names the answers that got worse)."""
+        return {e.id: e.title for e in self.entries()}
+
     def published_versions(self) -> dict[str, str]:
         """FAQ id -> the version the bot last published; the current content when nothing is recorded."""
         if self.published_file.exists():

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.runtime.processes import PROJECT_ROOT
-
-MODELS = PROJECT_ROOT / "models"
+from bot.paths import MODELS
 
 
 def latest_model(directory: Path = MODELS) -> Path | None:

@@ -16,22 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.paths import PROJECT_ROOT, RASA
 from bot.runtime.action_server import TOKEN_ENV
 
 if TYPE_CHECKING:
     from rasa.utils.endpoints import EndpointConfig
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-RASA = str(Path(sys.executable).with_name("rasa"))
-
-
-def code_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a Rasa command run in another folder: our code stays importable."""
-    base = {**os.environ, **(env or {})}
-    # Trainings share the examples' embeddings (bot/nlu/embedding_store.py).
-    base.setdefault("NAV_EMBEDDING_STORE", str(PROJECT_ROOT / ".cache" / "embeddings.sqlite"))
-    paths = [str(PROJECT_ROOT), *filter(None, base.get("PYTHONPATH", "").split(os.pathsep))]
-    return {**base, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
 
 
 def free_port() -> int:

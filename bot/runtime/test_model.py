@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.runtime.processes import PROJECT_ROOT
+from bot.paths import TEST_MODEL_DIR
 from bot.runtime.training import capped_config, ensure_model
 
-OUT = PROJECT_ROOT / ".cache" / "test-model"
+OUT = TEST_MODEL_DIR
 TEST_EPOCHS = 25
 
 

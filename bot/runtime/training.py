@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.runtime.processes import PROJECT_ROOT, RASA, code_env
+from bot.paths import CONFIG, MODELS, PROJECT_ROOT, RASA, code_env
 
 
 def nlu_code_hash() -> str:
@@ -54,7 +54,7 @@ def content_fingerprint(root: Path, config: Path) -> str:
 
 def capped_config(max_epochs: int) -> str:
     """config.yml with every `epochs` capped (for quick test models)."""
-    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))
+    config = yaml.safe_load(CONFIG.read_text("utf-8"))
     for component in config["pipeline"]:
         if "epochs" in component:
             component["epochs"] = min(int(component["epochs"]), max_epochs)
@@ -96,9 +96,9 @@ def ensure_model(out: Path, name: str, config: Path, quiet: bool = True, root: P
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Train models/nav.tar.gz if anything changed.")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "models")
+    parser.add_argument("--out", type=Path, default=MODELS)
     parser.add_argument("--name", default="nav")
-    parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml")
+    parser.add_argument("--config", type=Path, default=CONFIG)
     args = parser.parse_args(argv)
     started = time.monotonic()
     model = ensure_model(args.out, args.name, args.config, quiet=False)

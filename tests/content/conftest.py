@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.checks import SHARED
 from bot.content.store import FaqStore, evaluation_keys
-from bot.runtime.processes import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, SHARED
 
 
 def copy_project(target: Path) -> Path:

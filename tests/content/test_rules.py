@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.checks import SHARED
 from bot.content.rules import (
     MAX_SENTENCES,
     MIN_EXAMPLES,
@@ -16,7 +15,7 @@ from bot.content.rules import (
     sentences,
 )
 from bot.content.store import FaqStore
-from bot.runtime.processes import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, SHARED
 
 LINK = "https://www.nav.no/dagpenger"
 EXAMPLES = [f"eksempel nummer {i} om dagpenger" for i in range(MIN_EXAMPLES)]

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content.checks import SHARED, catalogue_check
+from bot.content.checks import catalogue_check
 from bot.content.store import Conflict, FaqStore, Invalid, NotFound, load_catalogue
+from bot.paths import SHARED
 
 
 def test_every_catalogue_entry_is_read_with_its_facts_and_link(store: FaqStore) -> None:

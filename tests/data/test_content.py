@@ -12,10 +12,9 @@ import yaml
 
 from bot.content.rules import leak_key
 from bot.content.store import evaluation_keys
-from bot.runtime.processes import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, SHARED
 
 FAQ_DIR = PROJECT_ROOT / "data" / "faq"
-SHARED = PROJECT_ROOT.parent / "shared"
 MIN_EXAMPLES = 15
 
 

@@ -7,7 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from bot.runtime.processes import PROJECT_ROOT, RASA, ActionServer
+from bot.paths import PROJECT_ROOT, RASA
+from bot.runtime.processes import ActionServer
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.paths import PROJECT_ROOT
 from bot.runtime.action_server import TOKEN_ENV, authorised, check_host, check_token
-from bot.runtime.processes import PROJECT_ROOT, ActionServer, action_server, free_port
+from bot.runtime.processes import ActionServer, action_server, free_port
 
 MARKER = "Hemmeligord"
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.runtime.processes import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, TEST_MODEL_DIR
 from bot.runtime.training import content_fingerprint, ensure_model
 
 
 def test_a_model_trained_from_the_same_inputs_is_not_trained_again(test_model: Path, tmp_path: Path) -> None:
     # After a forced training Rasa's cache is empty, so handing an unchanged model to
     # `rasa train` trained it in full once more (the test model twice in every CI run).
-    config = PROJECT_ROOT / ".cache" / "test-model" / "config.yml"  # written by ensure_test_model
+    config = TEST_MODEL_DIR / "config.yml"  # written by ensure_test_model
     out = tmp_path / "models"
     out.mkdir()
     shutil.copy(test_model, out / "m.tar.gz")

@@ -1,4 +1,4 @@
-"""Measuring a trained model on an evaluation set before it is published.
+"""Measuring a trained model on an evaluation set, and the gate's verdict before it is published.
 
 The measurement runs `python -m bot.evaluate` in its own process: the long-running
 content service should not hold a second TensorFlow model in memory. Results are
@@ -13,10 +13,13 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
-from bot.evaluation.gate import Measurement
-from bot.runtime.processes import PROJECT_ROOT, code_env
+from bot.evaluation.gate import Measurement, Verdict, judge
+from bot.paths import PROJECT_ROOT, code_env
+from bot.release.messages import UNMEASURED_RUNNING
+from bot.release.rasa_api import model_id
 
 
 def _key(model_id: str, cases: Path) -> str:
@@ -43,3 +46,21 @@ def measure(model: Path, model_id: str, cases: Path, cache: Path) -> Measurement
     measurement = Measurement.from_report(next(iter(sets.values())))
     stored.write_text(json.dumps(measurement.as_json(), ensure_ascii=False), "utf-8")
     return measurement
+
+
+def check_quality(
+    candidate: Path, published: Path, cases: Path, cache: Path, titles: Mapping[str, str] | None = None
+) -> tuple[Verdict, str]:
+    """The gate's verdict on `candidate` against `published`, and a note for editors if any.
+
+    Rasa's /status names the running model's file but not its folder: the comparison is
+    with the published model, which `make run` starts.
+    """
+    new = measure(candidate, model_id(candidate), cases, cache)
+    before, note = None, ""
+    if published.exists():
+        try:
+            before = measure(published, model_id(published), cases, cache)
+        except Exception:  # noqa: BLE001 - unreadable or from older code: the targets alone decide
+            note = UNMEASURED_RUNNING
+    return judge(new, before, titles), note

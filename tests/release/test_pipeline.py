@@ -1,4 +1,5 @@
-"""`make publish`: an editor's change reaches the running bot without a restart."""
+"""The release pipeline (`make publish`, the editors' publish button): an editor's change reaches
+the running bot without a restart."""
 
 from __future__ import annotations
 
@@ -11,27 +12,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content.checks import SHARED, check_content
+from bot.content.checks import check_content
 from bot.evaluation.scoring import TARGETS
-from bot.runtime.processes import PROJECT_ROOT, free_port, rasa_server
-from bot.runtime.publish import (
-    LOAD_REFUSED,
-    LOAD_TIMED_OUT,
-    NOT_RUNNING,
-    PUBLISHED,
-    UNCHANGED,
-    NotRunning,
-    Stamp,
-    check_quality,
-    install,
-    loaded_model,
-    model_id,
-    publish,
-    release,
-)
+from bot.paths import PROJECT_ROOT, SHARED, TEST_MODEL_DIR
+from bot.release.messages import LOAD_REFUSED, LOAD_TIMED_OUT, NOT_RUNNING, PUBLISHED, UNCHANGED
+from bot.release.pipeline import install, release
+from bot.release.quality import check_quality
+from bot.release.rasa_api import NotRunning, load_model, loaded_model, model_id
+from bot.release.stamp import Stamp
+from bot.runtime.processes import free_port, rasa_server
 from bot.runtime.training import content_fingerprint, nlu_code_hash
 
-TEST_CONFIG = PROJECT_ROOT / ".cache" / "test-model" / "config.yml"  # written by ensure_test_model
+TEST_CONFIG = TEST_MODEL_DIR / "config.yml"  # written by ensure_test_model
 
 
 def test_a_running_rasa_loads_the_published_model(test_model: Path, tmp_path: Path) -> None:
@@ -41,17 +33,17 @@ def test_a_running_rasa_loads_the_published_model(test_model: Path, tmp_path: Pa
     with rasa_server(running, log=tmp_path / "rasa.log") as url:
         assert loaded_model(url)["model_id"] == model_id(running)
         assert loaded_model(url)["model_file"].endswith("running.tar.gz")
-        after = publish(url, published)
+        after = load_model(url, published)
         assert after["model_file"].endswith("published.tar.gz")
         with pytest.raises(RuntimeError, match="refused"):
-            publish(url, tmp_path / "missing.tar.gz")
+            load_model(url, tmp_path / "missing.tar.gz")
         # A refused model leaves the running one in place.
         assert loaded_model(url)["model_file"].endswith("published.tar.gz")
 
 
 def test_no_running_rasa_is_said_plainly(test_model: Path) -> None:
     with pytest.raises(NotRunning):
-        publish(f"http://127.0.0.1:{free_port()}", test_model)
+        load_model(f"http://127.0.0.1:{free_port()}", test_model)
 
 
 def test_the_projects_content_passes_the_editors_checks() -> None:

@@ -6,12 +6,10 @@ none, one is trained from the repository's data first (a few minutes on two core
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,23 +18,15 @@ from pathlib import Path
 
 from conftest import DIST, ROOT, Site
 
+from tests import stack  # the hub's test helpers, handoff/tests (pytest.ini: pythonpath = ../handoff)
+
 ADVISOR_USER = "kari"
 ADVISOR_NAME = "Kari"
 EDITOR_USER = "redaktor"
 ADVISOR_PASSWORD = "veileder-kari-" + secrets.token_hex(4)
 
 
-def _load_stack():  # type: ignore[no-untyped-def]
-    path = ROOT / "handoff" / "tests" / "stack.py"
-    spec = importlib.util.spec_from_file_location("hub_test_stack", path)
-    assert spec and spec.loader, f"cannot load {path}"
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-def _model(stack) -> Path:  # type: ignore[no-untyped-def]
+def _model() -> Path:
     found = stack.model_path()
     if found is not None:
         return Path(found)
@@ -53,7 +43,7 @@ def _model(stack) -> Path:  # type: ignore[no-untyped-def]
     return target
 
 
-def _create_account(stack, database_url: str, user: str, name: str, role: str) -> None:  # type: ignore[no-untyped-def]
+def _create_account(database_url: str, user: str, name: str, role: str) -> None:
     subprocess.run(
         [str(stack.HUB_VENV / "bin" / "hub"), "advisor", "create", "--username", user,
          "--name", name, "--max-chats", "5", "--password-stdin", "--role", role],
@@ -62,7 +52,7 @@ def _create_account(stack, database_url: str, user: str, name: str, role: str) -
     )  # fmt: skip
 
 
-def _content_copy(stack, tmp: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+def _content_copy(tmp: Path) -> tuple[Path, Path]:
     """A copy of the project's content for the editors' tests, and a quick training config."""
     root = stack.copy_content(tmp / "content")
     config = tmp / "content-config.yml"
@@ -78,12 +68,11 @@ def _content_copy(stack, tmp: Path) -> tuple[Path, Path]:  # type: ignore[no-unt
 
 @contextmanager
 def running_stack() -> Iterator[Site]:
-    stack = _load_stack()
-    model = _model(stack)
+    model = _model()
     tmp = Path(tempfile.mkdtemp(prefix="e2e-hub-"))
     database_url = f"sqlite:///{tmp / 'hub.db'}"
-    _create_account(stack, database_url, ADVISOR_USER, ADVISOR_NAME, "advisor")
-    _create_account(stack, database_url, EDITOR_USER, "Redaktør", "editor")
+    _create_account(database_url, ADVISOR_USER, ADVISOR_NAME, "advisor")
+    _create_account(database_url, EDITOR_USER, "Redaktør", "editor")
     bot_secret = secrets.token_urlsafe(16)
     hub_port = stack.free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"
@@ -91,7 +80,7 @@ def running_stack() -> Iterator[Site]:
     # Editors change a copy of the content; publishing trains it and loads it into this Rasa.
     # As with `make run`, Rasa starts the copy's models/nav.tar.gz: the model a publish is
     # measured against.
-    content_root, content_config = _content_copy(stack, tmp)
+    content_root, content_config = _content_copy(tmp)
     published = content_root / "models" / "nav.tar.gz"
     published.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(model, published)

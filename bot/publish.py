@@ -1,0 +1,51 @@
+"""`make publish` (`python -m bot.publish`): the release pipeline from the command line.
+
+For content editors: after editing data/faq/<tema>.yml, one command checks the content,
+trains a model if anything changed, measures it on the held-out dev set, and tells the
+running Rasa to use it unless it scores worse than the model running now
+(bot/release/pipeline.py). What it prints is in Norwegian: editors read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from bot.content.checks import check_content
+from bot.content.store import FaqStore
+from bot.paths import CONFIG, MODELS, PROJECT_ROOT, SHARED
+from bot.release.pipeline import ContentRefused, publish_content
+
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Check, train if needed, measure, and publish to the running bot."
+    )
+    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", DEFAULT_RASA_URL))
+    parser.add_argument("--skip-checks", action="store_true", help="only train, measure and publish")
+    args = parser.parse_args(argv)
+    store = FaqStore.for_project(PROJECT_ROOT, SHARED)
+    done = publish_content(
+        store, None if args.skip_checks else lambda: check_content(PROJECT_ROOT, SHARED),
+        CONFIG, MODELS, args.rasa_url, SHARED, lambda step: print(step, flush=True),
+    )  # fmt: skip
+    if isinstance(done, ContentRefused):
+        for result in done.failed:
+            print(f"\nIkke i orden: {result.what}\n{result.output}")
+        print("Ingenting er publisert. Rett feilene over og kjør kommandoen igjen.")
+        return 1
+    if done.quality is not None:
+        print(done.quality.report())
+    if done.details:
+        print(done.details)
+    print(done.message)
+    if done.published:
+        return 0
+    return 0 if done.quality is None or done.quality.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The running Rasa's HTTP API as a release uses it: which model it runs, and loading another.
+
+`make run` starts Rasa with `--enable-api` on 127.0.0.1: `GET /status` names the model it
+runs, `PUT /model` makes it load another one without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+# Loading a model takes Rasa 10-40 s on this machine kind; allow for a busy one.
+LOAD_TIMEOUT_SECONDS = 300
+
+
+class NotRunning(Exception):
+    """No Rasa answers at the URL."""
+
+
+class LoadTimedOut(Exception):
+    """Rasa did not finish loading the model in time; it may still be loading it."""
+
+
+def _request(url: str, method: str = "GET", body: dict[str, str] | None = None, timeout: float = 5) -> bytes:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return bytes(response.read())
+
+
+def loaded_model(rasa_url: str) -> dict[str, str]:
+    """Rasa's `GET /status`: the model file and id it runs with."""
+    try:
+        status = json.loads(_request(f"{rasa_url.rstrip('/')}/status"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+        raise NotRunning(str(exc)) from exc
+    return {"model_file": str(status.get("model_file", "")), "model_id": str(status.get("model_id", ""))}
+
+
+def running_model_id(rasa_url: str) -> str | None:
+    """The id of the model the running Rasa uses; None if no Rasa answers."""
+    try:
+        return loaded_model(rasa_url)["model_id"]
+    except NotRunning:
+        return None
+
+
+def model_id(model: Path) -> str:
+    """The id Rasa gave the model when it trained it (from the archive's metadata)."""
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    return str(LocalModelStorage.metadata_from_archive(model).model_id)
+
+
+def load_model(rasa_url: str, model: Path, timeout: float = LOAD_TIMEOUT_SECONDS) -> dict[str, str]:
+    """Makes the running Rasa load `model`; returns the status after loading.
+
+    Raises NotRunning when no Rasa answers, RuntimeError when Rasa refused the model, and
+    LoadTimedOut when Rasa took longer than `timeout`.
+    """
+    try:
+        _request(
+            f"{rasa_url.rstrip('/')}/model",
+            method="PUT",
+            body={"model_file": str(model.resolve())},
+            timeout=timeout,
+        )
+    except urllib.error.HTTPError as exc:
+        raise RuntimeError(f"Rasa refused the model ({exc.code}): {exc.read()[:500]!r}") from exc
+    except (urllib.error.URLError, ConnectionError) as exc:
+        raise NotRunning(str(exc)) from exc
+    except TimeoutError as exc:
+        # Connected and sent, no answer in time (urllib raises this one unwrapped).
+        raise LoadTimedOut(f"no answer from Rasa within {timeout:.0f} s") from exc
+    return loaded_model(rasa_url)
