@@ -13,6 +13,7 @@ import pytest
 import websockets
 
 from hub.settings import Settings
+from hub.topics import TOPICS
 from tests.conftest import CLOSED_PORT_URL
 from tests.stack import Proc, start_hub
 from tests.test_e2e import HUB_ENV, Visitor, create_advisor, login
@@ -105,6 +106,53 @@ def test_other_origins_get_no_cors_headers(hub: Proc) -> None:
     for near in ("http://www.example.no", "https://www.example.no:8443", "http://localhost:3001"):
         r = preflight(hub.url, "/api/conversations", near)
         assert "access-control-allow-origin" not in r.headers, near
+
+
+def test_settings_are_public_and_readable_by_the_embedding_sites(hub: Proc) -> None:
+    expected = {
+        "max_message_length": 1000,
+        "topics": [
+            {"id": "arbeid", "name": "Arbeid og dagpenger"},
+            {"id": "familie", "name": "Familie og barn"},
+            {"id": "helse", "name": "Helse og sykdom"},
+            {"id": "oppfolging", "name": "Oppfølging og arbeidsrettet hjelp"},
+            {"id": "pensjon", "name": "Pensjon"},
+            {"id": "sosial", "name": "Sosiale tjenester og økonomisk hjelp"},
+            {"id": "generell", "name": "Generelt"},
+        ],
+    }
+    # No login and no secret; the same origin, an embedding site and no browser alike.
+    r = httpx.get(f"{hub.url}/api/settings")
+    assert r.status_code == 200 and r.json() == expected
+    assert [t["id"] for t in r.json()["topics"]] == list(TOPICS)
+    r = httpx.get(f"{hub.url}/api/settings", headers={"Origin": EMBEDDER})
+    assert r.status_code == 200 and r.json() == expected
+    assert r.headers["access-control-allow-origin"] == EMBEDDER
+    assert "Origin" in r.headers["vary"]
+    r = preflight(hub.url, "/api/settings", EMBEDDER, "GET")
+    assert r.status_code == 204 and r.headers["access-control-allow-origin"] == EMBEDDER
+    # Other sites get the answer but no CORS headers: their browsers will not show it.
+    r = httpx.get(f"{hub.url}/api/settings", headers={"Origin": OTHER})
+    assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+    assert "access-control-allow-origin" not in preflight(hub.url, "/api/settings", OTHER).headers
+    # Read only: nothing else is allowed on it.
+    assert httpx.post(f"{hub.url}/api/settings", json={}).status_code == 405
+
+
+def test_the_settings_follow_the_hub_settings(tmp_path: Path) -> None:
+    env = {**HUB_ENV, "HUB_MAX_MESSAGE_CHARS": "500"}
+    proc = start_hub(
+        database_url=f"sqlite:///{tmp_path / 'hub.db'}", rasa_url=CLOSED_PORT_URL, env=env
+    )
+    try:
+        r = httpx.get(f"{proc.url}/api/settings")
+        assert r.status_code == 200 and r.json()["max_message_length"] == 500
+        v = Visitor(proc.url)
+        too_long = v.post("/messages", json={"text": "hei", "payload": "x" * 501})
+        assert too_long.status_code == 400
+        assert "høyst 500 tegn" in too_long.json()["message"]
+    finally:
+        proc.stop()
 
 
 def test_advisor_api_stays_same_origin(hub: Proc) -> None:

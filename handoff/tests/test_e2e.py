@@ -558,7 +558,7 @@ def test_operations_endpoints(hub: Proc) -> None:
         assert name in metrics
     spec = httpx.get(hub.url + "/docs/openapi.json").json()
     assert spec["info"]["title"] == "Nav chat hub"
-    for path in ("/api/conversations", "/api/advisor/login", "/internal/handoff"):
+    for path in ("/api/conversations", "/api/advisor/login", "/internal/handoff", "/api/settings"):
         assert path in spec["paths"]
 
 

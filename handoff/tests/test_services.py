@@ -36,6 +36,7 @@ from hub.ratelimit import Limits
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
+from hub.topics import TOPICS
 from tests.conftest import new_advisor
 
 FNR = "12038910076"  # made up, valid check digits (packages/navpii/tests/cases.yml)
@@ -422,15 +423,7 @@ async def test_overview_lists_every_topic_with_first_lines(hub) -> None:  # type
     hub.clock.advance(seconds=42)
     async with hub.unit() as u:
         overview = await queue_svc.overview(u, hub.clock.now())
-    assert [q["topic"] for q in overview] == [
-        "arbeid",
-        "familie",
-        "helse",
-        "oppfolging",
-        "pensjon",
-        "sosial",
-        "generell",
-    ]
+    assert [q["topic"] for q in overview] == list(TOPICS)
     sosial = next(q for q in overview if q["topic"] == "sosial")["waiting"]
     assert sosial == [
         {

@@ -158,7 +158,9 @@ class Hub:
         if payload is not None and (
             not isinstance(payload, str) or len(payload) > self.settings.max_message_chars
         ):
-            raise InvalidRequest("«payload» må være tekst på høyst 1000 tegn.")
+            raise InvalidRequest(
+                f"«payload» må være tekst på høyst {self.settings.max_message_chars} tegn."
+            )
         payload = conv_svc.masked(payload, conv_svc.PAYLOAD_CHARS) if payload else None
         now = self.clock.now()
         wants_advisor = payload == texts.REQUEST_ADVISOR_PAYLOAD

@@ -13,16 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-TOPICS: tuple[str, ...] = (
-    "arbeid",
-    "familie",
-    "helse",
-    "oppfolging",
-    "pensjon",
-    "sosial",
-    "generell",
-)
-
 _HANDOFF_DIR = Path(__file__).resolve().parents[2]
 
 

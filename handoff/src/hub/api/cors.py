@@ -1,6 +1,7 @@
 """Cross-origin rules, for the widget embedded on other sites (handoff/web/SERVING.md).
 
-- The visitor API (``/api/conversations`` and below) answers preflights and sends
+- The visitor API (``/api/conversations`` and below, and ``/api/settings``, which the
+  widget reads first) answers preflights and sends
   CORS headers only to origins in ``HUB_ALLOWED_ORIGINS``; no credentials mode
   (the widget sends its secret in ``Authorization``, never a cookie).
 - The visitor WebSocket refuses (HTTP 403, before the upgrade) a browser whose
@@ -21,6 +22,7 @@ from hub import browser
 from hub.settings import Settings
 
 VISITOR_API = "/api/conversations"
+PUBLIC_SETTINGS = "/api/settings"
 PUBLIC_ASSETS = ("/widget.js", "/widget.css")
 ALLOW_HEADERS = "Authorization, Content-Type"
 ALLOW_METHODS = "GET, POST, DELETE, OPTIONS"
@@ -29,7 +31,7 @@ PREFLIGHT_MAX_AGE = "600"
 
 
 def is_visitor_api(path: str) -> bool:
-    return path == VISITOR_API or path.startswith(VISITOR_API + "/")
+    return path in (VISITOR_API, PUBLIC_SETTINGS) or path.startswith(VISITOR_API + "/")
 
 
 def is_public_asset(path: str) -> bool:

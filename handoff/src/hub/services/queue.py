@@ -14,7 +14,7 @@ from hub.db.base import EntryState, Owner
 from hub.db.models import Advisor, AdvisorSession, Conversation, Message, QueueEntry
 from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, InvalidRequest, TooManyChats
 from hub.services import advisors as advisor_svc
-from hub.settings import TOPICS
+from hub.topics import TOPICS
 from hub.unit import Unit
 
 REASONS = ("asked_for_person", "unsure", "urgent")
