@@ -8,9 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from hub.bot import RasaClient
+from hub.adapters.faq_source import FaqSource
+from hub.adapters.rasa import RasaClient
 from hub.errors import FaqUnavailable
-from hub.faq import FaqSource, entries_from_domain, normalise, search, words
+from hub.rules.faq import entries_from_domain, normalise, search, words
 
 
 def _answer(text: str, tema: str, title: str) -> list[dict[str, Any]]:

@@ -34,8 +34,8 @@ from sqlalchemy import select
 from hub.db.base import Base
 from hub.db.engine import create_engine
 from tests.conftest import _truncate
+from tests.live import PASSWORD, Visitor, create_advisor, next_frame
 from tests.stack import REPO, Proc, start_hub, wait_http
-from tests.test_e2e import PASSWORD, Visitor, create_advisor, next_frame
 
 # Made-up numbers with valid check digits (see packages/navpii/tests/cases.yml).
 NUMBERS = ("12038910076", "23056710159", "41019010110", "07063210018")

@@ -1,4 +1,4 @@
-"""Retention (hub/retention.py): old conversations go, with Rasa's trackers, one sweep at
+"""Retention (hub/core/retention.py): old conversations go, with Rasa's trackers, one sweep at
 a time across hubs on one PostgreSQL, on a schedule inside the hub.
 
 Rasa's side is a small real HTTP server here that records the tracker calls (and can be
@@ -23,20 +23,21 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from hub.bot import RasaClient
-from hub.broker import Broker
+from hub.adapters.broker import Broker
+from hub.adapters.rasa import RasaClient
+from hub.adapters.trackers import RasaApiEraser
 from hub.clock import FixedClock
+from hub.core.retention import Retention
 from hub.db.base import Sender
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
 from hub.db.models import Conversation, Message
-from hub.retention import RasaApiEraser, Retention
+from hub.db.unit import unit_of_work
 from hub.services import conversations as conv_svc
 from hub.settings import Settings
-from hub.unit import unit_of_work
 from tests.conftest import CLOSED_PORT_URL, INSIDE_HOURS, _truncate
+from tests.live import HUB_ENV
 from tests.stack import HUB_VENV, REPO, start_hub, wait_http
-from tests.test_e2e import HUB_ENV
 
 
 class TrackerRasa:

@@ -18,8 +18,8 @@ import pytest
 import websockets
 
 from tests.conftest import CLOSED_PORT_URL
+from tests.live import HUB_ENV, SlowRasa, Visitor, create_advisor, login, next_frame
 from tests.stack import Proc, start_hub
-from tests.test_e2e import HUB_ENV, SlowRasa, Visitor, create_advisor, login, next_frame
 from tests.test_retention import TrackerRasa
 
 

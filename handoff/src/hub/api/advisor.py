@@ -17,9 +17,9 @@ from hub.api.common import (
     login_token,
     require,
 )
-from hub.db.base import Role
 from hub.errors import InvalidRequest
-from hub.inputs import int_arg
+from hub.rules.inputs import int_arg
+from hub.rules.kinds import Role
 
 bp = Blueprint("advisor", url_prefix="/advisor")
 
@@ -30,7 +30,7 @@ bp = Blueprint("advisor", url_prefix="/advisor")
 async def login(request: Request) -> HTTPResponse:
     hub = hub_of(request)
     data = body(request)
-    token, advisor = await hub.login(
+    token, advisor = await hub.accounts.login(
         data.get("username"), data.get("password"), client_address(request)
     )
     resp = json({"token": token, "advisor": views.advisor_json(advisor)})
@@ -52,7 +52,7 @@ async def login(request: Request) -> HTTPResponse:
 @openapi.summary("Log out")
 @require(None)
 async def logout(request: Request) -> HTTPResponse:
-    await hub_of(request).advisor_logout(account(request), login_token(request) or "")
+    await hub_of(request).accounts.logout(account(request), login_token(request) or "")
     resp = empty()
     # With the same Secure flag as it was set: a browser on plain http ignores a Secure one.
     secure = secure_cookies(request, hub_of(request).settings)
@@ -73,7 +73,7 @@ async def me(request: Request) -> HTTPResponse:
 @require(Role.advisor)
 async def status(request: Request) -> HTTPResponse:
     data = body(request)
-    advisor = await hub_of(request).set_status(account(request), data.get("status"))
+    advisor = await hub_of(request).accounts.set_status(account(request), data.get("status"))
     return json(views.advisor_json(advisor))
 
 
@@ -81,14 +81,14 @@ async def status(request: Request) -> HTTPResponse:
 @openapi.summary("Every topic queue with who is waiting, how long and why")
 @require(Role.advisor)
 async def queues(request: Request) -> HTTPResponse:
-    return json(await hub_of(request).queue_overview())
+    return json(await hub_of(request).advisors.queue_overview())
 
 
 @bp.post("/conversations/<conversation_id:str>/claim")
 @openapi.summary("Take a waiting conversation (409 already_claimed or too_many_chats)")
 @require(Role.advisor)
 async def claim(request: Request, conversation_id: str) -> HTTPResponse:
-    chat = await hub_of(request).claim(account(request), conversation_id)
+    chat = await hub_of(request).advisors.claim(account(request), conversation_id)
     return json(views.advisor_chat_json(chat))
 
 
@@ -96,7 +96,7 @@ async def claim(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.summary("The advisor's open chats")
 @require(Role.advisor)
 async def my_conversations(request: Request) -> HTTPResponse:
-    entries = await hub_of(request).advisor_chats(account(request))
+    entries = await hub_of(request).advisors.chats(account(request))
     return json(views.advisor_chats_json(entries))
 
 
@@ -104,7 +104,7 @@ async def my_conversations(request: Request) -> HTTPResponse:
 @openapi.summary("A waiting conversation or one of the advisor's own, with the whole transcript")
 @require(Role.advisor)
 async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
-    chat = await hub_of(request).open_chat(account(request), conversation_id)
+    chat = await hub_of(request).advisors.open_chat(account(request), conversation_id)
     return json(views.advisor_chat_json(chat))
 
 
@@ -114,7 +114,9 @@ async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
 @require(Role.advisor)
 async def message(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    msg = await hub_of(request).advisor_message(account(request), conversation_id, data.get("text"))
+    msg = await hub_of(request).advisors.message(
+        account(request), conversation_id, data.get("text")
+    )
     return json({"message": views.message_json(msg)}, status=201)
 
 
@@ -124,7 +126,7 @@ async def message(request: Request, conversation_id: str) -> HTTPResponse:
 @require(Role.advisor)
 async def typing(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    await hub_of(request).advisor_typing(account(request), conversation_id, data.get("typing"))
+    await hub_of(request).advisors.typing(account(request), conversation_id, data.get("typing"))
     return empty()
 
 
@@ -134,7 +136,9 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 @require(Role.advisor)
 async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    info = await hub_of(request).transfer(account(request), conversation_id, data.get("topic"))
+    info = await hub_of(request).advisors.transfer(
+        account(request), conversation_id, data.get("topic")
+    )
     return json({"owner": "queue", "queue": views.queue_json(info)})
 
 
@@ -144,7 +148,7 @@ async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
 @require(Role.advisor)
 async def end(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    await hub_of(request).end_chat(account(request), conversation_id, data.get("outcome"))
+    await hub_of(request).advisors.end(account(request), conversation_id, data.get("outcome"))
     return json({"owner": "closed"})
 
 
@@ -152,7 +156,7 @@ async def end(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.summary("Give the conversation back to the bot, which greets the visitor")
 @require(Role.advisor)
 async def handback(request: Request, conversation_id: str) -> HTTPResponse:
-    await hub_of(request).handback(account(request), conversation_id)
+    await hub_of(request).advisors.handback(account(request), conversation_id)
     return json({"owner": "bot"})
 
 
@@ -161,7 +165,7 @@ async def handback(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.parameter(parameter=spec.FAQ_QUERY)
 @require(Role.advisor)
 async def faq(request: Request) -> HTTPResponse:
-    found = await hub_of(request).search_faq(request.args.get("q", ""))
+    found = await hub_of(request).advisors.search_faq(request.args.get("q", ""))
     return json([e.json() for e in found])
 
 
@@ -181,7 +185,7 @@ async def unanswered(request: Request) -> HTTPResponse:
     which = request.args.get("list", "questions")
     if which not in ("questions", "answers"):
         raise InvalidRequest("Lista må være questions eller answers.")
-    report = await hub_of(request).unanswered(days)
+    report = await hub_of(request).advisors.unanswered(days)
     if fmt == "csv":
         name, csv = views.unanswered_csv(report, answers=which == "answers")
         return text(

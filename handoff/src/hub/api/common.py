@@ -17,11 +17,10 @@ from sanic.exceptions import (
 from sanic.exceptions import NotFound as RouteNotFound
 from sanic.response import HTTPResponse, json
 
-from hub.core import Hub
-from hub.db.base import Role
-from hub.db.models import Advisor
+from hub.core import Advisor, Hub
 from hub.errors import BodyTooLarge, HubError, InternalError, InvalidRequest
-from hub.inputs import parse_json_object
+from hub.rules.inputs import parse_json_object
+from hub.rules.kinds import Role
 
 log = logging.getLogger("hub")
 
@@ -72,7 +71,9 @@ def require(role: Role | None) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)
         async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-            request.ctx.account = await hub_of(request).advisor_for(login_token(request), role)
+            request.ctx.account = await hub_of(request).accounts.account_for(
+                login_token(request), role
+            )
             return await handler(request, *args, **kwargs)
 
         return wrapper

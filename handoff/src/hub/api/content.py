@@ -12,12 +12,12 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
+from hub.adapters.content import ContentAnswer, ContentClient
+from hub.adapters.content import ContentUnavailable as ServiceUnavailable
 from hub.api import spec
 from hub.api.common import account, body, require
-from hub.content import ContentAnswer, ContentClient
-from hub.content import ContentUnavailable as ServiceUnavailable
-from hub.db.base import Role
 from hub.errors import ContentUnavailable, InvalidRequest
+from hub.rules.kinds import Role
 
 bp = Blueprint("content", url_prefix="/content")
 

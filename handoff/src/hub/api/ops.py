@@ -19,7 +19,7 @@ async def health(request: Request) -> HTTPResponse:
 @bp.get("/ready")
 async def ready(request: Request) -> HTTPResponse:
     hub = hub_of(request)
-    database = await hub.database_ready()
+    database = await hub.health.database_ready()
     rasa = await hub.bot.ready()
     ok = database and rasa
     return json(
@@ -31,5 +31,5 @@ async def ready(request: Request) -> HTTPResponse:
 @bp.get("/metrics")
 async def metrics(request: Request) -> HTTPResponse:
     hub = hub_of(request)
-    await hub.update_metrics()
+    await hub.health.update_metrics()
     return raw(generate_latest(hub.metrics.registry), content_type=CONTENT_TYPE_LATEST)

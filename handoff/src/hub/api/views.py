@@ -6,13 +6,20 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hub.core import AdvisorChat, ConversationView, UnansweredReport
-from hub.db.base import Owner, Sender
-from hub.db.models import Advisor, Conversation, Message, QueueEntry
-from hub.feedback import votes_csv, votes_json
+from hub.core import (
+    Advisor,
+    AdvisorChat,
+    Conversation,
+    ConversationView,
+    Message,
+    QueueEntry,
+    UnansweredReport,
+)
+from hub.rules.feedback import votes_csv, votes_json
+from hub.rules.kinds import Owner, Sender
 from hub.rules.queue import QueueInfo
+from hub.rules.unanswered import to_csv
 from hub.rules.wire import iso, message_json
-from hub.unanswered import to_csv
 
 __all__ = ["iso", "message_json"]
 

@@ -9,7 +9,7 @@ from sanic_ext import openapi
 from hub.api import spec, views
 from hub.api.common import bearer, body, client_address, hub_of
 from hub.errors import InvalidRequest
-from hub.inputs import MAX_ID, int_arg
+from hub.rules.inputs import MAX_ID, int_arg
 
 bp = Blueprint("visitor", url_prefix="/conversations")
 
@@ -38,7 +38,7 @@ async def open_conversation(request: Request) -> HTTPResponse:
     page = data.get("page")
     if page is not None and (not isinstance(page, str) or len(page) > 300):
         raise InvalidRequest("«page» må være tekst på høyst 300 tegn.")
-    conv, secret, messages = await hub_of(request).open_conversation(page, client_address(request))
+    conv, secret, messages = await hub_of(request).visitors.open(page, client_address(request))
     return json(views.opened_json(conv, secret, messages), status=201)
 
 
@@ -46,9 +46,7 @@ async def open_conversation(request: Request) -> HTTPResponse:
 @openapi.summary("The conversation's state and its messages after a given id (polling)")
 @openapi.parameter(parameter=spec.AFTER)
 async def get_conversation(request: Request, conversation_id: str) -> HTTPResponse:
-    view = await hub_of(request).conversation_view(
-        conversation_id, bearer(request), _after(request)
-    )
+    view = await hub_of(request).visitors.view(conversation_id, bearer(request), _after(request))
     return json(views.conversation_json(view))
 
 
@@ -57,7 +55,7 @@ async def get_conversation(request: Request, conversation_id: str) -> HTTPRespon
 @spec.body(spec.VISITOR_MESSAGE)
 async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    msg = await hub_of(request).visitor_message(
+    msg = await hub_of(request).visitors.message(
         conversation_id, bearer(request), data.get("text"), data.get("payload")
     )
     return json({"message": views.message_json(msg)}, status=201)
@@ -68,7 +66,7 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
 @spec.body(spec.TYPING)
 async def typing(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    await hub_of(request).visitor_typing(conversation_id, bearer(request), data.get("typing"))
+    await hub_of(request).visitors.typing(conversation_id, bearer(request), data.get("typing"))
     return empty()
 
 
@@ -77,21 +75,23 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 @spec.body(spec.JOIN_QUEUE)
 async def join_queue(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    info = await hub_of(request).request_queue(conversation_id, bearer(request), data.get("topic"))
+    info = await hub_of(request).visitors.request_queue(
+        conversation_id, bearer(request), data.get("topic")
+    )
     return json({"queue": views.queue_json(info)})
 
 
 @bp.delete("/<conversation_id:str>/queue")
 @openapi.summary("Leave the queue; the bot takes over again")
 async def leave_queue(request: Request, conversation_id: str) -> HTTPResponse:
-    await hub_of(request).leave_queue(conversation_id, bearer(request))
+    await hub_of(request).visitors.leave_queue(conversation_id, bearer(request))
     return json({"owner": "bot"})
 
 
 @bp.post("/<conversation_id:str>/end")
 @openapi.summary("End the conversation")
 async def end(request: Request, conversation_id: str) -> HTTPResponse:
-    await hub_of(request).visitor_end(conversation_id, bearer(request))
+    await hub_of(request).visitors.end(conversation_id, bearer(request))
     return json({"owner": "closed"})
 
 
@@ -99,7 +99,7 @@ async def end(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.summary("Answer «Var svaret nyttig?» (ja or nei) for one of the bot's FAQ answers, once")
 async def answer_feedback(request: Request, conversation_id: str, message_id: str) -> HTTPResponse:
     data = body(request)
-    value = await hub_of(request).answer_feedback(
+    value = await hub_of(request).visitors.answer_feedback(
         conversation_id, bearer(request), message_id, data.get("value")
     )
     return json({"feedback": value.value}, status=201)
@@ -109,7 +109,7 @@ async def answer_feedback(request: Request, conversation_id: str, message_id: st
 @openapi.summary("Delete the conversation (ended and kept instead if an advisor took part)")
 async def delete_conversation(request: Request, conversation_id: str) -> HTTPResponse:
     hub = hub_of(request)
-    deleted = await hub.visitor_delete(conversation_id, bearer(request))
+    deleted = await hub.visitors.delete(conversation_id, bearer(request))
     return json(
         {"deleted": deleted, "owner": "closed", "retention_days": hub.settings.retention_days}
     )
@@ -120,7 +120,9 @@ async def delete_conversation(request: Request, conversation_id: str) -> HTTPRes
 @spec.body(spec.RATING)
 async def rate(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    rating = await hub_of(request).rate(conversation_id, bearer(request), data.get("value"))
+    rating = await hub_of(request).visitors.rate(
+        conversation_id, bearer(request), data.get("value")
+    )
     return json({"rating": rating})
 
 
@@ -128,7 +130,7 @@ async def rate(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.summary("Download the conversation as plain text")
 async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
     hub = hub_of(request)
-    conv, messages = await hub.transcript(conversation_id, bearer(request))
+    conv, messages = await hub.visitors.transcript(conversation_id, bearer(request))
     return text(
         views.transcript_text(conv, messages, hub.tz),
         headers={"Content-Disposition": f'attachment; filename="{views.transcript_name(conv)}"'},

@@ -25,14 +25,13 @@ from sanic import Blueprint, Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 from websockets.exceptions import ConnectionClosed
 
+from hub.adapters.broker import Event, Subscription, event
 from hub.api import views
 from hub.api.common import ADVISOR_COOKIE, hub_of
-from hub.broker import Event, Subscription, event
-from hub.core import Hub
-from hub.db.base import Role
-from hub.db.models import Advisor
+from hub.core import Advisor, Hub
 from hub.errors import HubError, InternalError, InvalidRequest, NotFound
-from hub.inputs import is_id, parse_json
+from hub.rules.inputs import is_id, parse_json
+from hub.rules.kinds import Role
 
 bp = Blueprint("ws")
 log = logging.getLogger("hub")
@@ -98,7 +97,7 @@ class VisitorStream:
         if touch:
             self.touched_at = now
         # A touch marks a queued visitor as present (a write); a wake-up only reads.
-        view = await hub.stream_view(self.cid, self.last_id, touch=touch)
+        view = await hub.visitors.stream_view(self.cid, self.last_id, touch=touch)
         for m in view.messages:
             await _send(self.ws, event("message", **views.message_json(m)))
             self.last_id = m.id
@@ -113,11 +112,11 @@ class VisitorStream:
                 try:
                     frame = _parse(raw)
                     if frame["type"] == "message":
-                        await self.hub.visitor_message(
+                        await self.hub.visitors.message(
                             self.cid, self.secret, frame.get("text"), frame.get("payload")
                         )
                     elif frame["type"] == "typing":
-                        await self.hub.visitor_typing(self.cid, self.secret, frame.get("typing"))
+                        await self.hub.visitors.typing(self.cid, self.secret, frame.get("typing"))
                     else:
                         raise InvalidRequest("Ukjent meldingstype.")
                 except HubError as exc:
@@ -181,7 +180,7 @@ async def visitor_ws(request: Request, ws: WebsocketImplProtocol, conversation_i
             raise InvalidRequest("Første melding må være «auth» med nøkkelen til samtalen.")
         if not is_id(last):
             raise InvalidRequest("«last_seen_id» må være et heltall (id-en til en melding).")
-        await hub.visitor_connect(conversation_id, secret)
+        await hub.visitors.connect(conversation_id, secret)
     except HubError as exc:
         await _refuse(ws, exc)
         return
@@ -213,11 +212,11 @@ class AdvisorStream:
         """Each open chat's newest message id, so the console can tell that it missed a
         ``message`` event (dropped, or raised on another instance) and read the chat."""
         self.chats_at = self.hub.clock.now()
-        data = await self.hub.chat_heads(self.advisor.id)
+        data = await self.hub.advisors.chat_heads(self.advisor.id)
         await _send(self.ws, {"type": "chats", "data": data})
 
     async def send_queues(self) -> None:
-        data = await self.hub.queue_overview(self.token)
+        data = await self.hub.advisors.queue_overview(self.token)
         await _send(self.ws, {"type": "queues", "data": data})
 
     async def receive(self, sub: Subscription) -> None:
@@ -230,9 +229,9 @@ class AdvisorStream:
                     if not isinstance(cid, str):
                         raise InvalidRequest("«conversation_id» mangler.")
                     if frame["type"] == "message":
-                        await hub.advisor_message(self.advisor, cid, frame.get("text"))
+                        await hub.advisors.message(self.advisor, cid, frame.get("text"))
                     elif frame["type"] == "typing":
-                        await hub.advisor_typing(self.advisor, cid, frame.get("typing"))
+                        await hub.advisors.typing(self.advisor, cid, frame.get("typing"))
                     else:
                         raise InvalidRequest("Ukjent meldingstype.")
                 except HubError as exc:
@@ -292,7 +291,7 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
         token = first.get("token", request.cookies.get(ADVISOR_COOKIE))
         if first["type"] != "auth" or not isinstance(token, str):
             raise InvalidRequest("Første melding må være «auth» med innloggingen din.")
-        advisor = await hub.advisor_for(token, Role.advisor)
+        advisor = await hub.accounts.account_for(token, Role.advisor)
     except HubError as exc:
         await _refuse(ws, exc)
         return

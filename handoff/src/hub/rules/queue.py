@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.errors import InvalidRequest
-from hub.topics import TOPICS
+from hub.rules.topics import TOPICS
 
 REASONS = ("asked_for_person", "unsure", "urgent")
 OUTCOMES = ("besvart", "henvist", "ikke_besvart")

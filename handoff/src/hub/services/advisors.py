@@ -14,8 +14,8 @@ from sqlalchemy import delete, func, select
 
 from hub.db.base import AdvisorStatus, Role
 from hub.db.models import Advisor, AdvisorSession
+from hub.db.unit import Unit
 from hub.errors import Conflict, InvalidRequest, Unauthorized
-from hub.unit import Unit
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both paths cost the same.

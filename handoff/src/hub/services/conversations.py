@@ -12,7 +12,7 @@ from typing import Any
 import navpii
 from sqlalchemy import delete, func, select, update
 
-from hub.broker import event
+from hub.adapters.broker import event
 from hub.db.base import Owner, RatingValue, Sender
 from hub.db.models import (
     Advisor,
@@ -23,6 +23,7 @@ from hub.db.models import (
     QueueEntry,
     Rating,
 )
+from hub.db.unit import Unit
 from hub.errors import (
     Conflict,
     ConversationClosed,
@@ -32,9 +33,8 @@ from hub.errors import (
     RateLimited,
     Unauthorized,
 )
-from hub.inputs import clean
+from hub.rules.inputs import clean
 from hub.rules.wire import message_json
-from hub.unit import Unit
 
 # The sizes of Conversation.page and Message.payload (db/models).
 PAGE_CHARS = 300
@@ -356,7 +356,7 @@ async def expired_ids(u: Unit, cutoff: datetime, limit: int) -> list[str]:
 
 async def purge_older_than(u: Unit, cutoff: datetime) -> int:
     """Delete conversations created before ``cutoff`` (the hub's rows only: see
-    hub/retention.py for Rasa's trackers)."""
+    hub/core/retention.py for Rasa's trackers)."""
     deleted = 0
     while ids := await expired_ids(u, cutoff, 500):
         await delete_conversations(u, ids)

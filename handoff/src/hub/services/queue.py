@@ -7,15 +7,15 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
 
-from hub.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
-from hub.broker import event
+from hub.adapters.broker import event
 from hub.db.base import EntryState, Owner
 from hub.db.models import Advisor, AdvisorSession, Conversation, Message, QueueEntry
+from hub.db.unit import Unit
 from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, TooManyChats
+from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
 from hub.rules.queue import QueueInfo, check_topic
+from hub.rules.topics import TOPICS
 from hub.services import advisors as advisor_svc
-from hub.topics import TOPICS
-from hub.unit import Unit
 
 
 async def open_entry(u: Unit, conversation_id: str, *, lock: bool = False) -> QueueEntry | None:
