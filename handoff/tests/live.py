@@ -7,13 +7,11 @@ import asyncio
 import json
 import os
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 
-from tests.stack import HUB_VENV, REPO, wait_http
+from tests.stack import HUB_VENV, REPO
 
 HUB_ENV = {"HUB_ALWAYS_OPEN": "true", "HUB_RASA_TIMEOUT_SECONDS": "2"}
 PASSWORD = "veileder-passord"
@@ -70,77 +68,3 @@ async def next_frame(ws: Any, kind: str, timeout: float = 10, **match: Any) -> A
                 return data
 
     return await asyncio.wait_for(find(), timeout)
-
-
-class SlowRasa:
-    """A real HTTP server on loopback standing in for a slow Rasa: it greets
-    ``/start`` at once and takes its time with everything else.
-
-    ``silent``: reads the request and says nothing. ``trickle``: sends the
-    status and headers at once, then one byte of the body every 0.1 s (each
-    read is quick; only a deadline on the whole answer stops the wait).
-    """
-
-    WELCOME = "Hei! Jeg er Navs chatbot."
-
-    def __init__(self, mode: str) -> None:
-        self.mode = mode
-        self.stopping = threading.Event()
-        self.held = threading.Event()  # a request is being held back
-        self.received: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                self._answer(b"{}")
-
-            def do_PUT(self) -> None:  # a tracker erased (a visitor deletes the conversation)
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self._answer(b'{"events": []}')
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                message = json.loads(body or b"{}").get("message", "")
-                outer.received.append(message)
-                if message == "/start":
-                    self._answer(json.dumps([{"text": outer.WELCOME}]).encode())
-                    return
-                outer.held.set()
-                if outer.mode == "trickle":
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", "1000")
-                    self.end_headers()
-                    try:
-                        while not outer.stopping.wait(0.1):
-                            self.wfile.write(b" ")
-                            self.wfile.flush()
-                    except OSError:
-                        pass  # the hub gave up and closed the connection
-                else:
-                    outer.stopping.wait(60)
-
-            def _answer(self, data: bytes) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> SlowRasa:
-        self.thread.start()
-        wait_http(self.url + "/status", 5)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()

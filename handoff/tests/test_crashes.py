@@ -16,7 +16,8 @@ import websockets
 
 from hub.rules import texts
 from tests.conftest import CLOSED_PORT_URL
-from tests.live import HUB_ENV, SlowRasa, Visitor, create_advisor, login, next_frame
+from tests.fake_rasa import WELCOME, FakeRasa, welcome_only
+from tests.live import HUB_ENV, Visitor, create_advisor, login, next_frame
 from tests.stack import free_port, start_hub
 
 
@@ -66,7 +67,7 @@ async def test_rasa_slower_than_the_timeout_never_leaves_the_visitor_in_silence(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'slow.db'}"
     create_advisor(url, "kari")
-    with SlowRasa(mode) as rasa:
+    with FakeRasa(welcome_only, hold=mode) as rasa:
         hub = start_hub(
             database_url=url,
             rasa_url=rasa.url,
@@ -75,7 +76,7 @@ async def test_rasa_slower_than_the_timeout_never_leaves_the_visitor_in_silence(
         try:
             login(hub.url, "kari")  # somebody can take the visitor
             v = Visitor(hub.url)
-            assert [m["text"] for m in v.first] == [SlowRasa.WELCOME]
+            assert [m["text"] for m in v.first] == [WELCOME]
             async with websockets.connect(v.ws_url()) as ws:
                 await ws.send(
                     json.dumps(
@@ -118,7 +119,7 @@ async def test_killed_while_waiting_for_the_bot_the_visitor_is_told_to_send_agai
     url = f"sqlite:///{tmp_path / 'lost.db'}"
     port = free_port()
     question = "Hvordan søker jeg om dagpenger?"
-    with SlowRasa("silent") as rasa:
+    with FakeRasa(welcome_only, hold="silent") as rasa:
         first = start_hub(
             port=port,
             database_url=url,

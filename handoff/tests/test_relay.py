@@ -18,6 +18,7 @@ from hub.rules import texts
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
 from tests.conftest import new_advisor
+from tests.fake_rasa import FakeRasa, nothing
 from tests.support import (
     awaiting_marks,
     entries_of,
@@ -85,67 +86,29 @@ async def test_the_awaiting_mark_goes_with_the_bots_answer(hub, clock) -> None: 
     assert await awaiting_marks(hub, cid) == [False, False]
 
 
-class EmptyRasa:
-    """A real HTTP server on loopback standing in for a Rasa that answers every message
-    with ``[]`` (what a paused tracker does) and accepts tracker events."""
-
-    def __init__(self) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.calls: list[tuple[str, dict]] = []  # type: ignore[type-arg]
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                import json
-
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"] or 0)))
-                outer.calls.append((self.path, body))
-                data = b"[]" if self.path.startswith("/webhooks/") else b"{}"
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 async def test_a_bot_that_answers_nothing_is_resumed_asked_again_then_reported(
     db_url, settings, clock
 ) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import make_hub
 
-    rasa = EmptyRasa()
-    hub = await make_hub(db_url, settings.with_(rasa_url=rasa.url), clock)
-    try:
-        cid, secret, _ = await open_conv(hub)
-        rasa.calls.clear()
-        await hub.visitors.message(cid, secret, "Når kommer pengene?", None)
-        await hub.drain()
-        webhook = ("/webhooks/rest/webhook", {"sender": cid, "message": "Når kommer pengene?"})
-        resume = (f"/conversations/{cid}/tracker/events", {"event": "resume"})
-        assert rasa.calls == [webhook, resume, webhook]  # resumed and asked once more
-        last = (await messages_of(hub, cid))[-1]
-        assert (last.sender, last.text) == (Sender.system, texts.BOT_UNAVAILABLE)
-        assert last.buttons == [texts.REQUEST_ADVISOR_BUTTON]  # not silence
-        assert await awaiting_marks(hub, cid) == [False]
-    finally:
-        await hub.drain()
-        await hub.bot.client.aclose()
-        await hub.sessions.kw["bind"].dispose()
-        rasa.close()
+    with FakeRasa(nothing) as rasa:  # what a paused tracker answers
+        hub = await make_hub(db_url, settings.with_(rasa_url=rasa.url), clock)
+        try:
+            cid, secret, _ = await open_conv(hub)
+            rasa.clear()
+            await hub.visitors.message(cid, secret, "Når kommer pengene?", None)
+            await hub.drain()
+            webhook = ("/webhooks/rest/webhook", {"sender": cid, "message": "Når kommer pengene?"})
+            resume = (f"/conversations/{cid}/tracker/events", {"event": "resume"})
+            assert rasa.posts() == [webhook, resume, webhook]  # resumed and asked once more
+            last = (await messages_of(hub, cid))[-1]
+            assert (last.sender, last.text) == (Sender.system, texts.BOT_UNAVAILABLE)
+            assert last.buttons == [texts.REQUEST_ADVISOR_BUTTON]  # not silence
+            assert await awaiting_marks(hub, cid) == [False]
+        finally:
+            await hub.drain()
+            await hub.bot.client.aclose()
+            await hub.sessions.kw["bind"].dispose()
 
 
 class _BotRequest:
