@@ -1,4 +1,5 @@
-"""The advisors' FAQ search: reading Rasa's domain, ranking, the cache in front of Rasa."""
+"""The advisors' FAQ search: reading Rasa's domain, ranking, the cache in front of Rasa,
+and the Norwegian folding shared with the bot (tests/data/folding-cases.yml)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,20 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from hub.adapters.faq_source import FaqSource
 from hub.adapters.rasa import RasaClient
 from hub.errors import FaqUnavailable
-from hub.rules.faq import entries_from_domain, normalise, search, words
+from hub.rules.faq import entries_from_domain, search, words
+from hub.rules.folding import normalise
 from tests.fake_rasa import FakeRasa
+from tests.stack import REPO
+
+# The cases the bot checks too (tests/nlu/test_folding_cases.py): one file, no drift.
+FOLDING_CASES: list[dict[str, str]] = yaml.safe_load(
+    (REPO / "tests" / "data" / "folding-cases.yml").read_text("utf-8")
+)
 
 
 def _answer(text: str, tema: str, title: str) -> list[dict[str, Any]]:
@@ -93,7 +102,7 @@ def test_a_domain_without_responses_is_refused(domain: Any) -> None:
         ("soke", "soke"),
         ("Økonomisk", "okonomisk"),
         ("paa", "pa"),
-        ("Ærlig", "arlig"),
+        ("Ærlig", "aerlig"),
         ("café", "cafe"),
     ],
 )
@@ -101,6 +110,18 @@ def test_normalise_writes_norwegian_letters_and_their_ascii_spellings_alike(
     text: str, expected: str
 ) -> None:
     assert normalise(text) == expected
+
+
+@pytest.mark.parametrize("case", FOLDING_CASES, ids=[c["word"] for c in FOLDING_CASES])
+def test_the_hub_folds_each_case_shared_with_the_bot(case: dict[str, str]) -> None:
+    assert normalise(case["word"]) == case["folded"]
+
+
+def test_aap_is_kept_in_a_sentence_and_other_accents_are_dropped() -> None:
+    assert normalise("Søke om AAP på nav.no?") == "soke om aap pa nav.no?"
+    assert normalise("aap-søknaden og åpningstider") == "aap-soknaden og apningstider"
+    assert normalise("Señor Ærlig") == "senor aerlig"  # beyond the bot: any accent
+    assert words("Når får jeg AAP?") == {"far", "aap"}
 
 
 def test_words_drop_small_words_and_keep_stems() -> None:

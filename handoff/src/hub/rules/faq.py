@@ -3,23 +3,23 @@
 The answers are the bot's own: the responses ``utter_faq/<id>`` (with
 ``metadata: {tema, title}``) of the running Rasa, read from its ``GET /domain``
 (adapters/faq_source.py keeps them). :func:`search` ranks them by word overlap
-with the title and the answer (æ/ø/å and ae/oe/aa count as the same; a
-compound or an inflected form matches its stem).
+with the title and the answer (folded as the bot folds, rules/folding.py: æ/ø/å and
+their ASCII spellings count as the same; a compound or an inflected form matches its
+stem).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub.rules.folding import normalise
+
 FAQ_PREFIX = "utter_faq/"
 _WORD = re.compile(r"[a-z0-9]+")
-_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
-_DIGRAPH = re.compile(r"ae|oe|aa")
 _ENDINGS = ("ende", "ene", "ane", "er", "en", "et", "ar", "e", "r")
 # Words that say nothing about which answer is meant.
 _STOPWORDS = frozenset(
@@ -29,17 +29,6 @@ _STOPWORDS = frozenset(
 )
 TITLE_WEIGHT = 3.0
 ANSWER_WEIGHT = 1.0
-
-
-def normalise(text: str) -> str:
-    """Lower case, æ/ø/å and ae/oe/aa written alike (as a/o/a), other accents dropped.
-
-    People type ``søke``, ``soeke`` and ``soke``; all three become ``soke``.
-    """
-    folded = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", folded)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _DIGRAPH.sub(lambda m: m[0][0], plain)
 
 
 def stem(word: str) -> str:
