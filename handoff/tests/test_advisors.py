@@ -98,7 +98,7 @@ async def test_overview_lists_every_topic_with_first_lines(hub) -> None:  # type
     await hub.relay.handoff(cid, "urgent", "sosial", None)
     hub.clock.advance(seconds=42)
     async with hub.unit() as u:
-        overview = await queue_svc.overview(u, hub.clock.now())
+        overview = views.queues_json(await queue_svc.overview(u, hub.clock.now()))
     assert [q["topic"] for q in overview] == list(TOPICS)
     sosial = next(q for q in overview if q["topic"] == "sosial")["waiting"]
     assert sosial == [

@@ -7,10 +7,12 @@ import asyncio
 
 import pytest
 
+from hub.api import views
 from hub.core import Hub
 from hub.db.base import Owner, Role, Sender
 from hub.errors import Forbidden, Unauthorized
 from hub.rules import texts
+from hub.rules.queue import ChatHead
 from hub.services import conversations as conv_svc
 from tests.conftest import new_advisor
 
@@ -53,7 +55,7 @@ async def test_reads_do_not_wait_for_a_writer(hub: Hub) -> None:
             report,
         ) = await asyncio.wait_for(reads, 10)
     assert account.id == kari.id
-    assert [w["conversation_id"] for q in overview for w in q["waiting"]] == [cid]
+    assert [w.conversation_id for q in overview for w in q.waiting] == [cid]
     assert chat.entry.topic == "arbeid"
     assert [m.id for m in chat.messages] == [m.id for m in messages]
     assert chats == [] and heads == []
@@ -91,7 +93,10 @@ async def test_a_claim_returns_the_chat_as_the_advisor_now_sees_it(hub: Hub) -> 
         await hub.advisors.open_chat(ola, cid)
     assert [e.conversation_id for e in await hub.advisors.chats(kari)] == [cid]
     heads = await hub.advisors.chat_heads(kari.id)
-    assert heads == [{"conversation_id": cid, "last_message_id": chat.messages[-1].id}]
+    assert heads == [ChatHead(cid, chat.messages[-1].id)]
+    assert views.chat_heads_json(heads) == [
+        {"conversation_id": cid, "last_message_id": chat.messages[-1].id}
+    ]
 
 
 async def test_the_visitor_view_is_one_snapshot_for_the_poll_and_the_socket(hub: Hub) -> None:

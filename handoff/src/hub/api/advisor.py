@@ -81,7 +81,7 @@ async def status(request: Request) -> HTTPResponse:
 @openapi.summary("Every topic queue with who is waiting, how long and why")
 @require(Role.advisor)
 async def queues(request: Request) -> HTTPResponse:
-    return json(await hub_of(request).advisors.queue_overview())
+    return json(views.queues_json(await hub_of(request).advisors.queue_overview()))
 
 
 @bp.post("/conversations/<conversation_id:str>/claim")

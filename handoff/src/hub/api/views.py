@@ -17,7 +17,7 @@ from hub.core import (
 )
 from hub.rules.feedback import votes_csv, votes_json
 from hub.rules.kinds import Owner, Sender
-from hub.rules.queue import QueueInfo
+from hub.rules.queue import ChatHead, QueueInfo, TopicQueue
 from hub.rules.unanswered import to_csv
 from hub.rules.wire import iso, message_json
 
@@ -44,6 +44,33 @@ def queue_json(info: QueueInfo | None) -> dict[str, Any] | None:
         "advisors_available": info.advisors_available,
         "urgent": info.urgent,
     }
+
+
+def queues_json(queues: list[TopicQueue]) -> list[dict[str, Any]]:
+    """Every topic queue with who waits (``GET /api/advisor/queues``, the ``queues`` frame)."""
+    return [
+        {
+            "topic": q.topic,
+            "waiting": [
+                {
+                    "conversation_id": w.conversation_id,
+                    "reason": w.reason,
+                    "urgent": w.urgent,
+                    "waiting_seconds": w.waiting_seconds,
+                    "first_lines": w.first_lines,
+                }
+                for w in q.waiting
+            ],
+        }
+        for q in queues
+    ]
+
+
+def chat_heads_json(heads: list[ChatHead]) -> list[dict[str, Any]]:
+    """The advisor WebSocket's ``chats`` frame."""
+    return [
+        {"conversation_id": h.conversation_id, "last_message_id": h.last_message_id} for h in heads
+    ]
 
 
 def messages_json(messages: list[Message]) -> list[dict[str, Any]]:

@@ -212,11 +212,11 @@ class AdvisorStream:
         """Each open chat's newest message id, so the console can tell that it missed a
         ``message`` event (dropped, or raised on another instance) and read the chat."""
         self.chats_at = self.hub.clock.now()
-        data = await self.hub.advisors.chat_heads(self.advisor.id)
+        data = views.chat_heads_json(await self.hub.advisors.chat_heads(self.advisor.id))
         await _send(self.ws, {"type": "chats", "data": data})
 
     async def send_queues(self) -> None:
-        data = await self.hub.advisors.queue_overview(self.token)
+        data = views.queues_json(await self.hub.advisors.queue_overview(self.token))
         await _send(self.ws, {"type": "queues", "data": data})
 
     async def receive(self, sub: Subscription) -> None:

@@ -20,7 +20,7 @@ from hub.errors import FaqUnavailable, Forbidden, InvalidRequest
 from hub.rules import texts
 from hub.rules.faq import FaqEntry, search, words
 from hub.rules.feedback import AnswerVotes
-from hub.rules.queue import QueueInfo, check_outcome
+from hub.rules.queue import ChatHead, QueueInfo, TopicQueue, check_outcome
 from hub.rules.unanswered import Question, group
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
@@ -55,7 +55,7 @@ class Advisors:
 
     # ---- reading ---------------------------------------------------------
 
-    async def queue_overview(self, token: str | None = None) -> list[dict[str, Any]]:
+    async def queue_overview(self, token: str | None = None) -> list[TopicQueue]:
         """Every topic queue with who waits. With ``token``, the login must still be live
         (an advisor's WebSocket refreshes with it: an expired login ends the socket)."""
         async with self.ctx.read() as u:
@@ -84,7 +84,7 @@ class Advisors:
         async with self.ctx.read() as u:
             return await queue_svc.advisor_chats(u, advisor)
 
-    async def chat_heads(self, advisor_id: int) -> list[dict[str, Any]]:
+    async def chat_heads(self, advisor_id: int) -> list[ChatHead]:
         async with self.ctx.read() as u:
             return await queue_svc.chat_heads(u, advisor_id)
 

@@ -34,3 +34,28 @@ class QueueInfo:
     estimated_wait_minutes: int | None
     urgent: bool
     advisors_available: int
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A visitor waiting in a topic queue, as the advisors' overview lists them."""
+
+    conversation_id: str
+    reason: str
+    urgent: bool
+    waiting_seconds: int
+    first_lines: list[str]
+
+
+@dataclass(frozen=True)
+class TopicQueue:
+    topic: str
+    waiting: list[Waiting]
+
+
+@dataclass(frozen=True)
+class ChatHead:
+    """One of an advisor's open chats and the id of its newest message."""
+
+    conversation_id: str
+    last_message_id: int

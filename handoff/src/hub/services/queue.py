@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
 
@@ -13,7 +12,7 @@ from hub.db.models import Advisor, AdvisorSession, Conversation, Message, QueueE
 from hub.db.unit import Unit
 from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, TooManyChats
 from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
-from hub.rules.queue import QueueInfo, check_topic
+from hub.rules.queue import ChatHead, QueueInfo, TopicQueue, Waiting, check_topic
 from hub.rules.topics import TOPICS
 from hub.services import advisors as advisor_svc
 
@@ -310,7 +309,7 @@ async def finish(
     return entry
 
 
-async def overview(u: Unit, now: datetime) -> list[dict[str, Any]]:
+async def overview(u: Unit, now: datetime) -> list[TopicQueue]:
     """Every topic queue (empty ones too), best first, with the first visitor lines."""
     entries = list(
         (
@@ -331,18 +330,18 @@ async def overview(u: Unit, now: datetime) -> list[dict[str, Any]]:
         for cid, text in rows:
             if len(lines[cid]) < 3:
                 lines[cid].append(text[:200])
-    out: dict[str, list[dict[str, Any]]] = {t: [] for t in TOPICS}
+    out: dict[str, list[Waiting]] = {t: [] for t in TOPICS}
     for e in entries:
         out.setdefault(e.topic, []).append(
-            {
-                "conversation_id": e.conversation_id,
-                "reason": e.reason,
-                "urgent": e.urgent,
-                "waiting_seconds": max(0, int((now - e.enqueued_at).total_seconds())),
-                "first_lines": lines[e.conversation_id],
-            }
+            Waiting(
+                conversation_id=e.conversation_id,
+                reason=e.reason,
+                urgent=e.urgent,
+                waiting_seconds=max(0, int((now - e.enqueued_at).total_seconds())),
+                first_lines=lines[e.conversation_id],
+            )
         )
-    return [{"topic": t, "waiting": w} for t, w in out.items()]
+    return [TopicQueue(t, w) for t, w in out.items()]
 
 
 async def advisor_chats(u: Unit, advisor: Advisor) -> list[QueueEntry]:
@@ -357,7 +356,7 @@ async def advisor_chats(u: Unit, advisor: Advisor) -> list[QueueEntry]:
     )
 
 
-async def chat_heads(u: Unit, advisor_id: int) -> list[dict[str, Any]]:
+async def chat_heads(u: Unit, advisor_id: int) -> list[ChatHead]:
     """The advisor's open chats with the id of each one's newest message."""
     rows = await u.session.execute(
         select(QueueEntry.conversation_id, func.max(Message.id))
@@ -366,7 +365,7 @@ async def chat_heads(u: Unit, advisor_id: int) -> list[dict[str, Any]]:
         .group_by(QueueEntry.conversation_id, QueueEntry.assigned_at)
         .order_by(QueueEntry.assigned_at, QueueEntry.conversation_id)
     )
-    return [{"conversation_id": cid, "last_message_id": int(last or 0)} for cid, last in rows]
+    return [ChatHead(cid, int(last or 0)) for cid, last in rows]
 
 
 async def absent_waiting(u: Unit, now: datetime, absent_seconds: int) -> list[str]:
