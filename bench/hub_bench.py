@@ -8,7 +8,7 @@
    per message: its reply latency minus the mean of its Rasa calls
    (``hub_bot_latency_seconds``) in the same round.
 2. ``--own``: the hub's own time with Rasa replaced by a loopback server that
-   answers at once (1 visitor, and 10 at full speed).
+   answers at once (handoff/tests/fake_rasa.py; 1 visitor, and 10 at full speed).
 3. Idle connections: how many authenticated, idle visitor WebSockets one hub
    process holds, and its memory (RSS) while holding them.
 
@@ -42,6 +42,7 @@ import websockets
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "handoff"))
+FAKE_RASA = REPO / "handoff" / "tests" / "fake_rasa.py"
 
 from tests.stack import free_port, model_path, start_hub, start_rasa_stack, wait_http  # noqa: E402
 
@@ -207,47 +208,13 @@ async def latency(visitors: int, messages: int, rounds: int) -> list[dict[str, A
     return results
 
 
-def serve_instant_rasa(port: int) -> None:
-    """A stand-in for Rasa that answers every message at once (``--serve-instant-rasa``)."""
-    import socket
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    answer = json.dumps([{"text": "Her er svaret fra chatboten."}]).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            # Without TCP_NODELAY, Nagle + delayed ACK add ~40 ms to every answer.
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            super().setup()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            self._send(b"{}")
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self._send(answer)
-
-        def _send(self, data: bytes) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
-
-
 async def own_latency(rounds: int) -> list[dict[str, Any]]:
     """The hub's own time per message: Rasa replaced by a loopback server that
     answers at once (in its own process), so the latency is the hub's (plus the
     client's and a ~1-2 ms HTTP round trip)."""
     port = free_port()
-    fake = subprocess.Popen([sys.executable, __file__, "--serve-instant-rasa", str(port)])
+    # The tests' stand-in for Rasa (handoff/tests/fake_rasa.py), in a process of its own.
+    fake = subprocess.Popen([sys.executable, str(FAKE_RASA), "--port", str(port), "--reply", "instant"])
     db = f"sqlite:///{tempfile.mkdtemp(prefix='hub-bench-')}/hub.db"
     results = []
     try:
@@ -362,11 +329,7 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--own", action="store_true", help="also the hub's own time (instant Rasa)")
-    parser.add_argument("--serve-instant-rasa", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_instant_rasa:
-        serve_instant_rasa(args.serve_instant_rasa)
-        return
     print(json.dumps({"machine_at_start": machine()}))
     if not args.skip_latency:
         results = asyncio.run(latency(args.visitors, args.messages, args.rounds))

@@ -79,6 +79,8 @@ def test_the_console_login_is_an_httponly_cookie_only(watched: Page, site: Site)
     with page.expect_response(lambda r: r.url.endswith("/api/advisor/status") and r.request.method == "PUT"):
         page.get_by_label("Status").select_option("away")
     expect(page.get_by_label("Status")).to_have_value("away")
+    # Stored (the console says so) before the reload: a reload must not race the change.
+    expect(page.get_by_role("status").filter(has_text="Du er satt som borte.")).to_have_count(1)
     page.reload()
     expect(page.get_by_label("Status")).to_have_value("away")
     page.get_by_label("Status").select_option("available")

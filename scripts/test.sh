@@ -24,6 +24,8 @@ BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/thresho
 .venv/hub/bin/ruff check handoff/src handoff/tests e2e bench/hub_bench.py || status=1
 .venv/hub/bin/ruff format --check handoff/src handoff/tests e2e bench/hub_bench.py || status=1
 .venv/hub/bin/mypy handoff/src/hub || status=1
+# The hub's layers and pure rules (contracts in handoff/pyproject.toml, [tool.importlinter]).
+.venv/hub/bin/lint-imports --config handoff/pyproject.toml || status=1
 # navpii (packages/navpii) has its own ruff and mypy settings in its pyproject.toml.
 .venv/hub/bin/ruff check packages/navpii || status=1
 .venv/hub/bin/ruff format --check packages/navpii || status=1

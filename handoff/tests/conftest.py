@@ -14,17 +14,17 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from hub.bot import RasaClient
-from hub.broker import Broker
+from hub.adapters.broker import Broker
+from hub.adapters.rasa import RasaClient
 from hub.clock import FixedClock
 from hub.core import Hub
 from hub.db.base import Base
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
 from hub.db.models import Advisor
+from hub.db.unit import unit_of_work
 from hub.services import advisors as advisor_svc
 from hub.settings import Settings
-from hub.unit import unit_of_work
 
 # Tuesday 24 November 2026, 10:00 in Oslo: inside the default opening hours.
 INSIDE_HOURS = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

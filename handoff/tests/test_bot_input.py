@@ -9,14 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub import texts
-from hub.bot_input import ALWAYS_OFFERED, for_bot, looks_like_intent, plain_text
 from hub.core import Hub
 from hub.db.base import Sender
+from hub.rules import texts
+from hub.rules.bot_input import ALWAYS_OFFERED, for_bot, looks_like_intent, plain_text
 from hub.services import conversations as conv_svc
 from tests.fake_rasa import FAQ_BUTTON, FakeRasa, answer_to
+from tests.live import HUB_ENV, Visitor
 from tests.stack import start_hub
-from tests.test_e2e import HUB_ENV, Visitor
 
 FAQ = FAQ_BUTTON["payload"]
 

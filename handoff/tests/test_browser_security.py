@@ -14,11 +14,11 @@ import httpx
 import pytest
 import websockets
 
-from hub import browser, texts
+from hub.rules import browser, texts
 from tests.conftest import CLOSED_PORT_URL
+from tests.live import HUB_ENV, PASSWORD, Visitor, create_advisor
 from tests.stack import Proc, start_hub
 from tests.test_cors import fake_web_dir
-from tests.test_e2e import HUB_ENV, PASSWORD, Visitor, create_advisor
 
 EVIL = "https://evil.example"
 EMBEDDER = "https://www.example.no"

@@ -9,10 +9,10 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
-from hub import texts
+from hub.rules import texts
 from tests.conftest import CLOSED_PORT_URL
+from tests.live import HUB_ENV, PASSWORD, create_advisor
 from tests.stack import Proc, copy_content, start_content_service, start_hub
-from tests.test_e2e import HUB_ENV, PASSWORD, create_advisor
 
 TOKEN = "content-token-for-tests"
 
@@ -113,7 +113,7 @@ def test_a_personal_number_in_an_answer_or_example_is_refused_and_never_written(
 
 
 def test_the_editors_name_travels_as_ascii() -> None:
-    from hub.content import editor_header
+    from hub.adapters.content import editor_header
 
     # HTTP header values are ASCII (httpx refuses anything else): æøå are percent-encoded,
     # and a plain name goes as it is, so the content service sees no change for it.

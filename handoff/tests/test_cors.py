@@ -12,11 +12,11 @@ import httpx
 import pytest
 import websockets
 
+from hub.rules.topics import TOPICS
 from hub.settings import Settings
-from hub.topics import TOPICS
 from tests.conftest import CLOSED_PORT_URL
+from tests.live import HUB_ENV, Visitor, create_advisor, login
 from tests.stack import Proc, start_hub
-from tests.test_e2e import HUB_ENV, Visitor, create_advisor, login
 
 EMBEDDER = "https://www.example.no"
 OTHER = "https://evil.example"

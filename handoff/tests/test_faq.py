@@ -1,16 +1,26 @@
-"""The advisors' FAQ search: reading Rasa's domain, ranking, the cache in front of Rasa."""
+"""The advisors' FAQ search: reading Rasa's domain, ranking, the cache in front of Rasa,
+and the Norwegian folding shared with the bot (tests/data/folding-cases.yml)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 
-from hub.bot import RasaClient
+from hub.adapters.faq_source import FaqSource
+from hub.adapters.rasa import RasaClient
 from hub.errors import FaqUnavailable
-from hub.faq import FaqSource, entries_from_domain, normalise, search, words
+from hub.rules.faq import entries_from_domain, search, words
+from hub.rules.folding import normalise
+from tests.fake_rasa import FakeRasa
+from tests.stack import REPO
+
+# The cases the bot checks too (tests/nlu/test_folding_cases.py): one file, no drift.
+FOLDING_CASES: list[dict[str, str]] = yaml.safe_load(
+    (REPO / "tests" / "data" / "folding-cases.yml").read_text("utf-8")
+)
 
 
 def _answer(text: str, tema: str, title: str) -> list[dict[str, Any]]:
@@ -92,7 +102,7 @@ def test_a_domain_without_responses_is_refused(domain: Any) -> None:
         ("soke", "soke"),
         ("Økonomisk", "okonomisk"),
         ("paa", "pa"),
-        ("Ærlig", "arlig"),
+        ("Ærlig", "aerlig"),
         ("café", "cafe"),
     ],
 )
@@ -100,6 +110,18 @@ def test_normalise_writes_norwegian_letters_and_their_ascii_spellings_alike(
     text: str, expected: str
 ) -> None:
     assert normalise(text) == expected
+
+
+@pytest.mark.parametrize("case", FOLDING_CASES, ids=[c["word"] for c in FOLDING_CASES])
+def test_the_hub_folds_each_case_shared_with_the_bot(case: dict[str, str]) -> None:
+    assert normalise(case["word"]) == case["folded"]
+
+
+def test_aap_is_kept_in_a_sentence_and_other_accents_are_dropped() -> None:
+    assert normalise("Søke om AAP på nav.no?") == "soke om aap pa nav.no?"
+    assert normalise("aap-søknaden og åpningstider") == "aap-soknaden og apningstider"
+    assert normalise("Señor Ærlig") == "senor aerlig"  # beyond the bot: any accent
+    assert words("Når får jeg AAP?") == {"far", "aap"}
 
 
 def test_words_drop_small_words_and_keep_stems() -> None:
@@ -160,23 +182,6 @@ def test_limit() -> None:
     assert len(search(entries, "dagpenger barnetrygd sosialhjelp", limit=2)) == 2
 
 
-class FakeRasa:
-    """Rasa's ``GET /domain`` over httpx's mock transport; ``up`` switches it off."""
-
-    def __init__(self) -> None:
-        self.up = True
-        self.calls = 0
-        self.domain: dict[str, Any] = DOMAIN
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        self.calls += 1
-        assert request.url.path == "/domain"
-        assert request.headers["accept"] == "application/json"
-        if not self.up:
-            return httpx.Response(502)
-        return httpx.Response(200, content=json.dumps(self.domain).encode())
-
-
 class Ticks:
     def __init__(self) -> None:
         self.now = 1000.0
@@ -186,37 +191,42 @@ class Ticks:
 
 
 async def test_source_caches_refreshes_and_serves_the_last_good_copy() -> None:
-    rasa, ticks = FakeRasa(), Ticks()
-    async with httpx.AsyncClient(transport=httpx.MockTransport(rasa.handler)) as http:
-        source = FaqSource(RasaClient("http://rasa", 2, http), ttl=300, monotonic=ticks)
-        assert len(await source.entries()) == 6
-        ticks.now += 299
-        await source.entries()
-        assert rasa.calls == 1  # cached
-        rasa.domain = {"responses": {"utter_faq/ny": _answer("Nytt svar.", "arbeid", "Ny?")}}
-        ticks.now += 2
-        assert [e.id for e in await source.entries()] == ["ny"]
-        assert rasa.calls == 2
-        rasa.up = False
-        ticks.now += 301
-        assert [e.id for e in await source.entries()] == ["ny"]  # stale beats nothing
-        assert rasa.calls == 3
-        ticks.now += 1
-        await source.entries()
-        assert rasa.calls == 3  # not asked again right after a failure
+    ticks = Ticks()
+    with FakeRasa() as rasa:
+        rasa.domain = DOMAIN
+        async with httpx.AsyncClient() as http:
+            source = FaqSource(RasaClient(rasa.url, 2, http), ttl=300, monotonic=ticks)
+            assert len(await source.entries()) == 6
+            ticks.now += 299
+            await source.entries()
+            assert rasa.calls_to("/domain") == 1  # cached
+            rasa.domain = {"responses": {"utter_faq/ny": _answer("Nytt svar.", "arbeid", "Ny?")}}
+            ticks.now += 2
+            assert [e.id for e in await source.entries()] == ["ny"]
+            assert rasa.calls_to("/domain") == 2
+            rasa.up = False
+            ticks.now += 301
+            assert [e.id for e in await source.entries()] == ["ny"]  # stale beats nothing
+            assert rasa.calls_to("/domain") == 3
+            ticks.now += 1
+            await source.entries()
+            assert rasa.calls_to("/domain") == 3  # not asked again right after a failure
+        assert all(h["accept"] == "application/json" for h in rasa.headers_of("/domain"))
 
 
 async def test_source_without_any_copy_is_unavailable() -> None:
-    rasa, ticks = FakeRasa(), Ticks()
-    rasa.up = False
-    async with httpx.AsyncClient(transport=httpx.MockTransport(rasa.handler)) as http:
-        source = FaqSource(RasaClient("http://rasa", 2, http), retry_seconds=10, monotonic=ticks)
-        with pytest.raises(FaqUnavailable) as err:
-            await source.entries()
-        assert err.value.status == 503 and err.value.code == "faq_unavailable"
-        assert "chatboten" in err.value.message
-        rasa.up = True
-        with pytest.raises(FaqUnavailable):
-            await source.entries()  # within the retry pause
-        ticks.now += 10
-        assert len(await source.entries()) == 6
+    ticks = Ticks()
+    with FakeRasa() as rasa:
+        rasa.domain = DOMAIN
+        rasa.up = False
+        async with httpx.AsyncClient() as http:
+            source = FaqSource(RasaClient(rasa.url, 2, http), retry_seconds=10, monotonic=ticks)
+            with pytest.raises(FaqUnavailable) as err:
+                await source.entries()
+            assert err.value.status == 503 and err.value.code == "faq_unavailable"
+            assert "chatboten" in err.value.message
+            rasa.up = True
+            with pytest.raises(FaqUnavailable):
+                await source.entries()  # within the retry pause
+            ticks.now += 10
+            assert len(await source.entries()) == 6

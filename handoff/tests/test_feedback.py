@@ -11,17 +11,18 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from hub.bot import BotReply, _replies
+from hub.adapters.rasa import BotReply, _replies
 from hub.db.base import Helpful, Sender
 from hub.errors import Conflict, InvalidRequest, NotFound
-from hub.feedback import AnswerVotes, tally, votes_csv
+from hub.rules.feedback import AnswerVotes, tally, votes_csv
+from hub.rules.unanswered import KINDS, group, to_csv
+from hub.rules.wire import message_json
 from hub.services import conversations as conv_svc
 from hub.services import feedback as feedback_svc
 from hub.services import unanswered as unanswered_svc
-from hub.unanswered import KINDS, group, to_csv
 from tests.conftest import CLOSED_PORT_URL
+from tests.live import HUB_ENV, Visitor
 from tests.stack import Proc, start_hub
-from tests.test_e2e import HUB_ENV, Visitor
 
 
 def test_the_faq_mark_goes_with_the_text_before_it() -> None:
@@ -66,18 +67,18 @@ def test_the_answers_csv_names_each_answer_and_runs_no_formula() -> None:
 async def test_a_nei_files_the_question_that_answer_replied_to(hub) -> None:  # type: ignore[no-untyped-def]
     """The visitor asks twice before the bot answers the first: the "Nei" is about the first."""
     now = hub.clock.now()
-    conv, _, _ = await hub.open_conversation(None)
+    conv, _, _ = await hub.visitors.open(None)
     async with hub.unit() as u:
         c = await conv_svc.get(u, conv.id)
         first = await conv_svc.add_message(u, c, Sender.visitor, "hvordan søker jeg dagpenger", now)
         await conv_svc.add_message(u, c, Sender.visitor, "og hva med 12345678901?", now)
-    await hub._store_bot_replies(
+    await hub.relay.store_replies(
         conv.id, [BotReply("Du søker på nav.no …", [], "dagpenger_soke")], first.id
     )
     async with hub.unit(read_only=True) as u:
         [answer] = [m for m in await conv_svc.messages_after(u, conv.id) if m.faq_id]
     assert (answer.sender, answer.reply_to) == (Sender.bot, first.id)
-    assert conv_svc.message_json(answer)["faq_id"] == "dagpenger_soke"
+    assert message_json(answer)["faq_id"] == "dagpenger_soke"
 
     async with hub.unit() as u:
         c = await conv_svc.get(u, conv.id)
@@ -105,12 +106,12 @@ async def test_a_nei_files_the_question_that_answer_replied_to(hub) -> None:  # 
 
 async def test_each_answer_takes_one_vote_from_its_own_conversation(hub) -> None:  # type: ignore[no-untyped-def]
     now = hub.clock.now()
-    conv, _, _ = await hub.open_conversation(None)
-    other, _, _ = await hub.open_conversation(None)
+    conv, _, _ = await hub.visitors.open(None)
+    other, _, _ = await hub.visitors.open(None)
     async with hub.unit() as u:
         c = await conv_svc.get(u, conv.id)
         asked = await conv_svc.add_message(u, c, Sender.visitor, "når kommer pengene", now)
-    await hub._store_bot_replies(
+    await hub.relay.store_replies(
         conv.id, [BotReply("Pengene kommer …", [], "utbetaling")], asked.id
     )
     async with hub.unit(read_only=True) as u:

@@ -31,8 +31,8 @@ from sqlalchemy import text
 from hub.db.engine import create_engine
 from tests.conftest import _truncate
 from tests.fake_rasa import FakeRasa
+from tests.live import HUB_ENV, Visitor
 from tests.stack import free_port, start_hub
-from tests.test_e2e import HUB_ENV, Visitor
 
 pytestmark = pytest.mark.postgres
 

@@ -15,8 +15,8 @@ import websockets
 
 from hub.logs import JsonFormatter
 from tests.conftest import CLOSED_PORT_URL
+from tests.live import HUB_ENV, Visitor, create_advisor, login
 from tests.stack import start_hub
-from tests.test_e2e import HUB_ENV, Visitor, create_advisor, login
 
 MARKER = "Hemmeligord"
 PERSONAL_NUMBER = "01017000027"  # a fødselsnummer (valid check digits)

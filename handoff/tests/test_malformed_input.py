@@ -17,10 +17,10 @@ from sqlalchemy import text
 
 from hub.db.engine import create_engine
 from hub.errors import InvalidRequest
-from hub.inputs import MAX_ID, MAX_JSON_DEPTH, check_json, int_arg, is_id, parse_json
+from hub.rules.inputs import MAX_ID, MAX_JSON_DEPTH, check_json, int_arg, is_id, parse_json
 from tests.conftest import CLOSED_PORT_URL, _truncate
+from tests.live import HUB_ENV, Visitor, create_advisor, login, next_frame
 from tests.stack import Proc, start_hub
-from tests.test_e2e import HUB_ENV, Visitor, create_advisor, login, next_frame
 
 BOT_SECRET = "test-bot-secret"
 

@@ -15,11 +15,9 @@ import asyncio
 import csv
 import io
 import json
-import threading
 import time
 import unicodedata
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +32,9 @@ from sqlalchemy import select
 from hub.db.base import Base
 from hub.db.engine import create_engine
 from tests.conftest import _truncate
-from tests.stack import REPO, Proc, start_hub, wait_http
-from tests.test_e2e import PASSWORD, Visitor, create_advisor, next_frame
+from tests.fake_rasa import FakeRasa, not_understood
+from tests.live import PASSWORD, Visitor, create_advisor, next_frame
+from tests.stack import REPO, Proc, start_hub
 
 # Made-up numbers with valid check digits (see packages/navpii/tests/cases.yml).
 NUMBERS = ("12038910076", "23056710159", "41019010110", "07063210018")
@@ -92,64 +91,6 @@ def leaks(text: str) -> list[str]:
     return found
 
 
-class RecordingRasa:
-    """A real HTTP server standing in for Rasa: it keeps every request body it gets
-    and answers each message with one reply and the signal that it did not understand
-    (so the question lands in the editors' unanswered list)."""
-
-    def __init__(self) -> None:
-        self.bodies: list[str] = []
-        self.messages: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                self._answer({})
-
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                outer.bodies.append(raw.decode("utf-8", "replace"))
-                if not self.path.startswith("/webhooks/"):
-                    self._answer({})  # the tracker's resume
-                    return
-                message = json.loads(raw or b"{}").get("message", "")
-                outer.messages.append(message)
-                if message == "/start":
-                    self._answer([{"text": "Hei! Jeg er Navs chatbot."}])
-                    return
-                self._answer(
-                    [
-                        {"text": "Beklager, det forstod jeg ikke."},
-                        {"custom": {"nav_signal": "not_understood"}},
-                    ]
-                )
-
-            def _answer(self, data: Any) -> None:
-                body = json.dumps(data).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> RecordingRasa:
-        self.thread.start()
-        wait_http(self.url + "/status", 5)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgres":
@@ -162,13 +103,13 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def rasa() -> Iterator[RecordingRasa]:
-    with RecordingRasa() as r:
+def rasa() -> Iterator[FakeRasa]:
+    with FakeRasa(not_understood) as r:
         yield r
 
 
 @pytest.fixture
-def hub(database: str, rasa: RecordingRasa) -> Iterator[Proc]:
+def hub(database: str, rasa: FakeRasa) -> Iterator[Proc]:
     proc = start_hub(
         database_url=database,
         rasa_url=rasa.url,
@@ -207,7 +148,7 @@ async def database_rows(url: str) -> list[tuple[str, str, str]]:
 
 
 async def test_numbers_in_any_spelling_reach_no_store_no_bot_no_log_and_no_screen(
-    hub: Proc, rasa: RecordingRasa, database: str
+    hub: Proc, rasa: FakeRasa, database: str
 ) -> None:
     base = hub.url
     v = Visitor(base, page=PAGE)
@@ -221,7 +162,7 @@ async def test_numbers_in_any_spelling_reach_no_store_no_bot_no_log_and_no_scree
     )
     assert pressed.status_code in (201, 400), pressed.text
     sent = len(SPELLINGS) + len(SPLIT) + (pressed.status_code == 201)
-    wait_until(lambda: len(rasa.messages) == 1 + sent)
+    wait_until(lambda: len(rasa.received) == 1 + sent)
 
     # The advisor's console: the queue, the claimed chat, live messages, their own text.
     token = httpx.post(
@@ -289,7 +230,7 @@ async def test_numbers_in_any_spelling_reach_no_store_no_bot_no_log_and_no_scree
     # Both halves of the split number are masked in what is stored; Rasa got the second
     # half masked (the first had gone to it before the second arrived).
     assert f"mitt fødselsnummer er {MASK_FNR}" in visitor_texts
-    assert rasa.messages[len(SPELLINGS) + 1 : len(SPELLINGS) + 3] == [SPLIT[0], MASK_FNR]
+    assert rasa.received[len(SPELLINGS) + 1 : len(SPELLINGS) + 3] == [SPLIT[0], MASK_FNR]
     advisor_said = [m["text"] for m in console.json()["messages"] if m["sender"] == "advisor"]
     assert advisor_said == [ADVISOR_TEXT.replace("23.05.67 10159", MASK_FNR)]
     pages = [value for table, column, value in rows if (table, column) == ("conversations", "page")]
@@ -301,7 +242,7 @@ async def test_numbers_in_any_spelling_reach_no_store_no_bot_no_log_and_no_scree
 
 
 async def test_every_spelling_and_look_alike_of_the_tables_end_to_end(
-    hub: Proc, rasa: RecordingRasa, database: str
+    hub: Proc, rasa: FakeRasa, database: str
 ) -> None:
     """Each of navpii's table cases, sent as a visitor message through the real hub,
     is stored, echoed, forwarded to Rasa and shown to the advisor exactly as masked in
@@ -321,8 +262,8 @@ async def test_every_spelling_and_look_alike_of_the_tables_end_to_end(
             r = await client.post(url, json={"text": text})
             assert r.status_code == 201, r.text
             assert r.json()["message"]["text"] == masked, text
-    wait_until(lambda: len(rasa.messages) == 1 + len(sent), timeout=120)
-    assert rasa.messages[1:] == [masked for _, masked in sent]
+    wait_until(lambda: len(rasa.received) == 1 + len(sent), timeout=120)
+    assert rasa.received[1:] == [masked for _, masked in sent]
 
     login = httpx.post(
         f"{hub.url}/api/advisor/login", json={"username": "kari", "password": PASSWORD}

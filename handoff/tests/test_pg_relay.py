@@ -8,11 +8,11 @@ import httpx
 import pytest
 import websockets
 
-from hub.broker import Broker, event
-from hub.pg_relay import MAX_PAYLOAD_BYTES, PgRelay, asyncpg_dsn, decode, encode
+from hub.adapters.broker import Broker, event
+from hub.adapters.pg_relay import MAX_PAYLOAD_BYTES, PgRelay, asyncpg_dsn, decode, encode
 from tests.conftest import CLOSED_PORT_URL
+from tests.live import HUB_ENV, Visitor, create_advisor, login, next_frame
 from tests.stack import start_hub
-from tests.test_e2e import HUB_ENV, Visitor, create_advisor, login, next_frame
 
 pytestmark = pytest.mark.postgres
 

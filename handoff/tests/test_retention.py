@@ -1,8 +1,8 @@
-"""Retention (hub/retention.py): old conversations go, with Rasa's trackers, one sweep at
+"""Retention (hub/core/retention.py): old conversations go, with Rasa's trackers, one sweep at
 a time across hubs on one PostgreSQL, on a schedule inside the hub.
 
-Rasa's side is a small real HTTP server here that records the tracker calls (and can be
-slow); test_with_rasa.py checks the same calls against the real Rasa.
+Rasa's side is the stand-in of tests/fake_rasa.py, which records the tracker calls (and
+can be slow); test_with_rasa.py checks the same calls against the real Rasa.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ import asyncio
 import os
 import sqlite3
 import subprocess
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,65 +21,22 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from hub.bot import RasaClient
-from hub.broker import Broker
+from hub.adapters.broker import Broker
+from hub.adapters.rasa import RasaClient
+from hub.adapters.trackers import RasaApiEraser
 from hub.clock import FixedClock
+from hub.core.retention import Retention
 from hub.db.base import Sender
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
 from hub.db.models import Conversation, Message
-from hub.retention import RasaApiEraser, Retention
+from hub.db.unit import unit_of_work
 from hub.services import conversations as conv_svc
 from hub.settings import Settings
-from hub.unit import unit_of_work
 from tests.conftest import CLOSED_PORT_URL, INSIDE_HOURS, _truncate
-from tests.stack import HUB_VENV, REPO, start_hub, wait_http
-from tests.test_e2e import HUB_ENV
-
-
-class TrackerRasa:
-    """Answers Rasa's ``PUT /conversations/<id>/tracker/events`` after ``delay`` seconds
-    and records which conversation each was for."""
-
-    def __init__(self, delay: float = 0.0) -> None:
-        self.delay = delay
-        self.erased: list[str] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:  # /status, for wait_http
-                self._answer(b"{}")
-
-            def do_PUT(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                parts = self.path.strip("/").split("/")
-                assert parts[0] == "conversations" and parts[2:] == ["tracker", "events"]
-                assert body == b"[]"
-                time.sleep(owner.delay)
-                owner.erased.append(parts[1])
-                self._answer(b'{"events": []}')
-
-            def _answer(self, payload: bytes) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> TrackerRasa:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        wait_http(self.url + "/status", 5)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from tests.fake_rasa import FakeRasa
+from tests.live import HUB_ENV
+from tests.stack import HUB_VENV, REPO, start_hub
 
 
 async def _seed(url: str, created: list[datetime]) -> list[str]:
@@ -132,7 +87,7 @@ async def test_sweep_erases_trackers_then_deletes_old_conversations(db_url: str)
     now = INSIDE_HOURS
     old = await _seed(db_url, [now - timedelta(days=31)] * 3)
     recent = await _seed(db_url, [now - timedelta(days=29)])
-    with TrackerRasa() as rasa:
+    with FakeRasa() as rasa:
         retention, http = _retention(db_url, rasa.url, FixedClock(now))
         try:
             result = await retention.sweep()
@@ -168,7 +123,7 @@ def pg_url(pg_database: str) -> str:
 async def test_two_hubs_on_one_postgresql_sweep_one_at_a_time(pg_url: str) -> None:
     now = INSIDE_HOURS
     old = await _seed(pg_url, [now - timedelta(days=31)] * 5)
-    with TrackerRasa(delay=0.5) as rasa:  # the first sweep holds the lock for a while
+    with FakeRasa(erase_delay=0.5) as rasa:  # the first sweep holds the lock for a while
         a, http_a = _retention(pg_url, rasa.url, FixedClock(now))
         b, http_b = _retention(pg_url, rasa.url, FixedClock(now))
         try:
@@ -205,7 +160,7 @@ def test_the_hub_sweeps_on_its_own_schedule(tmp_path: Path) -> None:
     db_path = tmp_path / "hub.db"
     url = f"sqlite:///{db_path}"
     _migrate(url)
-    with TrackerRasa() as rasa:
+    with FakeRasa() as rasa:
         env = {**HUB_ENV, "HUB_RETENTION_DAYS": "30", "HUB_RETENTION_SWEEP_MINUTES": "0.02"}
         hub = start_hub(database_url=url, rasa_url=rasa.url, env=env)
         try:
@@ -239,7 +194,7 @@ def test_hub_purge_command_reaches_rasa(tmp_path: Path) -> None:
 
     down = purge(CLOSED_PORT_URL)
     assert down.returncode == 1 and "Rasa did not answer" in down.stderr
-    with TrackerRasa() as rasa:
+    with FakeRasa() as rasa:
         done = purge(rasa.url)
     assert done.returncode == 0, done.stderr
     assert "deleted 1 conversations" in done.stdout and rasa.erased == [old]

@@ -21,8 +21,8 @@ from sqlalchemy import text
 
 from hub.db.engine import create_engine
 from tests.conftest import PG_SERVER, _admin, _require_pg
+from tests.live import HUB_ENV, create_advisor, login
 from tests.stack import HUB_VENV, REPO, free_port, model_path, start_hub, start_rasa_stack
-from tests.test_e2e import HUB_ENV, create_advisor, login
 
 pytestmark = pytest.mark.rasa
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from hub.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
-from hub.hours import OpeningHours, easter_sunday, norwegian_public_holidays
+from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
+from hub.rules.hours import OpeningHours, easter_sunday, norwegian_public_holidays
 from hub.settings import Settings
 
 HOURS = OpeningHours.parse("mon-fri 09:00-15:00")
@@ -106,7 +106,7 @@ class Ticks:
 
 
 def test_sliding_window_counts_each_key_within_its_window() -> None:
-    from hub.ratelimit import SlidingWindow
+    from hub.core.ratelimit import SlidingWindow
 
     t = Ticks()
     w = SlidingWindow(3, 60, t)
@@ -125,7 +125,7 @@ def test_sliding_window_counts_each_key_within_its_window() -> None:
 
 
 def test_sliding_window_add_counts_regardless_and_forget_takes_one_back() -> None:
-    from hub.ratelimit import SlidingWindow
+    from hub.core.ratelimit import SlidingWindow
 
     t = Ticks()
     w = SlidingWindow(2, 900, t)
@@ -140,7 +140,7 @@ def test_sliding_window_add_counts_regardless_and_forget_takes_one_back() -> Non
 
 
 def test_sliding_window_off_and_bounded() -> None:
-    from hub.ratelimit import SlidingWindow
+    from hub.core.ratelimit import SlidingWindow
 
     t = Ticks()
     off = SlidingWindow(0, 60, t)

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from hub.adapters.broker import Broker, event
 from hub.api.ws import AdvisorStream, VisitorStream
-from hub.broker import Broker, event
 from hub.core import Hub
 from hub.db.base import Sender
+from hub.db.unit import unit_of_work
 from hub.services import conversations as conv_svc
-from hub.unit import unit_of_work
 from tests.conftest import new_advisor
 
 
@@ -84,8 +84,8 @@ async def running() -> AsyncIterator[Callable[[Any], FakeSocket]]:
 
 
 async def _queued(hub: Hub) -> tuple[str, str]:
-    conv, secret, _ = await hub.open_conversation("/dagpenger")
-    await hub.request_queue(conv.id, secret, None)
+    conv, secret, _ = await hub.visitors.open("/dagpenger")
+    await hub.visitors.request_queue(conv.id, secret, None)
     return conv.id, secret
 
 
@@ -104,7 +104,7 @@ async def test_a_connected_visitor_stays_in_the_queue_on_a_busy_hub(hub, clock, 
         before = syncs.calls
         hub.broker.publish("queues", event("queues"))  # another visitor joined, say
         await until(lambda: syncs.calls > before)  # noqa: B023
-        assert await hub.sweep_absent() == []
+        assert await hub.sweeps.absent() == []
     assert sock.of("state")[-1]["owner"] == "queue"
 
 
@@ -112,7 +112,7 @@ async def test_a_disconnected_visitor_still_leaves_the_queue(hub, clock) -> None
     await new_advisor(hub, "kari")
     cid, _ = await _queued(hub)
     clock.advance(seconds=hub.settings.queue_absent_seconds + 1)
-    assert await hub.sweep_absent() == [cid]
+    assert await hub.sweeps.absent() == [cid]
 
 
 async def test_the_console_is_told_each_chats_newest_message_on_a_busy_hub(
@@ -120,7 +120,7 @@ async def test_the_console_is_told_each_chats_newest_message_on_a_busy_hub(
 ) -> None:  # type: ignore[no-untyped-def]
     kari, token = await new_advisor(hub, "kari")
     cid, _ = await _queued(hub)
-    await hub.claim(kari, cid)
+    await hub.advisors.claim(kari, cid)
     stream = AdvisorStream(hub, FakeSocket(), kari, token)  # type: ignore[arg-type]
     queues = Counted(stream, "send_queues")
     sock = running(stream)

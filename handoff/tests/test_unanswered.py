@@ -12,12 +12,12 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
-from hub.bot import BotSignal, signal_of
+from hub.adapters.rasa import BotSignal, signal_of
 from hub.db.base import Sender
 from hub.db.models import BotSignal as BotSignalRow
+from hub.rules.unanswered import KINDS, Unanswered, group, next_step, question_key, to_csv
 from hub.services import conversations as conv_svc
 from hub.services import unanswered as unanswered_svc
-from hub.unanswered import KINDS, Unanswered, group, next_step, question_key, to_csv
 
 AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 FAQ = "/faq" + json.dumps({"faq_id": "dagpenger_soke"})
@@ -129,7 +129,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula_start_with_an_apost
 
 async def test_recorded_signals_come_back_with_what_the_visitor_did_next(hub) -> None:  # type: ignore[no-untyped-def]
     now = hub.clock.now()
-    conv, _, _ = await hub.open_conversation("/dagpenger")
+    conv, _, _ = await hub.visitors.open("/dagpenger")
     async with hub.unit() as u:
         c = await conv_svc.get(u, conv.id)
         asked = await conv_svc.add_message(u, c, Sender.visitor, "pengene mine?", now)
@@ -155,7 +155,7 @@ async def test_recorded_signals_come_back_with_what_the_visitor_did_next(hub) ->
 
 async def test_this_does_not_help_is_filed_under_the_question_before(hub) -> None:  # type: ignore[no-untyped-def]
     now = hub.clock.now()
-    conv, _, _ = await hub.open_conversation(None)
+    conv, _, _ = await hub.visitors.open(None)
     async with hub.unit() as u:
         c = await conv_svc.get(u, conv.id)
         # Anger as the first message: no question to file it under, nothing stored.
@@ -179,7 +179,7 @@ async def test_this_does_not_help_is_filed_under_the_question_before(hub) -> Non
 
 
 async def test_purging_old_conversations_deletes_their_unanswered_marks(hub, clock) -> None:  # type: ignore[no-untyped-def]
-    conv, _, _ = await hub.open_conversation(None)
+    conv, _, _ = await hub.visitors.open(None)
     async with hub.unit() as u:
         c = await conv_svc.get(u, conv.id)
         asked = await conv_svc.add_message(u, c, Sender.visitor, "hva med pengene", clock.now())

@@ -18,9 +18,9 @@ import pytest
 import websockets
 
 from tests.conftest import CLOSED_PORT_URL
+from tests.fake_rasa import FakeRasa, down, welcome_only
+from tests.live import HUB_ENV, Visitor, create_advisor, login, next_frame
 from tests.stack import Proc, start_hub
-from tests.test_e2e import HUB_ENV, SlowRasa, Visitor, create_advisor, login, next_frame
-from tests.test_retention import TrackerRasa
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +31,13 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def rasa() -> Iterator[TrackerRasa]:
-    with TrackerRasa() as server:
+def rasa() -> Iterator[FakeRasa]:
+    with FakeRasa(down) as server:  # erases trackers; never answers a message
         yield server
 
 
 @pytest.fixture(scope="module")
-def hub(db_path: Path, rasa: TrackerRasa) -> Iterator[Proc]:
+def hub(db_path: Path, rasa: FakeRasa) -> Iterator[Proc]:
     proc = start_hub(database_url=f"sqlite:///{db_path}", rasa_url=rasa.url, env=HUB_ENV)
     yield proc
     proc.stop()
@@ -66,7 +66,7 @@ def delete(v: Visitor, headers: dict[str, str] | None = None) -> httpx.Response:
 
 
 def test_a_conversation_with_the_bot_is_deleted_with_everything_stored(
-    hub: Proc, db_path: Path, rasa: TrackerRasa
+    hub: Proc, db_path: Path, rasa: FakeRasa
 ) -> None:
     v = Visitor(hub.url)
     assert (
@@ -166,7 +166,7 @@ async def test_deleting_while_the_bot_is_answering_stores_nothing_and_fails_noth
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "slow.db"
-    with SlowRasa("silent") as rasa:
+    with FakeRasa(welcome_only, hold="silent") as rasa:
         hub = start_hub(
             database_url=f"sqlite:///{path}",
             rasa_url=rasa.url,

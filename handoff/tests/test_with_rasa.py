@@ -16,8 +16,8 @@ import httpx
 import pytest
 import websockets
 
+from tests.live import HUB_ENV, Visitor, create_advisor, login, next_frame
 from tests.stack import Proc, RasaStack, free_port, model_path, start_hub, start_rasa_stack
-from tests.test_e2e import HUB_ENV, Visitor, create_advisor, login, next_frame
 
 SECRET = "rasa-test-secret"
 

@@ -21,16 +21,17 @@ from functools import partial
 
 import httpx
 
-from hub.bot import RasaClient
-from hub.broker import Broker
+from hub.adapters.broker import Broker
+from hub.adapters.rasa import RasaClient
+from hub.adapters.trackers import TrackerEraser, tracker_eraser
 from hub.clock import SystemClock
+from hub.core.retention import Retention, Sweep
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
+from hub.db.unit import unit_of_work
 from hub.errors import HubError
-from hub.retention import Retention, Sweep, TrackerEraser, tracker_eraser
 from hub.services import advisors as advisor_svc
 from hub.settings import Settings
-from hub.unit import unit_of_work
 
 
 async def _migrate(settings: Settings) -> None:

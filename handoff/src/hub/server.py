@@ -19,20 +19,20 @@ from sanic.config import Config
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hub.adapters.content import ContentClient
+from hub.adapters.pg_relay import PgRelay
+from hub.adapters.rasa import RasaClient
+from hub.adapters.trackers import tracker_eraser
 from hub.api import advisor, content, internal, ops, pages, public, visitor, ws
 from hub.api.browser import setup_browser
 from hub.api.common import setup_errors
 from hub.api.cors import setup_cors
-from hub.bot import RasaClient
 from hub.clock import Clock, SystemClock
-from hub.content import ContentClient
 from hub.core import Hub
+from hub.core.retention import Retention
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
-from hub.faq import FaqSource
 from hub.logs import setup_logging
-from hub.pg_relay import PgRelay
-from hub.retention import Retention, tracker_eraser
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
@@ -47,7 +47,6 @@ class HubContext:
     hub: Hub
     engine: AsyncEngine
     http: httpx.AsyncClient
-    faq: FaqSource
     content: ContentClient
     sweeper: asyncio.Task[Any] | None = None
     retention: Retention | None = None
@@ -56,33 +55,6 @@ class HubContext:
 
 
 HubApp: TypeAlias = Sanic[Config, HubContext]
-
-
-async def _recover_lost_replies(hub: Hub) -> None:
-    try:
-        await hub.recover_lost_replies()
-    except Exception:
-        log.exception("lost reply sweep failed")
-
-
-async def _sweep_forever(hub: Hub) -> None:
-    """Housekeeping: visitors whose bot reply was lost are asked to send again (at
-    start too); every ``sweep_seconds`` absent visitors also leave the queue, and the
-    chats of advisors whose logins have all expired go back to it."""
-    await _recover_lost_replies(hub)
-    while True:
-        await asyncio.sleep(hub.settings.sweep_seconds)
-        try:
-            gone = await hub.sweep_absent()
-            if gone:
-                log.info("absent visitors left the queue", extra={"count": len(gone)})
-        except Exception:
-            log.exception("queue sweep failed")
-        try:
-            await hub.requeue_stranded()
-        except Exception:
-            log.exception("stranded chats sweep failed")
-        await _recover_lost_replies(hub)
 
 
 def create_app(
@@ -146,7 +118,6 @@ def create_app(
         app.ctx.engine = engine
         app.ctx.http = http
         bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
-        app.ctx.faq = FaqSource(bot)
         app.ctx.content = ContentClient(settings.content_url, settings.content_token, http)
         eraser = tracker_eraser(settings, bot)
         app.ctx.hub = Hub(
@@ -156,7 +127,7 @@ def create_app(
             # Several instances share one database: events travel between them.
             app.ctx.relay = PgRelay(app.ctx.hub.broker, engine.url.render_as_string(False))
             await app.ctx.relay.start()
-        app.ctx.sweeper = asyncio.create_task(_sweep_forever(app.ctx.hub), name="sweeper")
+        app.ctx.sweeper = asyncio.create_task(app.ctx.hub.sweeps.run_forever(), name="sweeper")
         if settings.retention_sweep_minutes > 0 and settings.retention_days >= 1:
             hub = app.ctx.hub
             app.ctx.retention = Retention(settings, hub.clock, hub.unit, engine, eraser)

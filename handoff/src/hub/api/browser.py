@@ -15,9 +15,9 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
-from hub import browser, texts
 from hub.api.common import ADVISOR_COOKIE
 from hub.api.cors import is_visitor_api
+from hub.rules import browser, texts
 from hub.settings import Settings
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, empty, json
 
-from hub import browser
+from hub.rules import browser
 from hub.settings import Settings
 
 VISITOR_API = "/api/conversations"

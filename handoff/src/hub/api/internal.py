@@ -12,9 +12,9 @@ from sanic_ext import openapi
 from hub.api import spec
 from hub.api.common import bearer, hub_of
 from hub.errors import InvalidRequest, NotFound
-from hub.inputs import parse_json
-from hub.services.queue import REASONS
-from hub.topics import TOPICS
+from hub.rules.inputs import parse_json
+from hub.rules.queue import REASONS
+from hub.rules.topics import TOPICS
 
 bp = Blueprint("internal", url_prefix="/internal")
 
@@ -59,7 +59,7 @@ async def handoff(request: Request) -> HTTPResponse:
     if problem:
         return _invalid(problem)
     try:
-        answer = await hub.bot_handoff(
+        answer = await hub.relay.handoff(
             data["conversation_id"], data["reason"], data["topic"], data.get("faq_id")
         )
     except NotFound:

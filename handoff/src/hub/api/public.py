@@ -11,7 +11,7 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from hub.api.common import hub_of
-from hub.topics import TOPIC_NAMES
+from hub.rules.topics import TOPIC_NAMES
 
 bp = Blueprint("public")
 

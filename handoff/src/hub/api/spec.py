@@ -14,10 +14,10 @@ from sanic_ext.extensions.openapi.builders import OperationStore
 from sanic_ext.extensions.openapi.definitions import Parameter
 from sanic_ext.extensions.openapi.types import Integer, Long, String
 
-from hub.db.base import AdvisorStatus, RatingValue
-from hub.inputs import MAX_ID
-from hub.services.queue import OUTCOMES, REASONS
-from hub.topics import TOPICS
+from hub.rules.inputs import MAX_ID
+from hub.rules.kinds import AdvisorStatus, RatingValue
+from hub.rules.queue import OUTCOMES, REASONS
+from hub.rules.topics import TOPICS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

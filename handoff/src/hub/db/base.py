@@ -11,6 +11,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase
 
+# The enums are pure (rules/kinds.py); re-exported here beside their column mapping.
+from hub.rules.kinds import AdvisorStatus as AdvisorStatus
+from hub.rules.kinds import EntryState as EntryState
+from hub.rules.kinds import Helpful as Helpful
+from hub.rules.kinds import Owner as Owner
+from hub.rules.kinds import RatingValue as RatingValue
+from hub.rules.kinds import Role as Role
+from hub.rules.kinds import Sender as Sender
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -18,51 +27,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class Owner(enum.StrEnum):
-    bot = "bot"
-    queue = "queue"
-    advisor = "advisor"
-    closed = "closed"
-
-
-class Sender(enum.StrEnum):
-    visitor = "visitor"
-    bot = "bot"
-    advisor = "advisor"
-    system = "system"
-
-
-class EntryState(enum.StrEnum):
-    waiting = "waiting"
-    assigned = "assigned"
-    closed = "closed"
-
-
-class AdvisorStatus(enum.StrEnum):
-    available = "available"
-    away = "away"
-
-
-class Role(enum.StrEnum):
-    """What a console login may do: advisors chat; editors read what the bot could not answer."""
-
-    advisor = "advisor"
-    editor = "editor"
-
-
-class RatingValue(enum.StrEnum):
-    ja = "ja"
-    nei = "nei"
-    delvis = "delvis"
-
-
-class Helpful(enum.StrEnum):
-    """The visitor's answer to "Var svaret nyttig?" under one of the bot's FAQ answers."""
-
-    ja = "ja"
-    nei = "nei"
 
 
 # Every id (and every reference to one) is 64-bit: BIGINT on PostgreSQL, where

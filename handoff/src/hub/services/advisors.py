@@ -14,22 +14,12 @@ from sqlalchemy import delete, func, select
 
 from hub.db.base import AdvisorStatus, Role
 from hub.db.models import Advisor, AdvisorSession
+from hub.db.unit import Unit
 from hub.errors import Conflict, InvalidRequest, Unauthorized
-from hub.unit import Unit
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-
-
-def advisor_json(a: Advisor) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "status": a.status.value,
-        "max_chats": a.max_chats,
-        "role": a.role.value,
-    }
 
 
 def _token_hash(token: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import navpii
 from sqlalchemy import delete, func, select, update
 
-from hub.broker import event
+from hub.adapters.broker import event
 from hub.db.base import Owner, RatingValue, Sender
 from hub.db.models import (
     Advisor,
@@ -23,6 +23,7 @@ from hub.db.models import (
     QueueEntry,
     Rating,
 )
+from hub.db.unit import Unit
 from hub.errors import (
     Conflict,
     ConversationClosed,
@@ -32,8 +33,8 @@ from hub.errors import (
     RateLimited,
     Unauthorized,
 )
-from hub.inputs import clean
-from hub.unit import Unit
+from hub.rules.inputs import clean
+from hub.rules.wire import message_json
 
 # The sizes of Conversation.page and Message.payload (db/models).
 PAGE_CHARS = 300
@@ -52,22 +53,6 @@ MAX_ID_CHARS = 40
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def iso(at: datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def message_json(m: Message) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "sender": m.sender.value,
-        "text": m.text,
-        "buttons": list(m.buttons or []),
-        "created_at": iso(m.created_at),
-        "advisor_name": m.advisor_name,
-        "faq_id": m.faq_id,
-    }
 
 
 async def open_conversation(u: Unit, now: datetime, page: str | None) -> tuple[Conversation, str]:
@@ -338,24 +323,6 @@ async def rate(u: Unit, conv: Conversation, value: Any, now: datetime) -> Rating
     return rating
 
 
-_NAMES = {"visitor": "Du", "bot": "Chatbot", "system": "Nav"}
-
-
-def transcript_text(conv: Conversation, messages: list[Message], tz: Any) -> str:
-    lines = [
-        "Samtale med Nav",
-        f"Samtale-ID: {conv.id}",
-        f"Startet: {conv.created_at.astimezone(tz):%d.%m.%Y %H:%M}",
-        "",
-    ]
-    for m in messages:
-        who = m.advisor_name or "Veileder" if m.sender == Sender.advisor else _NAMES[m.sender]
-        lines.append(f"[{m.created_at.astimezone(tz):%d.%m.%Y %H:%M}] {who}: {m.text}")
-        for b in m.buttons or []:
-            lines.append(f"    – {b['title']}")
-    return "\n".join(lines) + "\n"
-
-
 async def advisor_took_part(u: Unit, conversation_id: str) -> bool:
     """An advisor claimed this conversation (now or before) or wrote in it."""
     claimed = select(QueueEntry.id).where(
@@ -389,9 +356,14 @@ async def expired_ids(u: Unit, cutoff: datetime, limit: int) -> list[str]:
 
 async def purge_older_than(u: Unit, cutoff: datetime) -> int:
     """Delete conversations created before ``cutoff`` (the hub's rows only: see
-    hub/retention.py for Rasa's trackers)."""
+    hub/core/retention.py for Rasa's trackers)."""
     deleted = 0
     while ids := await expired_ids(u, cutoff, 500):
         await delete_conversations(u, ids)
         deleted += len(ids)
     return deleted
+
+
+async def ping(u: Unit) -> None:
+    """The database answers (readiness)."""
+    await u.session.execute(select(1))

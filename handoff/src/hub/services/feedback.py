@@ -12,10 +12,10 @@ from sqlalchemy.orm import aliased
 
 from hub.db.base import Helpful, Sender
 from hub.db.models import AnswerFeedback, Conversation, Message
+from hub.db.unit import Unit
 from hub.errors import Conflict, InvalidRequest, NotFound
-from hub.feedback import AnswerVotes, check_vote, tally
-from hub.unanswered import WRONG_ANSWER, Unanswered
-from hub.unit import Unit
+from hub.rules.feedback import AnswerVotes, check_vote, tally
+from hub.rules.unanswered import WRONG_ANSWER, Unanswered
 
 # The largest message id the database holds (PostgreSQL's INTEGER).
 _MAX_ID = 2**31 - 1

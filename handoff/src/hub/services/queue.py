@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
 
-from hub.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
-from hub.broker import event
+from hub.adapters.broker import event
 from hub.db.base import EntryState, Owner
 from hub.db.models import Advisor, AdvisorSession, Conversation, Message, QueueEntry
-from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, InvalidRequest, TooManyChats
+from hub.db.unit import Unit
+from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, TooManyChats
+from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
+from hub.rules.queue import ChatHead, QueueInfo, TopicQueue, Waiting, check_topic
+from hub.rules.topics import TOPICS
 from hub.services import advisors as advisor_svc
-from hub.topics import TOPICS
-from hub.unit import Unit
-
-REASONS = ("asked_for_person", "unsure", "urgent")
-OUTCOMES = ("besvart", "henvist", "ikke_besvart")
-
-
-def check_topic(topic: Any) -> str:
-    if topic not in TOPICS:
-        raise InvalidRequest(f"Ukjent tema. Gyldige tema er: {', '.join(TOPICS)}.")
-    return str(topic)
 
 
 async def open_entry(u: Unit, conversation_id: str, *, lock: bool = False) -> QueueEntry | None:
@@ -57,27 +47,6 @@ async def position(u: Unit, entry: QueueEntry) -> int:
         )
     ).scalar_one()
     return int(ahead) + 1
-
-
-@dataclass(frozen=True)
-class QueueInfo:
-    """A waiting visitor's place. ``estimated_wait_minutes`` is None while no advisor
-    is available (``advisors_available`` = 0): the widget says so instead of a number."""
-
-    topic: str
-    position: int
-    estimated_wait_minutes: int | None
-    urgent: bool
-    advisors_available: int
-
-    def json(self) -> dict[str, Any]:
-        return {
-            "topic": self.topic,
-            "position": self.position,
-            "estimated_wait_minutes": self.estimated_wait_minutes,
-            "advisors_available": self.advisors_available,
-            "urgent": self.urgent,
-        }
 
 
 async def queue_info(
@@ -340,7 +309,7 @@ async def finish(
     return entry
 
 
-async def overview(u: Unit, now: datetime) -> list[dict[str, Any]]:
+async def overview(u: Unit, now: datetime) -> list[TopicQueue]:
     """Every topic queue (empty ones too), best first, with the first visitor lines."""
     entries = list(
         (
@@ -361,18 +330,18 @@ async def overview(u: Unit, now: datetime) -> list[dict[str, Any]]:
         for cid, text in rows:
             if len(lines[cid]) < 3:
                 lines[cid].append(text[:200])
-    out: dict[str, list[dict[str, Any]]] = {t: [] for t in TOPICS}
+    out: dict[str, list[Waiting]] = {t: [] for t in TOPICS}
     for e in entries:
         out.setdefault(e.topic, []).append(
-            {
-                "conversation_id": e.conversation_id,
-                "reason": e.reason,
-                "urgent": e.urgent,
-                "waiting_seconds": max(0, int((now - e.enqueued_at).total_seconds())),
-                "first_lines": lines[e.conversation_id],
-            }
+            Waiting(
+                conversation_id=e.conversation_id,
+                reason=e.reason,
+                urgent=e.urgent,
+                waiting_seconds=max(0, int((now - e.enqueued_at).total_seconds())),
+                first_lines=lines[e.conversation_id],
+            )
         )
-    return [{"topic": t, "waiting": w} for t, w in out.items()]
+    return [TopicQueue(t, w) for t, w in out.items()]
 
 
 async def advisor_chats(u: Unit, advisor: Advisor) -> list[QueueEntry]:
@@ -387,7 +356,7 @@ async def advisor_chats(u: Unit, advisor: Advisor) -> list[QueueEntry]:
     )
 
 
-async def chat_heads(u: Unit, advisor_id: int) -> list[dict[str, Any]]:
+async def chat_heads(u: Unit, advisor_id: int) -> list[ChatHead]:
     """The advisor's open chats with the id of each one's newest message."""
     rows = await u.session.execute(
         select(QueueEntry.conversation_id, func.max(Message.id))
@@ -396,7 +365,7 @@ async def chat_heads(u: Unit, advisor_id: int) -> list[dict[str, Any]]:
         .group_by(QueueEntry.conversation_id, QueueEntry.assigned_at)
         .order_by(QueueEntry.assigned_at, QueueEntry.conversation_id)
     )
-    return [{"conversation_id": cid, "last_message_id": int(last or 0)} for cid, last in rows]
+    return [ChatHead(cid, int(last or 0)) for cid, last in rows]
 
 
 async def absent_waiting(u: Unit, now: datetime, absent_seconds: int) -> list[str]:
@@ -423,3 +392,14 @@ async def lengths(u: Unit) -> dict[str, int]:
     counts = {t: 0 for t in TOPICS}
     counts.update({t: int(n) for t, n in rows.all()})
     return counts
+
+
+async def active_chats(u: Unit) -> int:
+    """Chats going on now (assigned entries)."""
+    return int(
+        (
+            await u.session.execute(
+                select(func.count(QueueEntry.id)).where(QueueEntry.state == EntryState.assigned)
+            )
+        ).scalar_one()
+    )

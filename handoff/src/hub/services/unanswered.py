@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from hub.db.base import Sender
 from hub.db.models import BotSignal, Conversation, Message
+from hub.db.unit import Unit
+from hub.rules.unanswered import ABOUT_PREVIOUS_QUESTION, KINDS, Unanswered, next_step
 from hub.services import feedback as feedback_svc
-from hub.unanswered import ABOUT_PREVIOUS_QUESTION, KINDS, Unanswered, next_step
-from hub.unit import Unit
 
 # Enough for an editor's list; older cases are in the database, not the page.
 MAX_CASES = 2000

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hub import texts
+from hub.rules import texts
 
 # The signals the bot sends, and what an editor reads for each.
 KINDS: dict[str, str] = {

@@ -25,7 +25,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from hub.broker import Broker, Event, event
+from hub.adapters.broker import Broker, Event, event
 
 log = logging.getLogger("hub.pg_relay")
 

@@ -19,113 +19,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.bot import BotUnavailable, RasaClient
+from hub.adapters.trackers import TrackerEraser, TrackersNotErased
 from hub.clock import Clock
-from hub.db.engine import create_engine
+from hub.db.advisory import one_instance
+from hub.db.unit import Unit
 from hub.services import conversations as conv_svc
 from hub.settings import Settings
-from hub.unit import Unit
 
 log = logging.getLogger("hub")
 
 BATCH = 200
-PARALLEL_ERASES = 8
-# Any fixed 64-bit number, the same in every hub on the database.
-ADVISORY_LOCK_KEY = 7_312_146_001
 
 UnitFactory = Callable[..., AbstractAsyncContextManager[Unit]]
-
-
-class TrackersNotErased(Exception):
-    """Rasa's tracker events for a batch could not be deleted."""
-
-
-class TrackerEraser(Protocol):
-    async def erase(self, sender_ids: Sequence[str]) -> None:
-        """Delete Rasa's events for these conversations, or raise TrackersNotErased."""
-
-    async def close(self) -> None: ...
-
-
-class RasaApiEraser:
-    """Through Rasa's HTTP API: for its in-memory tracker store."""
-
-    def __init__(self, bot: RasaClient) -> None:
-        self.bot = bot
-
-    async def erase(self, sender_ids: Sequence[str]) -> None:
-        turns = asyncio.Semaphore(PARALLEL_ERASES)
-
-        async def one(sender: str) -> None:
-            async with turns:
-                await self.bot.erase_tracker(sender)
-
-        try:
-            async with asyncio.TaskGroup() as group:
-                for sender in sender_ids:
-                    group.create_task(one(sender))
-        except* BotUnavailable as failed:
-            raise TrackersNotErased(str(failed.exceptions[0])) from None
-
-    async def close(self) -> None:
-        return None
-
-
-class RasaSqlEraser:
-    """In Rasa's SQL tracker store (table ``events``, one row per event, ``sender_id``)."""
-
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url, null_pool=True)
-
-    async def erase(self, sender_ids: Sequence[str]) -> None:
-        statement = text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
-            bindparam("ids", expanding=True)
-        )
-        try:
-            async with self.engine.begin() as conn:
-                await conn.execute(statement, {"ids": list(sender_ids)})
-        except SQLAlchemyError as exc:
-            raise TrackersNotErased(type(exc).__name__) from None
-
-    async def close(self) -> None:
-        await self.engine.dispose()
-
-
-def tracker_eraser(settings: Settings, bot: RasaClient) -> TrackerEraser:
-    if settings.rasa_tracker_db_url:
-        return RasaSqlEraser(settings.rasa_tracker_db_url)
-    return RasaApiEraser(bot)
-
-
-@asynccontextmanager
-async def one_instance(engine: AsyncEngine) -> AsyncIterator[bool]:
-    """Whether this instance may sweep now: it holds the lock for the block.
-
-    A session-level advisory lock on a connection of its own (autocommit: no
-    transaction stays open); it goes with the connection if the process dies.
-    """
-    if engine.dialect.name != "postgresql":
-        yield True
-        return
-    async with engine.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        key = {"key": ADVISORY_LOCK_KEY}
-        got = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key)).scalar())
-        try:
-            yield got
-        finally:
-            if got:
-                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.broker import Broker, Outbox
+from hub.adapters.broker import Broker, Outbox
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from hub.hours import OpeningHours
+from hub.rules.hours import OpeningHours
 
 RefusalReason = Literal["closed", "queue_full", "no_advisors"]
 

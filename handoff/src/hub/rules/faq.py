@@ -1,34 +1,25 @@
 """The bot's FAQ answers, for the advisors' search.
 
 The answers are the bot's own: the responses ``utter_faq/<id>`` (with
-``metadata: {tema, title}``) of the running Rasa, read from its ``GET /domain``.
-:class:`FaqSource` keeps them in the process for a short while and serves the
-last good copy while Rasa is away. :func:`search` ranks them by word overlap
-with the title and the answer (æ/ø/å and ae/oe/aa count as the same; a
-compound or an inflected form matches its stem).
+``metadata: {tema, title}``) of the running Rasa, read from its ``GET /domain``
+(adapters/faq_source.py keeps them). :func:`search` ranks them by word overlap
+with the title and the answer (folded as the bot folds, rules/folding.py: æ/ø/å and
+their ASCII spellings count as the same; a compound or an inflected form matches its
+stem).
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import math
 import re
-import time
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.bot import BotUnavailable, RasaClient
-from hub.errors import FaqUnavailable
-
-log = logging.getLogger("hub")
+from hub.rules.folding import normalise
 
 FAQ_PREFIX = "utter_faq/"
 _WORD = re.compile(r"[a-z0-9]+")
-_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
-_DIGRAPH = re.compile(r"ae|oe|aa")
 _ENDINGS = ("ende", "ene", "ane", "er", "en", "et", "ar", "e", "r")
 # Words that say nothing about which answer is meant.
 _STOPWORDS = frozenset(
@@ -38,17 +29,6 @@ _STOPWORDS = frozenset(
 )
 TITLE_WEIGHT = 3.0
 ANSWER_WEIGHT = 1.0
-
-
-def normalise(text: str) -> str:
-    """Lower case, æ/ø/å and ae/oe/aa written alike (as a/o/a), other accents dropped.
-
-    People type ``søke``, ``soeke`` and ``soke``; all three become ``soke``.
-    """
-    folded = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", folded)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _DIGRAPH.sub(lambda m: m[0][0], plain)
 
 
 def stem(word: str) -> str:
@@ -162,47 +142,3 @@ def search(entries: Iterable[FaqEntry], query: str, limit: int = 10) -> list[Faq
                 scores[i] += ANSWER_WEIGHT * idf
     ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: -scores[i])
     return [entries[i] for i in ranked[:limit]]
-
-
-class FaqSource:
-    """The bot's FAQ answers, fetched from Rasa at most every ``ttl`` seconds.
-
-    Refreshed lazily on use. If Rasa does not answer, the last good copy is
-    served; with no copy yet, :class:`FaqUnavailable` (503). After a failure
-    Rasa is not asked again for ``retry_seconds``.
-    """
-
-    def __init__(
-        self,
-        bot: RasaClient,
-        ttl: float = 300.0,
-        retry_seconds: float = 10.0,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.bot, self.ttl, self.retry_seconds, self._now = bot, ttl, retry_seconds, monotonic
-        self._entries: list[FaqEntry] | None = None
-        self._next_fetch = 0.0
-        self._lock = asyncio.Lock()
-
-    async def entries(self) -> list[FaqEntry]:
-        if self._now() < self._next_fetch and self._entries is not None:
-            return self._entries
-        async with self._lock:
-            if self._now() >= self._next_fetch:
-                await self._refresh()
-        if self._entries is None:
-            raise FaqUnavailable()
-        return self._entries
-
-    async def _refresh(self) -> None:
-        try:
-            entries = entries_from_domain(await self.bot.domain())
-        except (BotUnavailable, ValueError) as exc:
-            self._next_fetch = self._now() + self.retry_seconds
-            log.warning(
-                "faq answers not refreshed from rasa",
-                extra={"error": str(exc), "stale_copy": self._entries is not None},
-            )
-            return
-        self._entries = entries
-        self._next_fetch = self._now() + self.ttl

@@ -122,7 +122,7 @@ class RasaClient:
         """Replace the conversation's tracker with an empty one, for the retention.
 
         Rasa's tracker stores that keep one serialised tracker (in memory, the default
-        here) drop the old events; an SQL store only appends, so hub/retention.py deletes
+        here) drop the old events; an SQL store only appends, so adapters/trackers.py deletes
         its rows itself (``HUB_RASA_TRACKER_DB_URL``).
         """
         try:

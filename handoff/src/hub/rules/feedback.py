@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hub.db.base import Helpful
 from hub.errors import InvalidRequest
-from hub.unanswered import text_cell
+from hub.rules.kinds import Helpful
+from hub.rules.unanswered import text_cell
 
 
 def check_vote(value: Any) -> Helpful:

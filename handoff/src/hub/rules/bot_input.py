@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from hub import texts
+from hub.rules import texts
 
 # The widget's fixed "Snakk med en veileder" sends the bot's own request for a
 # person; it is on screen in every conversation, whatever the bot said.

@@ -1,0 +1,98 @@
+"""Housekeeping on a timer: visitors gone from the queue, chats of advisors no longer
+logged in, and visitor messages whose bot reply was lost (at start too)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from hub.core.context import Context
+from hub.core.queueing import requeue_stranded
+from hub.core.relay import BotRelay
+from hub.db.base import Owner, Sender
+from hub.rules import texts
+from hub.services import conversations as conv_svc
+from hub.services import queue as queue_svc
+
+log = logging.getLogger("hub")
+
+
+class Sweeps:
+    def __init__(self, ctx: Context, relay: BotRelay) -> None:
+        self.ctx, self.relay = ctx, relay
+
+    async def requeue_stranded(self) -> list[str]:
+        """Chats of advisors whose logins have all expired go back to the queue. Without
+        this they would stay assigned to nobody for good."""
+        async with self.ctx.unit() as u:
+            moved = await requeue_stranded(u, self.ctx.clock.now(), None)
+        if moved:
+            log.info(
+                "chats of advisors no longer logged in went back to the queue",
+                extra={"count": len(moved)},
+            )
+        return moved
+
+    def lost_after_seconds(self) -> float:
+        """A bot exchange ends (replies or the "not answering" notice) within the
+        Rasa timeout; a mark older than twice that plus a margin was lost."""
+        return 2 * self.ctx.settings.rasa_timeout_seconds + 5
+
+    async def recover_lost_replies(self) -> list[str]:
+        """Tell visitors whose message never got the bot's answer (the process died
+        between storing it and Rasa's reply) to send it again. At start and in the sweep."""
+        now = self.ctx.clock.now()
+        cutoff = now - timedelta(seconds=self.lost_after_seconds())
+        async with self.ctx.unit() as u:
+            lost = await conv_svc.lost_bot_replies(u, cutoff, exclude=self.relay.awaiting)
+            for cid, messages in lost.items():
+                await conv_svc.answered(u, *(m.id for m in messages))
+                conv = await conv_svc.get(u, cid)
+                if conv.owner == Owner.bot:
+                    await conv_svc.add_message(
+                        u, conv, Sender.system, texts.bot_reply_lost(messages[-1].text), now
+                    )
+        if lost:
+            log.warning(
+                "bot replies lost; visitors asked to send again",
+                extra={"conversations": len(lost), "messages": sum(map(len, lost.values()))},
+            )
+        return list(lost)
+
+    async def absent(self) -> list[str]:
+        """Take visitors who have been gone too long out of the queue."""
+        now = self.ctx.clock.now()
+        async with self.ctx.unit() as u:
+            ids = await queue_svc.absent_waiting(u, now, self.ctx.settings.queue_absent_seconds)
+            for cid in ids:
+                conv = await conv_svc.get(u, cid)
+                if await queue_svc.leave(u, conv, now, "absent") is not None:
+                    await conv_svc.add_message(u, conv, Sender.system, texts.QUEUE_TIMEOUT, now)
+        for cid in ids:
+            self.relay.resume_later(cid)
+        return ids
+
+    async def _recover(self) -> None:
+        try:
+            await self.recover_lost_replies()
+        except Exception:
+            log.exception("lost reply sweep failed")
+
+    async def run_forever(self) -> None:
+        """Lost replies at start; then every ``sweep_seconds`` absent visitors leave the
+        queue, stranded chats go back to it, and lost replies are looked for again."""
+        await self._recover()
+        while True:
+            await asyncio.sleep(self.ctx.settings.sweep_seconds)
+            try:
+                gone = await self.absent()
+                if gone:
+                    log.info("absent visitors left the queue", extra={"count": len(gone)})
+            except Exception:
+                log.exception("queue sweep failed")
+            try:
+                await self.requeue_stranded()
+            except Exception:
+                log.exception("stranded chats sweep failed")
+            await self._recover()
