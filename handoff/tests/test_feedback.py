@@ -15,6 +15,7 @@ from hub.bot import BotReply, _replies
 from hub.db.base import Helpful, Sender
 from hub.errors import Conflict, InvalidRequest, NotFound
 from hub.feedback import AnswerVotes, tally, votes_csv
+from hub.rules.wire import message_json
 from hub.services import conversations as conv_svc
 from hub.services import feedback as feedback_svc
 from hub.services import unanswered as unanswered_svc
@@ -77,7 +78,7 @@ async def test_a_nei_files_the_question_that_answer_replied_to(hub) -> None:  # 
     async with hub.unit(read_only=True) as u:
         [answer] = [m for m in await conv_svc.messages_after(u, conv.id) if m.faq_id]
     assert (answer.sender, answer.reply_to) == (Sender.bot, first.id)
-    assert conv_svc.message_json(answer)["faq_id"] == "dagpenger_soke"
+    assert message_json(answer)["faq_id"] == "dagpenger_soke"
 
     async with hub.unit() as u:
         c = await conv_svc.get(u, conv.id)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from hub import texts
 from hub.api import internal as internal_api
+from hub.api import views
 from hub.core import Hub
 from hub.db.base import EntryState, Owner, Sender
 from hub.db.models import Advisor, Message, QueueEntry
@@ -265,7 +266,7 @@ async def test_claim_chat_transfer_end_and_rate(hub) -> None:  # type: ignore[no
         with pytest.raises(Conflict):
             await conv_svc.rate(u, conv, "ja", hub.clock.now())
     async with hub.unit() as u:
-        transcript = conv_svc.transcript_text(conv, await conv_svc.messages_after(u, cid), hub.tz)
+        transcript = views.transcript_text(conv, await conv_svc.messages_after(u, cid), hub.tz)
     assert "Kari: Hei, jeg heter Kari." in transcript and "Du: takk" in transcript
     outcomes = [e.outcome for e in (await _entries(hub, cid))]
     assert outcomes == ["besvart"]
@@ -311,7 +312,7 @@ async def test_waiting_information_is_honest_when_no_advisor_is_available(hub) -
     kari, _ = await new_advisor(hub, "kari", status="away")  # logged in, away: may queue
     cid, secret, _ = await _open(hub)
     info = await hub.request_queue(cid, secret, None)
-    assert info.json() == {
+    assert views.queue_json(info) == {
         "topic": "generell",
         "position": 1,
         "estimated_wait_minutes": None,

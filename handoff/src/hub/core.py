@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Coroutine
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,9 +25,11 @@ from hub.admission import QueuePolicy, Refused
 from hub.bot import BotReply, BotSignal, BotTurn, BotUnavailable, RasaClient
 from hub.broker import Broker, event
 from hub.clock import Clock
-from hub.db.base import AdvisorStatus, Owner, Role, Sender
-from hub.db.models import Advisor, Conversation, Message
+from hub.db.base import AdvisorStatus, Helpful, Owner, Role, Sender
+from hub.db.models import Advisor, Conversation, Message, QueueEntry
 from hub.errors import (
+    FaqUnavailable,
+    Forbidden,
     InvalidRequest,
     NotFound,
     QueueRefused,
@@ -35,16 +37,20 @@ from hub.errors import (
     TooManyLogins,
     Unauthorized,
 )
+from hub.faq import FaqEntry, FaqSource, search, words
+from hub.feedback import AnswerVotes
 from hub.hours import OpeningHours
 from hub.metrics import Metrics
 from hub.ratelimit import Limits
 from hub.retention import TrackerEraser, TrackersNotErased
+from hub.rules.queue import QueueInfo, check_outcome, check_topic
 from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
+from hub.services import feedback as feedback_svc
 from hub.services import queue as queue_svc
 from hub.services import unanswered as unanswered_svc
-from hub.services.queue import QueueInfo
 from hub.settings import Settings
+from hub.unanswered import Question, group
 from hub.unit import Unit, unit_of_work
 
 log = logging.getLogger("hub")
@@ -60,6 +66,45 @@ def build_policy(settings: Settings) -> QueuePolicy:
     return QueuePolicy(hours, settings.queue_capacity, settings.always_open)
 
 
+@dataclass(frozen=True)
+class ConversationView:
+    """What a visitor sees of their conversation: its state, the messages after the
+    last one seen, and their rating (the HTTP poll and the WebSocket alike)."""
+
+    conversation: Conversation
+    queue: QueueInfo | None
+    messages: list[Message]
+    rating: str | None
+
+
+@dataclass(frozen=True)
+class AdvisorChat:
+    """A conversation as an advisor sees it: its queue entry and the whole transcript."""
+
+    conversation: Conversation
+    entry: QueueEntry
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
+class UnansweredReport:
+    days: int
+    since: datetime
+    retention_days: int
+    questions: list[Question]
+    votes: list[AnswerVotes]
+    # FAQ id -> title; empty while the bot's answers cannot be read (ids are shown).
+    titles: dict[str, str]
+
+
+def check_role(account: Advisor, role: Role | None) -> None:
+    """Who may do what: ``role`` None is any console login; advisors chat (the queues
+    are not for editors); editors change the bot's answers."""
+    if role is None or account.role == role:
+        return
+    raise Forbidden(texts.EDITOR_ONLY if role == Role.advisor else texts.CONTENT_EDITORS_ONLY)
+
+
 @dataclass
 class Hub:
     settings: Settings
@@ -70,6 +115,8 @@ class Hub:
     metrics: Metrics = field(default_factory=Metrics)
     # Erases Rasa's memory of a conversation the visitor deletes (as retention does).
     eraser: TrackerEraser | None = None
+    # The bot's FAQ answers for the advisors' search and the unanswered list.
+    faq: FaqSource | None = None
     policy: QueuePolicy = field(init=False)
     limits: Limits = field(init=False)
     tz: ZoneInfo = field(init=False)
@@ -86,6 +133,8 @@ class Hub:
         bind = self.sessions.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         self._write_turn = asyncio.Lock() if sqlite else None
+        if self.faq is None:
+            self.faq = FaqSource(self.bot)
 
     @asynccontextmanager
     async def unit(self, *, read_only: bool = False) -> AsyncIterator[Unit]:
@@ -98,6 +147,10 @@ class Hub:
             return
         async with self._write_turn, unit_of_work(self.sessions, self.broker) as u:
             yield u
+
+    def read(self) -> AbstractAsyncContextManager[Unit]:
+        """A read-only unit: no write lock (on SQLite a deferred BEGIN beside the writers)."""
+        return self.unit(read_only=True)
 
     @asynccontextmanager
     async def _conversation_turn(self, conversation_id: str) -> AsyncIterator[None]:
@@ -335,7 +388,7 @@ class Hub:
             else:
                 conv = await conv_svc.authenticate(u, conversation_id, secret)
             conv_svc.ensure_open(conv)
-            topic = queue_svc.check_topic(topic) if topic else (conv.topic or "generell")
+            topic = check_topic(topic) if topic else (conv.topic or "generell")
             result = await queue_svc.enqueue(
                 u,
                 conv,
@@ -456,6 +509,74 @@ class Hub:
                 event("typing", conversation_id=conversation_id, typing=typing),
             )
 
+    async def _view(
+        self, u: Unit, conv: Conversation, after: int, now: datetime, *, rating: bool
+    ) -> ConversationView:
+        """The visitor's snapshot, inside the caller's unit (the one place it is built)."""
+        queue = None
+        if conv.owner == Owner.queue:
+            entry = await queue_svc.open_entry(u, conv.id)
+            if entry is not None:
+                queue = await queue_svc.queue_info(
+                    u, entry, now, self.settings.average_chat_minutes
+                )
+        messages = await conv_svc.messages_after(u, conv.id, after)
+        return ConversationView(
+            conv, queue, messages, await conv_svc.rating_of(u, conv.id) if rating else None
+        )
+
+    async def conversation_view(
+        self, conversation_id: str, secret: str | None, after: int
+    ) -> ConversationView:
+        """The visitor polls (HTTP): a poll also marks them present (a write)."""
+        now = self.clock.now()
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            conv_svc.touch(conv, now)
+            return await self._view(u, conv, after, now, rating=True)
+
+    async def visitor_connect(self, conversation_id: str, secret: str) -> None:
+        """A visitor's WebSocket authenticates (and counts as present)."""
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            conv_svc.touch(conv, self.clock.now())
+
+    async def stream_view(
+        self, conversation_id: str, after: int, *, touch: bool = False
+    ) -> ConversationView:
+        """The snapshot for a visitor's open WebSocket (authenticated when it opened).
+        ``touch`` marks a queued visitor present (a write); otherwise it only reads."""
+        now = self.clock.now()
+        async with self.unit(read_only=not touch) as u:
+            conv = await conv_svc.get(u, conversation_id)
+            if touch and conv.owner == Owner.queue:
+                conv_svc.touch(conv, now)
+            return await self._view(u, conv, after, now, rating=False)
+
+    async def transcript(
+        self, conversation_id: str, secret: str | None
+    ) -> tuple[Conversation, list[Message]]:
+        async with self.read() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            return conv, await conv_svc.messages_after(u, conv.id, 0, limit=100_000)
+
+    async def rate(self, conversation_id: str, secret: str | None, value: Any) -> str:
+        """«Fikk du svar på det du lurte på?», once per conversation."""
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            rating = await conv_svc.rate(u, conv, value, self.clock.now())
+        return rating.value.value
+
+    async def answer_feedback(
+        self, conversation_id: str, secret: str | None, message_id: str, value: Any
+    ) -> Helpful:
+        """«Var svaret nyttig?» for one of the bot's FAQ answers, once per answer."""
+        async with self.unit() as u:
+            conv = await conv_svc.authenticate(u, conversation_id, secret)
+            return await feedback_svc.vote(
+                u, conv, feedback_svc.message_id_of(message_id), value, self.clock.now()
+            )
+
     # ---- bot's handoff (contract) -----------------------------------------
 
     async def bot_handoff(
@@ -507,7 +628,77 @@ class Hub:
 
     # ---- advisors ----------------------------------------------------------
 
-    async def claim(self, advisor: Advisor, conversation_id: str) -> Conversation:
+    async def advisor_for(self, token: str | None, role: Role | None = None) -> Advisor:
+        """The account a live login belongs to, if its role may do this (``role`` None:
+        any console login). Reads only: checking a login takes no write lock."""
+        async with self.read() as u:
+            account = await advisor_svc.by_token(u, token, self.clock.now())
+        check_role(account, role)
+        return account
+
+    async def set_status(self, advisor: Advisor, status: Any) -> Advisor:
+        async with self.unit() as u:
+            account = await u.session.get_one(Advisor, advisor.id)
+            await advisor_svc.set_status(u, account, status)
+            # Who is available changed: waits and "no advisors" may change.
+            u.outbox.add("queues", event("queues"))
+        return account
+
+    async def queue_overview(self, token: str | None = None) -> list[dict[str, Any]]:
+        """Every topic queue with who waits. With ``token``, the login must still be live
+        (an advisor's WebSocket refreshes with it: an expired login ends the socket)."""
+        async with self.read() as u:
+            now = self.clock.now()
+            if token is not None:
+                await advisor_svc.by_token(u, token, now)
+            return await queue_svc.overview(u, now)
+
+    async def _advisor_chat(self, u: Unit, advisor: Advisor, conversation_id: str) -> AdvisorChat:
+        conv = await conv_svc.get(u, conversation_id)
+        entry = await queue_svc.open_entry(u, conversation_id)
+        # Waiting conversations are open to every advisor; a claimed one to its advisor only.
+        mine = entry is not None and entry.advisor_id == advisor.id
+        if entry is None or (entry.advisor_id is not None and not mine):
+            raise Forbidden("Du har ikke tilgang til denne samtalen.")
+        messages = await conv_svc.messages_after(u, conversation_id, 0, limit=100_000)
+        return AdvisorChat(conv, entry, messages)
+
+    async def open_chat(self, advisor: Advisor, conversation_id: str) -> AdvisorChat:
+        """A waiting conversation or one of the advisor's own, with the whole transcript."""
+        async with self.read() as u:
+            return await self._advisor_chat(u, advisor, conversation_id)
+
+    async def advisor_chats(self, advisor: Advisor) -> list[QueueEntry]:
+        async with self.read() as u:
+            return await queue_svc.advisor_chats(u, advisor)
+
+    async def chat_heads(self, advisor_id: int) -> list[dict[str, Any]]:
+        async with self.read() as u:
+            return await queue_svc.chat_heads(u, advisor_id)
+
+    async def search_faq(self, query: str) -> list[FaqEntry]:
+        if len(query) > 200:
+            raise InvalidRequest("Søket kan ha høyst 200 tegn.")
+        if not words(query):
+            return []
+        assert self.faq is not None
+        return search(await self.faq.entries(), query)
+
+    async def unanswered(self, days: int) -> UnansweredReport:
+        """What the bot could not answer in the last ``days``, and the answers' votes."""
+        since = self.clock.now() - timedelta(days=days)
+        async with self.read() as u:
+            questions = group(await unanswered_svc.cases_since(u, since))
+            votes = await feedback_svc.counts_since(u, since)
+        assert self.faq is not None
+        try:
+            titles = {e.id: e.question for e in await self.faq.entries()}
+        except FaqUnavailable:
+            titles = {}  # The list is still useful with FAQ ids instead of titles.
+        return UnansweredReport(days, since, self.settings.retention_days, questions, votes, titles)
+
+    async def claim(self, advisor: Advisor, conversation_id: str) -> AdvisorChat:
+        """Take a waiting conversation; returns it as the advisor now sees it (same unit)."""
         now = self.clock.now()
         async with self.unit() as u:
             entry = await queue_svc.claim(u, advisor, conversation_id, now)
@@ -520,10 +711,11 @@ class Hub:
                 now,
                 notify_advisor_id=advisor.id,
             )
+            chat = await self._advisor_chat(u, advisor, conversation_id)
         self.metrics.queue_wait.labels(entry.topic).observe(
             (now - entry.enqueued_at).total_seconds()
         )
-        return conv
+        return chat
 
     async def advisor_message(self, advisor: Advisor, conversation_id: str, text: Any) -> Message:
         # Advisors paste numbers too; the visitor's transcript and the logs get them masked.
@@ -569,8 +761,7 @@ class Hub:
         return info
 
     async def end_chat(self, advisor: Advisor, conversation_id: str, outcome: Any) -> None:
-        if outcome not in queue_svc.OUTCOMES:
-            raise InvalidRequest(f"Utfallet må være ett av: {', '.join(queue_svc.OUTCOMES)}.")
+        outcome = check_outcome(outcome)
         now = self.clock.now()
         async with self.unit() as u:
             await queue_svc.finish(
@@ -680,6 +871,25 @@ class Hub:
             conv = await conv_svc.get(u, entry.conversation_id)
             await conv_svc.add_message(u, conv, Sender.system, texts.ADVISOR_LEFT, now)
         return [e.conversation_id for e in entries]
+
+    # ---- operations --------------------------------------------------------
+
+    async def database_ready(self) -> bool:
+        try:
+            async with self.read() as u:
+                await conv_svc.ping(u)
+        except Exception:
+            return False
+        return True
+
+    async def update_metrics(self) -> None:
+        """The gauges read from the database (queue lengths, chats going on)."""
+        async with self.read() as u:
+            lengths = await queue_svc.lengths(u)
+            active = await queue_svc.active_chats(u)
+        for topic, n in lengths.items():
+            self.metrics.queue_length.labels(topic).set(n)
+        self.metrics.active_chats.set(active)
 
     # ---- housekeeping ------------------------------------------------------
 

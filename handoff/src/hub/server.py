@@ -29,7 +29,6 @@ from hub.content import ContentClient
 from hub.core import Hub
 from hub.db.engine import create_engine, session_factory
 from hub.db.migrate import upgrade
-from hub.faq import FaqSource
 from hub.logs import setup_logging
 from hub.pg_relay import PgRelay
 from hub.retention import Retention, tracker_eraser
@@ -47,7 +46,6 @@ class HubContext:
     hub: Hub
     engine: AsyncEngine
     http: httpx.AsyncClient
-    faq: FaqSource
     content: ContentClient
     sweeper: asyncio.Task[Any] | None = None
     retention: Retention | None = None
@@ -146,7 +144,6 @@ def create_app(
         app.ctx.engine = engine
         app.ctx.http = http
         bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
-        app.ctx.faq = FaqSource(bot)
         app.ctx.content = ContentClient(settings.content_url, settings.content_token, http)
         eraser = tracker_eraser(settings, bot)
         app.ctx.hub = Hub(

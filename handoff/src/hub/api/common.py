@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from functools import wraps
 from typing import Any
 
 from sanic import Request, Sanic
@@ -16,10 +18,10 @@ from sanic.exceptions import NotFound as RouteNotFound
 from sanic.response import HTTPResponse, json
 
 from hub.core import Hub
+from hub.db.base import Role
 from hub.db.models import Advisor
 from hub.errors import BodyTooLarge, HubError, InternalError, InvalidRequest
 from hub.inputs import parse_json_object
-from hub.services import advisors as advisor_svc
 
 log = logging.getLogger("hub")
 
@@ -55,11 +57,33 @@ def client_address(request: Request) -> str:
     return request.client_ip or "unknown"
 
 
-async def current_advisor(request: Request) -> Advisor:
-    hub = hub_of(request)
-    token = bearer(request) or request.cookies.get(ADVISOR_COOKIE)
-    async with hub.unit() as u:
-        return await advisor_svc.by_token(u, token, hub.clock.now())
+def login_token(request: Request) -> str | None:
+    """The console login: a script's bearer token, or the browser's HttpOnly cookie."""
+    return bearer(request) or request.cookies.get(ADVISOR_COOKIE)
+
+
+Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+def require(role: Role | None) -> Callable[[Handler], Handler]:
+    """Every protected handler: a live console login whose role may do this (``None``:
+    any login, advisors and editors). The account is ``account(request)``."""
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            request.ctx.account = await hub_of(request).advisor_for(login_token(request), role)
+            return await handler(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def account(request: Request) -> Advisor:
+    """The login ``require`` checked."""
+    found: Advisor = request.ctx.account
+    return found
 
 
 def error_response(exc: HubError) -> HTTPResponse:

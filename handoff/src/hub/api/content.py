@@ -6,39 +6,23 @@ bot's content service (hub/content.py), which holds the rules and the files.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from functools import wraps
 from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from hub import texts
 from hub.api import spec
-from hub.api.common import body, current_advisor
+from hub.api.common import account, body, require
 from hub.content import ContentAnswer, ContentClient
 from hub.content import ContentUnavailable as ServiceUnavailable
 from hub.db.base import Role
-from hub.errors import ContentUnavailable, Forbidden, InvalidRequest
+from hub.errors import ContentUnavailable, InvalidRequest
 
 bp = Blueprint("content", url_prefix="/content")
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
 # An FAQ with many long examples is larger than a chat message.
 MAX_CONTENT_BODY_BYTES = 128 * 1024
-
-
-def editor_required(handler: Handler) -> Handler:
-    @wraps(handler)
-    async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        account = await current_advisor(request)
-        if account.role != Role.editor:
-            raise Forbidden(texts.CONTENT_EDITORS_ONLY)
-        request.ctx.editor = account.username
-        return await handler(request, *args, **kwargs)
-
-    return wrapper
 
 
 async def _pass(
@@ -46,7 +30,7 @@ async def _pass(
 ) -> HTTPResponse:
     client: ContentClient = request.app.ctx.content
     try:
-        answer: ContentAnswer = await client.call(method, path, request.ctx.editor, payload)
+        answer: ContentAnswer = await client.call(method, path, account(request).username, payload)
     except ServiceUnavailable:
         raise ContentUnavailable() from None
     if answer.status == 401:
@@ -57,14 +41,14 @@ async def _pass(
 
 @bp.get("/faqs")
 @openapi.summary("The bot's FAQ answers, with the number of examples and whether each is published")
-@editor_required
+@require(Role.editor)
 async def faqs(request: Request) -> HTTPResponse:
     return await _pass(request, "GET", "/faqs")
 
 
 @bp.get("/faqs/<faq_id:str>")
 @openapi.summary("One FAQ: answer, examples, catalogue facts and link, version")
-@editor_required
+@require(Role.editor)
 async def faq(request: Request, faq_id: str) -> HTTPResponse:
     return await _pass(request, "GET", ContentClient.faq_path(faq_id))
 
@@ -72,7 +56,7 @@ async def faq(request: Request, faq_id: str) -> HTTPResponse:
 @bp.put("/faqs/<faq_id:str>")
 @openapi.summary("Save an FAQ's answer and examples (version from GET; 409 if changed since)")
 @spec.body(spec.SAVE_FAQ)
-@editor_required
+@require(Role.editor)
 async def save(request: Request, faq_id: str) -> HTTPResponse:
     data = body(request, MAX_CONTENT_BODY_BYTES)
     if not {"answer", "examples", "version"} <= data.keys():
@@ -83,7 +67,7 @@ async def save(request: Request, faq_id: str) -> HTTPResponse:
 
 @bp.get("/publish")
 @openapi.summary("The latest publish job and the FAQs saved since the last publish")
-@editor_required
+@require(Role.editor)
 async def publish_status(request: Request) -> HTTPResponse:
     return await _pass(request, "GET", "/publish")
 
@@ -92,6 +76,6 @@ async def publish_status(request: Request) -> HTTPResponse:
 @openapi.summary(
     "Check, train and publish the saved content to the running bot (202, runs minutes)"
 )
-@editor_required
+@require(Role.editor)
 async def publish(request: Request) -> HTTPResponse:
     return await _pass(request, "POST", "/publish")

@@ -13,7 +13,7 @@ from hub.api import spec
 from hub.api.common import bearer, hub_of
 from hub.errors import InvalidRequest, NotFound
 from hub.inputs import parse_json
-from hub.services.queue import REASONS
+from hub.rules.queue import REASONS
 from hub.topics import TOPICS
 
 bp = Blueprint("internal", url_prefix="/internal")

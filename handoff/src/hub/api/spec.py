@@ -16,7 +16,7 @@ from sanic_ext.extensions.openapi.types import Integer, Long, String
 
 from hub.db.base import AdvisorStatus, RatingValue
 from hub.inputs import MAX_ID
-from hub.services.queue import OUTCOMES, REASONS
+from hub.rules.queue import OUTCOMES, REASONS
 from hub.topics import TOPICS
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -6,14 +6,10 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json, text
 from sanic_ext import openapi
 
-from hub.api import spec
+from hub.api import spec, views
 from hub.api.common import bearer, body, client_address, hub_of
-from hub.db.base import Owner
 from hub.errors import InvalidRequest
 from hub.inputs import MAX_ID, int_arg
-from hub.services import conversations as conv_svc
-from hub.services import feedback as feedback_svc
-from hub.services import queue as queue_svc
 
 bp = Blueprint("visitor", url_prefix="/conversations")
 
@@ -43,44 +39,17 @@ async def open_conversation(request: Request) -> HTTPResponse:
     if page is not None and (not isinstance(page, str) or len(page) > 300):
         raise InvalidRequest("«page» må være tekst på høyst 300 tegn.")
     conv, secret, messages = await hub_of(request).open_conversation(page, client_address(request))
-    return json(
-        {
-            "id": conv.id,
-            "secret": secret,
-            "owner": conv.owner.value,
-            "messages": [conv_svc.message_json(m) for m in messages],
-        },
-        status=201,
-    )
+    return json(views.opened_json(conv, secret, messages), status=201)
 
 
 @bp.get("/<conversation_id:str>")
 @openapi.summary("The conversation's state and its messages after a given id (polling)")
 @openapi.parameter(parameter=spec.AFTER)
 async def get_conversation(request: Request, conversation_id: str) -> HTTPResponse:
-    hub = hub_of(request)
-    after = _after(request)
-    now = hub.clock.now()
-    async with hub.unit() as u:
-        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
-        conv_svc.touch(conv, now)
-        queue = None
-        if conv.owner == Owner.queue:
-            entry = await queue_svc.open_entry(u, conv.id)
-            if entry is not None:
-                info = await queue_svc.queue_info(u, entry, now, hub.settings.average_chat_minutes)
-                queue = info.json()
-        messages = await conv_svc.messages_after(u, conv.id, after)
-        rating = await conv_svc.rating_of(u, conv.id)
-    return json(
-        {
-            "id": conv.id,
-            "owner": conv.owner.value,
-            "queue": queue,
-            "messages": [conv_svc.message_json(m) for m in messages],
-            "rating": rating,
-        }
+    view = await hub_of(request).conversation_view(
+        conversation_id, bearer(request), _after(request)
     )
+    return json(views.conversation_json(view))
 
 
 @bp.post("/<conversation_id:str>/messages")
@@ -91,7 +60,7 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     msg = await hub_of(request).visitor_message(
         conversation_id, bearer(request), data.get("text"), data.get("payload")
     )
-    return json({"message": conv_svc.message_json(msg)}, status=201)
+    return json({"message": views.message_json(msg)}, status=201)
 
 
 @bp.post("/<conversation_id:str>/typing")
@@ -109,7 +78,7 @@ async def typing(request: Request, conversation_id: str) -> HTTPResponse:
 async def join_queue(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
     info = await hub_of(request).request_queue(conversation_id, bearer(request), data.get("topic"))
-    return json({"queue": info.json()})
+    return json({"queue": views.queue_json(info)})
 
 
 @bp.delete("/<conversation_id:str>/queue")
@@ -130,12 +99,9 @@ async def end(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.summary("Answer «Var svaret nyttig?» (ja or nei) for one of the bot's FAQ answers, once")
 async def answer_feedback(request: Request, conversation_id: str, message_id: str) -> HTTPResponse:
     data = body(request)
-    hub = hub_of(request)
-    async with hub.unit() as u:
-        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
-        value = await feedback_svc.vote(
-            u, conv, feedback_svc.message_id_of(message_id), data.get("value"), hub.clock.now()
-        )
+    value = await hub_of(request).answer_feedback(
+        conversation_id, bearer(request), message_id, data.get("value")
+    )
     return json({"feedback": value.value}, status=201)
 
 
@@ -154,23 +120,16 @@ async def delete_conversation(request: Request, conversation_id: str) -> HTTPRes
 @spec.body(spec.RATING)
 async def rate(request: Request, conversation_id: str) -> HTTPResponse:
     data = body(request)
-    hub = hub_of(request)
-    async with hub.unit() as u:
-        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
-        rating = await conv_svc.rate(u, conv, data.get("value"), hub.clock.now())
-    return json({"rating": rating.value.value})
+    rating = await hub_of(request).rate(conversation_id, bearer(request), data.get("value"))
+    return json({"rating": rating})
 
 
 @bp.get("/<conversation_id:str>/transcript")
 @openapi.summary("Download the conversation as plain text")
 async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
     hub = hub_of(request)
-    async with hub.unit() as u:
-        conv = await conv_svc.authenticate(u, conversation_id, bearer(request))
-        messages = await conv_svc.messages_after(u, conv.id, 0, limit=100_000)
+    conv, messages = await hub.transcript(conversation_id, bearer(request))
     return text(
-        conv_svc.transcript_text(conv, messages, hub.tz),
-        headers={
-            "Content-Disposition": f'attachment; filename="samtale-{conv.created_at:%Y-%m-%d}.txt"'
-        },
+        views.transcript_text(conv, messages, hub.tz),
+        headers={"Content-Disposition": f'attachment; filename="{views.transcript_name(conv)}"'},
     )

@@ -25,17 +25,14 @@ from sanic import Blueprint, Request
 from sanic.server.websockets.impl import WebsocketImplProtocol
 from websockets.exceptions import ConnectionClosed
 
-from hub import texts
+from hub.api import views
 from hub.api.common import ADVISOR_COOKIE, hub_of
 from hub.broker import Event, Subscription, event
 from hub.core import Hub
-from hub.db.base import Owner, Role
+from hub.db.base import Role
 from hub.db.models import Advisor
-from hub.errors import Forbidden, HubError, InternalError, InvalidRequest, NotFound
+from hub.errors import HubError, InternalError, InvalidRequest, NotFound
 from hub.inputs import is_id, parse_json
-from hub.services import advisors as advisor_svc
-from hub.services import conversations as conv_svc
-from hub.services import queue as queue_svc
 
 bp = Blueprint("ws")
 log = logging.getLogger("hub")
@@ -101,23 +98,11 @@ class VisitorStream:
         if touch:
             self.touched_at = now
         # A touch marks a queued visitor as present (a write); a wake-up only reads.
-        async with hub.unit(read_only=not touch) as u:
-            conv = await conv_svc.get(u, self.cid)
-            if touch and conv.owner == Owner.queue:
-                conv_svc.touch(conv, now)
-            messages = await conv_svc.messages_after(u, self.cid, self.last_id)
-            queue = None
-            if conv.owner == Owner.queue:
-                entry = await queue_svc.open_entry(u, self.cid)
-                if entry is not None:
-                    info = await queue_svc.queue_info(
-                        u, entry, now, hub.settings.average_chat_minutes
-                    )
-                    queue = info.json()
-        for m in messages:
-            await _send(self.ws, event("message", **conv_svc.message_json(m)))
+        view = await hub.stream_view(self.cid, self.last_id, touch=touch)
+        for m in view.messages:
+            await _send(self.ws, event("message", **views.message_json(m)))
             self.last_id = m.id
-        state = {"owner": conv.owner.value, "queue": queue}
+        state = views.state_json(view)
         if state != self.state:
             await _send(self.ws, event("state", **state))
             self.state = state
@@ -196,9 +181,7 @@ async def visitor_ws(request: Request, ws: WebsocketImplProtocol, conversation_i
             raise InvalidRequest("Første melding må være «auth» med nøkkelen til samtalen.")
         if not is_id(last):
             raise InvalidRequest("«last_seen_id» må være et heltall (id-en til en melding).")
-        async with hub.unit() as u:
-            conv = await conv_svc.authenticate(u, conversation_id, secret)
-            conv_svc.touch(conv, hub.clock.now())
+        await hub.visitor_connect(conversation_id, secret)
     except HubError as exc:
         await _refuse(ws, exc)
         return
@@ -230,14 +213,11 @@ class AdvisorStream:
         """Each open chat's newest message id, so the console can tell that it missed a
         ``message`` event (dropped, or raised on another instance) and read the chat."""
         self.chats_at = self.hub.clock.now()
-        async with self.hub.unit(read_only=True) as u:
-            data = await queue_svc.chat_heads(u, self.advisor.id)
+        data = await self.hub.chat_heads(self.advisor.id)
         await _send(self.ws, {"type": "chats", "data": data})
 
     async def send_queues(self) -> None:
-        async with self.hub.unit() as u:
-            await advisor_svc.by_token(u, self.token, self.hub.clock.now())
-            data = await queue_svc.overview(u, self.hub.clock.now())
+        data = await self.hub.queue_overview(self.token)
         await _send(self.ws, {"type": "queues", "data": data})
 
     async def receive(self, sub: Subscription) -> None:
@@ -312,10 +292,7 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
         token = first.get("token", request.cookies.get(ADVISOR_COOKIE))
         if first["type"] != "auth" or not isinstance(token, str):
             raise InvalidRequest("Første melding må være «auth» med innloggingen din.")
-        async with hub.unit() as u:
-            advisor = await advisor_svc.by_token(u, token, hub.clock.now())
-        if advisor.role != Role.advisor:
-            raise Forbidden(texts.EDITOR_ONLY)
+        advisor = await hub.advisor_for(token, Role.advisor)
     except HubError as exc:
         await _refuse(ws, exc)
         return

@@ -22,16 +22,6 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
-def advisor_json(a: Advisor) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "status": a.status.value,
-        "max_chats": a.max_chats,
-        "role": a.role.value,
-    }
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -33,6 +33,7 @@ from hub.errors import (
     Unauthorized,
 )
 from hub.inputs import clean
+from hub.rules.wire import message_json
 from hub.unit import Unit
 
 # The sizes of Conversation.page and Message.payload (db/models).
@@ -52,22 +53,6 @@ MAX_ID_CHARS = 40
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def iso(at: datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def message_json(m: Message) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "sender": m.sender.value,
-        "text": m.text,
-        "buttons": list(m.buttons or []),
-        "created_at": iso(m.created_at),
-        "advisor_name": m.advisor_name,
-        "faq_id": m.faq_id,
-    }
 
 
 async def open_conversation(u: Unit, now: datetime, page: str | None) -> tuple[Conversation, str]:
@@ -338,24 +323,6 @@ async def rate(u: Unit, conv: Conversation, value: Any, now: datetime) -> Rating
     return rating
 
 
-_NAMES = {"visitor": "Du", "bot": "Chatbot", "system": "Nav"}
-
-
-def transcript_text(conv: Conversation, messages: list[Message], tz: Any) -> str:
-    lines = [
-        "Samtale med Nav",
-        f"Samtale-ID: {conv.id}",
-        f"Startet: {conv.created_at.astimezone(tz):%d.%m.%Y %H:%M}",
-        "",
-    ]
-    for m in messages:
-        who = m.advisor_name or "Veileder" if m.sender == Sender.advisor else _NAMES[m.sender]
-        lines.append(f"[{m.created_at.astimezone(tz):%d.%m.%Y %H:%M}] {who}: {m.text}")
-        for b in m.buttons or []:
-            lines.append(f"    – {b['title']}")
-    return "\n".join(lines) + "\n"
-
-
 async def advisor_took_part(u: Unit, conversation_id: str) -> bool:
     """An advisor claimed this conversation (now or before) or wrote in it."""
     claimed = select(QueueEntry.id).where(
@@ -395,3 +362,8 @@ async def purge_older_than(u: Unit, cutoff: datetime) -> int:
         await delete_conversations(u, ids)
         deleted += len(ids)
     return deleted
+
+
+async def ping(u: Unit) -> None:
+    """The database answers (readiness)."""
+    await u.session.execute(select(1))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,19 +11,11 @@ from hub.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_w
 from hub.broker import event
 from hub.db.base import EntryState, Owner
 from hub.db.models import Advisor, AdvisorSession, Conversation, Message, QueueEntry
-from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, InvalidRequest, TooManyChats
+from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, TooManyChats
+from hub.rules.queue import QueueInfo, check_topic
 from hub.services import advisors as advisor_svc
 from hub.topics import TOPICS
 from hub.unit import Unit
-
-REASONS = ("asked_for_person", "unsure", "urgent")
-OUTCOMES = ("besvart", "henvist", "ikke_besvart")
-
-
-def check_topic(topic: Any) -> str:
-    if topic not in TOPICS:
-        raise InvalidRequest(f"Ukjent tema. Gyldige tema er: {', '.join(TOPICS)}.")
-    return str(topic)
 
 
 async def open_entry(u: Unit, conversation_id: str, *, lock: bool = False) -> QueueEntry | None:
@@ -57,27 +48,6 @@ async def position(u: Unit, entry: QueueEntry) -> int:
         )
     ).scalar_one()
     return int(ahead) + 1
-
-
-@dataclass(frozen=True)
-class QueueInfo:
-    """A waiting visitor's place. ``estimated_wait_minutes`` is None while no advisor
-    is available (``advisors_available`` = 0): the widget says so instead of a number."""
-
-    topic: str
-    position: int
-    estimated_wait_minutes: int | None
-    urgent: bool
-    advisors_available: int
-
-    def json(self) -> dict[str, Any]:
-        return {
-            "topic": self.topic,
-            "position": self.position,
-            "estimated_wait_minutes": self.estimated_wait_minutes,
-            "advisors_available": self.advisors_available,
-            "urgent": self.urgent,
-        }
 
 
 async def queue_info(
@@ -423,3 +393,14 @@ async def lengths(u: Unit) -> dict[str, int]:
     counts = {t: 0 for t in TOPICS}
     counts.update({t: int(n) for t, n in rows.all()})
     return counts
+
+
+async def active_chats(u: Unit) -> int:
+    """Chats going on now (assigned entries)."""
+    return int(
+        (
+            await u.session.execute(
+                select(func.count(QueueEntry.id)).where(QueueEntry.state == EntryState.assigned)
+            )
+        ).scalar_one()
+    )

@@ -1,0 +1,135 @@
+"""The JSON (and plain text) the HTTP and WebSocket handlers answer with: the one place
+that shapes the hub's objects for the browser (docs/contracts/hub-api.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hub.core import AdvisorChat, ConversationView, UnansweredReport
+from hub.db.base import Owner, Sender
+from hub.db.models import Advisor, Conversation, Message, QueueEntry
+from hub.feedback import votes_csv, votes_json
+from hub.rules.queue import QueueInfo
+from hub.rules.wire import iso, message_json
+from hub.unanswered import to_csv
+
+__all__ = ["iso", "message_json"]
+
+
+def advisor_json(a: Advisor) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "status": a.status.value,
+        "max_chats": a.max_chats,
+        "role": a.role.value,
+    }
+
+
+def queue_json(info: QueueInfo | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "topic": info.topic,
+        "position": info.position,
+        "estimated_wait_minutes": info.estimated_wait_minutes,
+        "advisors_available": info.advisors_available,
+        "urgent": info.urgent,
+    }
+
+
+def messages_json(messages: list[Message]) -> list[dict[str, Any]]:
+    return [message_json(m) for m in messages]
+
+
+def opened_json(conv: Conversation, secret: str, messages: list[Message]) -> dict[str, Any]:
+    return {
+        "id": conv.id,
+        "secret": secret,
+        "owner": conv.owner.value,
+        "messages": messages_json(messages),
+    }
+
+
+def conversation_json(view: ConversationView) -> dict[str, Any]:
+    """The visitor's poll (``GET /api/conversations/{id}``)."""
+    return {
+        "id": view.conversation.id,
+        "owner": view.conversation.owner.value,
+        "queue": queue_json(view.queue),
+        "messages": messages_json(view.messages),
+        "rating": view.rating,
+    }
+
+
+def state_json(view: ConversationView) -> dict[str, Any]:
+    """The visitor WebSocket's ``state`` frame."""
+    return {"owner": view.conversation.owner.value, "queue": queue_json(view.queue)}
+
+
+def advisor_chat_json(chat: AdvisorChat) -> dict[str, Any]:
+    entry = chat.entry
+    return {
+        "id": chat.conversation.id,
+        "owner": chat.conversation.owner.value,
+        "topic": entry.topic,
+        "reason": entry.reason,
+        "urgent": entry.urgent,
+        "faq_id": entry.faq_id,
+        "messages": messages_json(chat.messages),
+    }
+
+
+def advisor_chats_json(entries: list[QueueEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.conversation_id,
+            "owner": Owner.advisor.value,
+            "topic": e.topic,
+            "reason": e.reason,
+            "urgent": e.urgent,
+            "assigned_at": iso(e.assigned_at) if e.assigned_at else None,
+        }
+        for e in entries
+    ]
+
+
+def unanswered_json(report: UnansweredReport) -> dict[str, Any]:
+    return {
+        "days": report.days,
+        "since": iso(report.since),
+        # Older conversations are deleted (`hub purge`): the list cannot go further back.
+        "retention_days": report.retention_days,
+        "questions": [q.as_json(report.titles) for q in report.questions],
+        "answers": votes_json(report.votes, report.titles),
+    }
+
+
+def unanswered_csv(report: UnansweredReport, answers: bool) -> tuple[str, str]:
+    """(file name, CSV text) of the questions, or of the votes per answer."""
+    if answers:
+        return "nyttige-svar.csv", votes_csv(report.votes, report.titles)
+    return "ubesvarte-sporsmal.csv", to_csv(report.questions, report.titles)
+
+
+_NAMES = {"visitor": "Du", "bot": "Chatbot", "system": "Nav"}
+
+
+def transcript_text(conv: Conversation, messages: list[Message], tz: ZoneInfo) -> str:
+    lines = [
+        "Samtale med Nav",
+        f"Samtale-ID: {conv.id}",
+        f"Startet: {conv.created_at.astimezone(tz):%d.%m.%Y %H:%M}",
+        "",
+    ]
+    for m in messages:
+        who = m.advisor_name or "Veileder" if m.sender == Sender.advisor else _NAMES[m.sender]
+        lines.append(f"[{m.created_at.astimezone(tz):%d.%m.%Y %H:%M}] {who}: {m.text}")
+        for b in m.buttons or []:
+            lines.append(f"    – {b['title']}")
+    return "\n".join(lines) + "\n"
+
+
+def transcript_name(conv: Conversation) -> str:
+    return f"samtale-{conv.created_at:%Y-%m-%d}.txt"

@@ -1,0 +1,36 @@
+"""The queue's vocabulary: why a visitor is queued, how an advisor ends a chat, topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hub.errors import InvalidRequest
+from hub.topics import TOPICS
+
+REASONS = ("asked_for_person", "unsure", "urgent")
+OUTCOMES = ("besvart", "henvist", "ikke_besvart")
+
+
+def check_topic(topic: Any) -> str:
+    if topic not in TOPICS:
+        raise InvalidRequest(f"Ukjent tema. Gyldige tema er: {', '.join(TOPICS)}.")
+    return str(topic)
+
+
+def check_outcome(outcome: Any) -> str:
+    if outcome not in OUTCOMES:
+        raise InvalidRequest(f"Utfallet må være ett av: {', '.join(OUTCOMES)}.")
+    return str(outcome)
+
+
+@dataclass(frozen=True)
+class QueueInfo:
+    """A waiting visitor's place. ``estimated_wait_minutes`` is None while no advisor
+    is available (``advisors_available`` = 0): the widget says so instead of a number."""
+
+    topic: str
+    position: int
+    estimated_wait_minutes: int | None
+    urgent: bool
+    advisors_available: int

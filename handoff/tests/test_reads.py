@@ -1,0 +1,109 @@
+"""The read use cases: what they return, who may read what, and that reading never
+waits for a writer (on SQLite no process write lock and no BEGIN IMMEDIATE)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from hub import texts
+from hub.core import Hub
+from hub.db.base import Owner, Role, Sender
+from hub.errors import Forbidden, Unauthorized
+from hub.services import conversations as conv_svc
+from tests.conftest import new_advisor
+
+
+async def _queued(hub: Hub) -> tuple[str, str]:
+    conv, secret, _ = await hub.open_conversation("/dagpenger")
+    await hub.visitor_message(conv.id, secret, "Jeg har mistet jobben", None)
+    await hub.drain()
+    assert (await hub.bot_handoff(conv.id, "asked_for_person", "arbeid", None))[
+        "status"
+    ] == "queued"
+    return conv.id, secret
+
+
+async def test_reads_do_not_wait_for_a_writer(hub: Hub) -> None:
+    kari, token = await new_advisor(hub, "kari")
+    cid, secret = await _queued(hub)
+    # A writer holds its unit open (on SQLite: the process's write turn and the
+    # database's write lock). A read that took either would wait here for good.
+    async with hub.unit() as u:
+        await conv_svc.ping(u)
+        reads = asyncio.gather(
+            hub.advisor_for(token, Role.advisor),
+            hub.queue_overview(token),
+            hub.open_chat(kari, cid),
+            hub.advisor_chats(kari),
+            hub.chat_heads(kari.id),
+            hub.transcript(cid, secret),
+            hub.stream_view(cid, 0),
+            hub.unanswered(30),
+        )
+        (
+            account,
+            overview,
+            chat,
+            chats,
+            heads,
+            (conv, messages),
+            view,
+            report,
+        ) = await asyncio.wait_for(reads, 10)
+    assert account.id == kari.id
+    assert [w["conversation_id"] for q in overview for w in q["waiting"]] == [cid]
+    assert chat.entry.topic == "arbeid"
+    assert [m.id for m in chat.messages] == [m.id for m in messages]
+    assert chats == [] and heads == []
+    assert conv.id == cid and view.conversation.owner == Owner.queue
+    assert view.queue is not None and view.queue.position == 1
+    assert report.days == 30 and report.retention_days == hub.settings.retention_days
+
+
+async def test_a_login_is_checked_with_its_role(hub: Hub) -> None:
+    _, token = await new_advisor(hub, "kari")
+    assert (await hub.advisor_for(token)).username == "kari"
+    with pytest.raises(Forbidden) as refused:
+        await hub.advisor_for(token, Role.editor)
+    assert refused.value.message == texts.CONTENT_EDITORS_ONLY
+    with pytest.raises(Unauthorized):
+        await hub.advisor_for("not-a-login", Role.advisor)
+    with pytest.raises(Unauthorized):
+        await hub.advisor_for(None)
+    with pytest.raises(Unauthorized):
+        await hub.queue_overview("not-a-login")
+
+
+async def test_a_claim_returns_the_chat_as_the_advisor_now_sees_it(hub: Hub) -> None:
+    kari, _ = await new_advisor(hub, "kari")
+    ola, _ = await new_advisor(hub, "ola")
+    cid, _ = await _queued(hub)
+    chat = await hub.claim(kari, cid)
+    assert chat.conversation.owner == Owner.advisor and chat.entry.advisor_id == kari.id
+    assert chat.messages[-1].sender == Sender.system
+    assert chat.messages[-1].text == texts.ADVISOR_JOINED.format(name=kari.name)
+    reread = await hub.open_chat(kari, cid)
+    assert [m.id for m in reread.messages] == [m.id for m in chat.messages]
+    # Claimed: no longer open to other advisors.
+    with pytest.raises(Forbidden):
+        await hub.open_chat(ola, cid)
+    assert [e.conversation_id for e in await hub.advisor_chats(kari)] == [cid]
+    heads = await hub.chat_heads(kari.id)
+    assert heads == [{"conversation_id": cid, "last_message_id": chat.messages[-1].id}]
+
+
+async def test_the_visitor_view_is_one_snapshot_for_the_poll_and_the_socket(hub: Hub) -> None:
+    await new_advisor(hub, "kari")
+    cid, secret = await _queued(hub)
+    polled = await hub.conversation_view(cid, secret, 0)
+    streamed = await hub.stream_view(cid, 0)
+    assert polled.queue == streamed.queue and polled.queue is not None
+    assert [m.id for m in polled.messages] == [m.id for m in streamed.messages]
+    assert polled.rating is None
+    assert await hub.rate(cid, secret, "ja") == "ja"
+    assert (await hub.conversation_view(cid, secret, polled.messages[-1].id)).messages == []
+    assert (await hub.conversation_view(cid, secret, 0)).rating == "ja"
+    with pytest.raises(Unauthorized):
+        await hub.conversation_view(cid, "wrong", 0)
