@@ -19,7 +19,7 @@ from sanic.config import Config
 from sanic_ext.extensions.openapi.builders import SpecificationBuilder
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.api import advisor, content, internal, ops, pages, public, visitor, ws
+from hub.api import advisor, boost, content, internal, ops, pages, public, visitor, ws
 from hub.api.browser import setup_browser
 from hub.api.common import setup_errors
 from hub.api.cors import setup_cors
@@ -126,7 +126,9 @@ def create_app(
         ),
     )
 
-    app.blueprint(Blueprint.group(visitor.bp, advisor.bp, content.bp, public.bp, url_prefix="/api"))
+    app.blueprint(
+        Blueprint.group(visitor.bp, advisor.bp, content.bp, public.bp, boost.bp, url_prefix="/api")
+    )
     app.blueprint(internal.bp)
     app.blueprint(ops.bp)
     app.blueprint(ws.bp)
