@@ -61,7 +61,11 @@ def test_messages_become_responses() -> None:
     }
     advisor = boost.response_json(Row(8, "advisor", "Hei, jeg er Kari", []))
     assert advisor["source"] == "bot" and advisor["is_human_agent"] is True
-    assert boost.response_json(Row(9, "system", "Du er i kø", []))["source"] == "system"
+    notice = boost.response_json(Row(9, "system", "Svaret på «[x](https://x.no)» ble borte", []))
+    assert notice["source"] == "system"
+    assert notice["elements"] == [
+        {"type": "text", "payload": {"text": "Svaret på «[x](https://x.no)» ble borte"}}
+    ]
     visitor = boost.response_json(Row(10, "visitor", "**ikke fet** https://x.no", []))
     assert visitor["source"] == "client"
     assert visitor["elements"] == [

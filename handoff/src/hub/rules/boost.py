@@ -239,10 +239,12 @@ def response_json(m: MessageRow, lang: str = "no") -> dict[str, Any]:
     sender = str(m.sender)
     elements: list[dict[str, Any]] = []
     if m.text:
-        if sender == "visitor":
-            elements.append({"type": "text", "payload": {"text": m.text}})
-        else:
+        if sender in ("bot", "advisor"):
             elements.append(text_element(m.text))
+        else:
+            # The visitor's own words, and the hub's notices, which may quote them
+            # (docs/contracts/hub-api.md): never markup.
+            elements.append({"type": "text", "payload": {"text": m.text}})
     if m.buttons and sender != "visitor":
         elements.append(links_element(m.id, list(m.buttons)))
     return {
