@@ -73,6 +73,13 @@ def test_messages_become_responses() -> None:
     ]
 
 
+def test_a_vote_is_the_thumbs_state_after_a_reload() -> None:
+    answer = Row(11, "bot", "Svar", [], faq_id="dagpenger_soke")
+    assert boost.response_json(answer, vote="ja")["feedback"] == "positive"
+    assert boost.response_json(answer, vote="nei")["feedback"] == "negative"
+    assert "feedback" not in boost.response_json(answer)
+
+
 def test_links_and_bold_become_escaped_html_opening_a_new_tab() -> None:
     el = boost.text_element("Les [mer om <dagpenger>](https://www.nav.no/a?b=1&c=2) **nå**.")
     assert el == {

@@ -23,6 +23,7 @@ from hub.core import ConversationView, Hub
 from hub.errors import ConversationClosed, HubError, InvalidRequest, NotFound, Unauthorized
 from hub.rules import boost
 from hub.rules.boost import BoostError, Command, Key
+from hub.votes import answer_votes
 
 bp = Blueprint("boost", url_prefix="/chat/v2")
 
@@ -148,10 +149,11 @@ class Adapter:
         view = await self.view(key, 0)
         if view.conversation.owner.value == "closed":
             raise boost.session_ended(404)
+        voted = await answer_votes(self.hub, key.conversation_id)
         return json(
             {
                 "conversation": self.conversation(key, view.conversation.owner.value),
-                "responses": [boost.response_json(m) for m in view.messages],
+                "responses": [boost.response_json(m, vote=voted.get(m.id)) for m in view.messages],
             }
         )
 

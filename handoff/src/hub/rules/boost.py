@@ -233,9 +233,12 @@ def links_element(message_id: int, buttons: list[dict[str, str]]) -> dict[str, A
     }
 
 
-def response_json(m: MessageRow, lang: str = "no") -> dict[str, Any]:
+_THUMBS_OF_VOTE = {"ja": "positive", "nei": "negative"}
+
+
+def response_json(m: MessageRow, lang: str = "no", vote: str | None = None) -> dict[str, Any]:
     """One hub message as one boost response (the hub's ids are one global counter, as
-    the widget needs)."""
+    the widget needs); ``vote`` is the visitor's «Var svaret nyttig?» on it, if any."""
     sender = str(m.sender)
     elements: list[dict[str, Any]] = []
     if m.text:
@@ -247,7 +250,7 @@ def response_json(m: MessageRow, lang: str = "no") -> dict[str, Any]:
             elements.append({"type": "text", "payload": {"text": m.text}})
     if m.buttons and sender != "visitor":
         elements.append(links_element(m.id, list(m.buttons)))
-    return {
+    response: dict[str, Any] = {
         "id": str(m.id),
         "source": _SOURCE.get(sender, "system"),
         "is_human_agent": sender == "advisor",
@@ -255,6 +258,9 @@ def response_json(m: MessageRow, lang: str = "no") -> dict[str, Any]:
         "date_created": iso(m.created_at),
         "elements": elements,
     }
+    if vote in _THUMBS_OF_VOTE:
+        response["feedback"] = _THUMBS_OF_VOTE[vote]
+    return response
 
 
 def combined_response(messages: list[MessageRow], lang: str = "no") -> dict[str, Any]:
