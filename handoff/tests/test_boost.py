@@ -280,6 +280,7 @@ def test_start_poll_button_text_download_stop(served: tuple[Proc, str, FakeRasa]
     assert r.status_code == 200, r.text
     posted = r.json()
     assert set(posted) == {"posted_id", "conversation"}
+    assert posted["conversation"]["state"]["chat_status"] == "virtual_agent"
     got = f.poll_until(lambda g: answer_to("Når kommer pengene?") in texts_of(g["responses"]))
     mine = [x for x in f.seen if x["id"] == str(posted["posted_id"])]
     assert mine and mine[0]["source"] == "client" and texts_of(mine) == ["Når kommer pengene?"]
@@ -359,6 +360,7 @@ def test_handoff_advisor_typing_and_end(served: tuple[Proc, str, FakeRasa]) -> N
     assert f.send("TYPING").status_code == 200
     r = f.send("POST", type="text", value="Når kommer pengene?", filter_values=[])
     assert r.status_code == 200 and "response" not in r.json()
+    assert r.json()["conversation"]["state"]["chat_status"] == "assigned_to_human"
     f.poll_until(lambda g: "Når kommer pengene?" in texts_of(g["responses"]))
     chat_now = httpx.get(f"{base}/api/advisor/conversations/{conv_id}", headers=auth).json()
     assert chat_now["messages"][-1]["text"] == "Når kommer pengene?"

@@ -20,6 +20,7 @@ from hub.api import spec, views
 from hub.api.common import body, client_address, hub_of
 from hub.broker import Broker
 from hub.core import ConversationView, Hub
+from hub.db.models import Message
 from hub.errors import ConversationClosed, HubError, InvalidRequest, NotFound, Unauthorized
 from hub.rules import boost
 from hub.rules.boost import BoostError, Command, Key
@@ -168,6 +169,14 @@ class Adapter:
             }
         )
 
+    async def owner_after(self, key: Key, msg: Message) -> str:
+        """Who has the conversation once the visitor's message is stored: a message that
+        went to the bot says so itself (no read); otherwise the hub is asked."""
+        if msg.awaiting_bot:
+            return "bot"
+        view = await self.hub.stream_view(key.conversation_id, msg.id)
+        return view.conversation.owner.value
+
     async def post_text(self, key: Key, value: str) -> HTTPResponse:
         try:
             msg = await self.hub.visitor_message(key.conversation_id, key.secret, value, None)
@@ -175,11 +184,10 @@ class Adapter:
             return await self.restart_with(value)
         # The answer comes by POLL (the widget polls 100 ms later); its pending bubble
         # goes when that poll brings the same text back as a "client" response.
-        view = await self.hub.stream_view(key.conversation_id, msg.id)
         return json(
             {
                 "posted_id": msg.id,
-                "conversation": self.conversation(key, view.conversation.owner.value),
+                "conversation": self.conversation(key, await self.owner_after(key, msg)),
             }
         )
 
@@ -191,11 +199,10 @@ class Adapter:
         )
         key = Key(conv.id, secret)
         msg = await self.hub.visitor_message(conv.id, secret, value, None)
-        view = await self.hub.stream_view(conv.id, msg.id)
         return json(
             {
                 "posted_id": msg.id,
-                "conversation": self.conversation(key, view.conversation.owner.value),
+                "conversation": self.conversation(key, await self.owner_after(key, msg)),
                 "response": boost.combined_response(list(messages)),
             }
         )
@@ -224,11 +231,10 @@ class Adapter:
             )
         except ConversationClosed:
             raise boost.session_ended(409) from None
-        view = await self.hub.stream_view(key.conversation_id, msg.id)
         # The click as the visitor's own bubble; the answer comes by POLL.
         return json(
             {
-                "conversation": self.conversation(key, view.conversation.owner.value),
+                "conversation": self.conversation(key, await self.owner_after(key, msg)),
                 "response": boost.response_json(msg),
             }
         )
