@@ -251,7 +251,7 @@ def count(url: str, table: str) -> int:
 
 
 def test_start_poll_button_text_download_stop(served: tuple[Proc, str, FakeRasa]) -> None:
-    proc, _, rasa = served
+    proc, url, rasa = served
     f = Frida(proc.url)
     conv = f.start["conversation"]
     assert conv["state"] == {
@@ -265,6 +265,12 @@ def test_start_poll_button_text_download_stop(served: tuple[Proc, str, FakeRasa]
     assert welcome["source"] == "bot" and texts_of([welcome]) == [WELCOME]
     link = welcome["elements"][1]["payload"]["links"][0]
     assert link == {"id": f"{welcome['id']}:0", "text": FAQ_BUTTON["title"], "type": "action_link"}
+
+    # A link opens a page and stores nothing; the widget gets the message back unchanged.
+    before = count(url, "messages")
+    r = f.send("POST", type="external_link", id=link["id"], filter_values=["privatperson"])
+    assert r.status_code == 200 and r.json()["response"] == welcome, r.text
+    assert count(url, "messages") == before
 
     # The button: the click is the visitor's bubble, its payload reaches the bot.
     r = f.send("POST", type="action_link", id=link["id"], filter_values=["privatperson"])
