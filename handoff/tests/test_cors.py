@@ -206,3 +206,29 @@ def test_allowed_origins_setting() -> None:
     for bad in ("a.no", "https://a.no/chat", "*", "ftp://a.no"):
         with pytest.raises(ValueError, match="HUB_ALLOWED_ORIGINS"):
             Settings.from_env({"HUB_ALLOWED_ORIGINS": bad})
+
+
+def test_boost_api_for_navs_widget_is_a_visitor_api(hub: Proc) -> None:
+    """POST /api/chat/v2 (api/boost.py): the widget posts JSON, no credentials, no header."""
+    r = httpx.options(
+        f"{hub.url}/api/chat/v2",
+        headers={
+            "Origin": EMBEDDER,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert r.status_code == 204 and r.headers["access-control-allow-origin"] == EMBEDDER
+    assert "POST" in r.headers["access-control-allow-methods"]
+    assert "content-type" in r.headers["access-control-allow-headers"].lower()
+    assert "access-control-allow-credentials" not in r.headers
+    start = {"command": "START", "language": "no", "filter_values": ["privatperson"]}
+    r = httpx.post(f"{hub.url}/api/chat/v2", json=start, headers={"Origin": EMBEDDER})
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == EMBEDDER
+    # Errors too (the widget reads «session ended» from them).
+    bad = {"command": "RESUME", "conversation_id": "c_x.y"}
+    r = httpx.post(f"{hub.url}/api/chat/v2", json=bad, headers={"Origin": EMBEDDER})
+    assert r.status_code == 404 and r.json() == {"error": "session ended"}
+    assert r.headers["access-control-allow-origin"] == EMBEDDER
+    r = httpx.post(f"{hub.url}/api/chat/v2", json=start, headers={"Origin": OTHER})
+    assert r.status_code == 200 and "access-control-allow-origin" not in r.headers

@@ -43,6 +43,36 @@ async function minifyCss(css) {
   return out.code;
 }
 
+/**
+ * Nav's own widget (@navikt/nav-chatbot 2.5.13, unchanged) for the /frida page: React 17 and
+ * its nav-frontend peers bundled in, and their compiled CSS (fonts inlined as data: URLs).
+ */
+async function buildFrida(common) {
+  await esbuild.build({
+    ...common,
+    entryPoints: { frida: join(root, "src/frida/index.ts") },
+    outdir: staticDir,
+    format: "iife",
+    // The nav-frontend packages import their .less sources; the compiled CSS is below.
+    loader: { ...common.loader, ".less": "empty", ".css": "empty" },
+    define: { "process.env.NODE_ENV": '"production"' },
+  });
+  const modules = join(root, "node_modules");
+  const styles = readdirSync(modules)
+    .filter((name) => /^nav-frontend-.*-style$/.test(name))
+    .sort()
+    .map((name) => join(modules, name, "dist/main.css"));
+  const css = [
+    join(modules, "nav-frontend-core/dist/main.css"),
+    ...styles,
+    join(modules, "@navikt/nav-chatbot/umd/main.83272068.css"),
+    join(root, "src/frida/frida.css"),
+  ]
+    .map((f) => readFileSync(f, "utf8"))
+    .join("\n");
+  writeFileSync(join(staticDir, "frida.css"), await minifyCss(css));
+}
+
 async function buildAll() {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(join(staticDir, "fonts"), { recursive: true });
@@ -113,8 +143,9 @@ async function buildAll() {
     outdir: staticDir,
     loader: { ".woff2": "file" },
   });
+  await buildFrida(common);
   // Pages and images.
-  for (const page of ["demo.html", "veileder.html", "ubesvart.html", "innhold.html"]) {
+  for (const page of ["demo.html", "veileder.html", "ubesvart.html", "innhold.html", "frida.html"]) {
     cpSync(join(root, "pages", page), join(dist, page));
   }
   // The hub serves "/" from index.html; demo.html is the same page under its own name.

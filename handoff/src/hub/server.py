@@ -23,7 +23,7 @@ from hub.adapters.content import ContentClient
 from hub.adapters.pg_relay import PgRelay
 from hub.adapters.rasa import RasaClient
 from hub.adapters.trackers import tracker_eraser
-from hub.api import advisor, content, internal, ops, pages, public, visitor, ws
+from hub.api import advisor, boost, content, internal, ops, pages, public, visitor, ws
 from hub.api.browser import setup_browser
 from hub.api.common import setup_errors
 from hub.api.cors import setup_cors
@@ -100,7 +100,9 @@ def create_app(
         ),
     )
 
-    app.blueprint(Blueprint.group(visitor.bp, advisor.bp, content.bp, public.bp, url_prefix="/api"))
+    app.blueprint(
+        Blueprint.group(visitor.bp, advisor.bp, content.bp, public.bp, boost.bp, url_prefix="/api")
+    )
     app.blueprint(internal.bp)
     app.blueprint(ops.bp)
     app.blueprint(ws.bp)

@@ -1,8 +1,8 @@
 """Cross-origin rules, for the widget embedded on other sites (handoff/web/SERVING.md).
 
-- The visitor API (``/api/conversations`` and below, and ``/api/settings``, which the
-  widget reads first) answers preflights and sends
-  CORS headers only to origins in ``HUB_ALLOWED_ORIGINS``; no credentials mode
+- The visitor API (``/api/conversations`` and below, ``/api/settings``, which the
+  widget reads first, and ``/api/chat/v2``, boost.ai's API for Nav's widget) answers
+  preflights and sends CORS headers only to origins in ``HUB_ALLOWED_ORIGINS``; no credentials mode
   (the widget sends its secret in ``Authorization``, never a cookie).
 - The visitor WebSocket refuses (HTTP 403, before the upgrade) a browser whose
   ``Origin`` is neither the hub itself nor in the list, when the list is set.
@@ -23,6 +23,8 @@ from hub.settings import Settings
 
 VISITOR_API = "/api/conversations"
 PUBLIC_SETTINGS = "/api/settings"
+# boost.ai's chat API v2 (Nav's widget, api/boost.py): a visitor API too.
+BOOST_API = "/api/chat/v2"
 PUBLIC_ASSETS = ("/widget.js", "/widget.css")
 ALLOW_HEADERS = "Authorization, Content-Type"
 ALLOW_METHODS = "GET, POST, DELETE, OPTIONS"
@@ -31,7 +33,7 @@ PREFLIGHT_MAX_AGE = "600"
 
 
 def is_visitor_api(path: str) -> bool:
-    return path in (VISITOR_API, PUBLIC_SETTINGS) or path.startswith(VISITOR_API + "/")
+    return path in (VISITOR_API, PUBLIC_SETTINGS, BOOST_API) or path.startswith(VISITOR_API + "/")
 
 
 def is_public_asset(path: str) -> bool:

@@ -1,7 +1,8 @@
 """The browser pages and assets, served from the front-end's folder (HUB_WEB_DIR).
 
 Expected layout (the front-end's ``dist/``): ``demo.html`` (demo page),
-``veileder.html`` (advisor console), ``ubesvart.html`` (what the bot could not
+``veileder.html`` (advisor console), ``frida.html`` (Nav's own widget against the
+hub's boost.ai API, api/boost.py), ``ubesvart.html`` (what the bot could not
 answer, for content editors), ``innhold.html`` (editing the
 bot's answers), ``widget.js``, ``widget.css`` and ``static/``.
 A missing file is a plain 404.
@@ -15,6 +16,8 @@ from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, file
 
+from hub.rules import browser
+
 bp = Blueprint("pages")
 
 
@@ -22,7 +25,9 @@ def _web_dir(request: Request) -> Path:
     return Path(request.app.ctx.hub.settings.web_dir).resolve()
 
 
-async def _send(request: Request, relative: str) -> HTTPResponse:
+async def _send(
+    request: Request, relative: str, headers: dict[str, str] | None = None
+) -> HTTPResponse:
     base = _web_dir(request)
     try:
         path = (base / relative).resolve()
@@ -32,7 +37,7 @@ async def _send(request: Request, relative: str) -> HTTPResponse:
         found = False
     if not found:
         raise NotFound("not found")
-    return await file(path, headers={"Cache-Control": "no-cache"})
+    return await file(path, headers={"Cache-Control": "no-cache", **(headers or {})})
 
 
 @bp.get("/", name="demo")
@@ -54,6 +59,12 @@ async def unanswered(request: Request) -> HTTPResponse:
 @bp.get("/veileder/innhold", name="content")
 async def content(request: Request) -> HTTPResponse:
     return await _send(request, "innhold.html")
+
+
+@bp.get("/frida", name="frida")
+async def frida(request: Request) -> HTTPResponse:
+    csp = {"Content-Security-Policy": browser.FRIDA_CONTENT_SECURITY_POLICY}
+    return await _send(request, "frida.html", csp)
 
 
 @bp.get("/widget.js", name="widget")

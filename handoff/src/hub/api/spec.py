@@ -14,6 +14,8 @@ from sanic_ext.extensions.openapi.builders import OperationStore
 from sanic_ext.extensions.openapi.definitions import Parameter
 from sanic_ext.extensions.openapi.types import Integer, Long, String
 
+from hub.rules.boost import COMMANDS as BOOST_COMMANDS
+from hub.rules.boost import POST_TYPES as BOOST_POST_TYPES
 from hub.rules.inputs import MAX_ID
 from hub.rules.kinds import AdvisorStatus, RatingValue
 from hub.rules.queue import OUTCOMES, REASONS
@@ -68,6 +70,16 @@ HANDOFF = json_body(
     topic=TOPIC,
     faq_id={"type": "string", "nullable": True},
     transcript={"type": "array", "items": {"type": "object"}},
+)
+BOOST_COMMAND = json_body(
+    ("command",),
+    command={"type": "string", "enum": list(BOOST_COMMANDS)},
+    conversation_id=STRING,
+    language=STRING,
+    filter_values={"type": "array", "items": STRING},
+    type={"type": "string", "enum": list(BOOST_POST_TYPES)},
+    id=STRING,
+    value={},
 )
 
 # Query arguments, for ``@openapi.parameter``.

@@ -260,3 +260,10 @@ class Visitors:
             return await feedback_svc.vote(
                 u, conv, feedback_svc.message_id_of(message_id), value, self.ctx.clock.now()
             )
+
+    async def answer_votes(self, conversation_id: str) -> dict[int, str]:
+        """Which FAQ answers the visitor already voted on, by message id: a reloaded Nav
+        widget shows its thumbs as they were. The caller has authenticated the conversation."""
+        async with self.ctx.read() as u:
+            votes = await feedback_svc.votes_in(u, conversation_id)
+        return {message_id: value.value for message_id, value in votes.items()}

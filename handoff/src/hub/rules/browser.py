@@ -35,6 +35,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 
+# Nav's widget (the /frida page) as published: styled-components writes <style> elements
+# and React style attributes, and its CSS inlines fonts as data: URLs. Only that page.
+FRIDA_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+).replace("font-src 'self'", "font-src 'self' data:")
+
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

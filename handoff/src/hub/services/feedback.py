@@ -86,3 +86,13 @@ async def wrong_answers_since(u: Unit, since: datetime, limit: int) -> list[Unan
         Unanswered(text=text, kind=WRONG_ANSWER, at=at, topic=topic, answered=faq_id)
         for at, text, faq_id, topic in rows
     ]
+
+
+async def votes_in(u: Unit, conversation_id: str) -> dict[int, Helpful]:
+    """The visitor's answers in one conversation, by the answer's message id."""
+    rows = await u.session.execute(
+        select(AnswerFeedback.message_id, AnswerFeedback.value).where(
+            AnswerFeedback.conversation_id == conversation_id
+        )
+    )
+    return {int(message_id): value for message_id, value in rows}
