@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from urllib.parse import unquote
 
+import httpx
 import pytest
 from conftest import Site, shot
 from helpers import expect_bot_says, login_editor, messages, open_and_start, send
@@ -18,6 +20,17 @@ from test_accessibility import assert_no_serious
 PUBLISH_TIMEOUT_MS = 900_000
 
 
+def _wait_for_publish_to_end(site: Site, timeout: float = PUBLISH_TIMEOUT_MS / 1000) -> None:
+    """A test that failed halfway may leave a publish running: the next test waits for it."""
+    with httpx.Client(base_url=site.base_url, timeout=10) as client:
+        login = {"username": site.editor_user, "password": site.advisor_password}
+        client.post("/api/advisor/login", json=login).raise_for_status()
+        deadline = time.monotonic() + timeout
+        while client.get("/api/content/publish").json().get("state") == "running":
+            assert time.monotonic() < deadline, "a publish is still running"
+            time.sleep(2)
+
+
 @pytest.fixture
 def content_site(site: Site) -> Iterator[Site]:
     if site.content_root is None:
@@ -27,6 +40,7 @@ def content_site(site: Site) -> Iterator[Site]:
     data = site.content_root / "data"
     saved = {path: path.read_bytes() for path in data.rglob("*") if path.is_file()}
     yield site
+    _wait_for_publish_to_end(site)
     for path in data.rglob("*"):
         if path.is_file() and path not in saved:
             path.unlink()
@@ -95,23 +109,65 @@ def test_an_editor_undoes_a_saved_change_from_the_change_log(advisor: Page, cont
     expect(advisor.get_by_test_id("changes").get_by_text("Endringer (2)")).to_be_visible()
 
 
-# An editor's mistake: "talk to a person" wishes saved as examples of the "write to us"
-# answer. Written for this test; none is from the evaluation sets (the save check says so).
-PERSON_WISHES = [
-    "jeg vil gjerne prate med et ekte menneske", "kan noen fra nav ringe meg",
-    "få kontakt med en saksbehandler nå", "vil chatte med en person",
-    "er det en ansatt jeg kan snakke med", "gi meg en veileder",
-    "jeg trenger å snakke med noen som jobber i nav", "koble meg til en person",
-    "ikke robot, menneske takk", "snakke med en levende person", "prate med veileder på chat",
-    "vil ha en ekte saksbehandler", "kan jeg få hjelp av en person i stedet",
-    "send meg videre til en medarbeider", "jeg ønsker menneskelig hjelp",
-    "la meg få snakke med noen", "overfør meg til en saksbehandler", "finnes det et menneske her",
-    "jeg vil ikke snakke med en robot", "kan jeg prate med en fra nav",
-    "vil snakke med noen som kan hjelpe meg", "trenger en ordentlig person å snakke med",
-    "hvor får jeg tak i en veileder", "menneske please", "chat med saksbehandler",
-    "jeg vil snakke med en på kontoret", "kan du sette meg over til en person",
-    "noen ekte å snakke med?", "ønsker å chatte med en veileder nå", "snakk med menneske",
+# An editor's mistake: a list of search phrases for every benefit, questions about
+# unemployment benefit, greetings, small talk and questions for other agencies, all saved
+# as examples of the "write to us" answer. Smaller mistakes no longer make the model miss a
+# target: wishes for a person are heard by rules (bot/nlu/person_request.py) whatever the
+# model says, and the same list without the questions for other agencies cost the model
+# six test questions but kept every target. Written for this test; none is from the
+# evaluation sets (the save check says so).
+BENEFITS = [
+    "dagpenger", "sykepenger", "barnetrygd", "foreldrepenger", "pensjon", "uføretrygd", "aap",
+    "kontantstøtte", "engangsstønad", "overgangsstønad", "sosialhjelp", "meldekort", "pleiepenger",
+    "omsorgspenger",
 ]  # fmt: skip
+SEARCH_PHRASES = [
+    "søknad om {} nav", "vilkår for å få {}", "utbetaling av {} i år", "hvor mye blir {}",
+    "frist for {}", "spørsmål om {} til nav",
+]  # fmt: skip
+QUESTIONS_AND_SMALL_TALK = [
+    "hvordan søker man dagpenger etter oppsigelse", "jeg har mistet jobben og vil søke dagpenger",
+    "hvor sender jeg inn søknaden om dagpenger", "hvilke vedlegg trenger dagpengesøknaden",
+    "har jeg rett på dagpenger når jeg er helt ledig",
+    "hvor stor andel av inntekten blir dagpengene", "hvor mye utgjør dagpengene per dag",
+    "når blir dagpengene betalt ut", "hvilken dato kommer dagpengeutbetalingen",
+    "må jeg sende meldekort for å få dagpenger", "hva er inntektskravet for dagpenger",
+    "kan jeg få dagpenger hvis jeg sa opp selv", "hvordan regner nav ut dagpengene mine",
+    "dagpenger mens jeg venter på ny jobb", "søke arbeidsledighetstrygd",
+    "penger fra nav når jeg blir arbeidsledig", "jeg er blitt permittert, får jeg dagpenger",
+    "hvor lenge kan man få dagpenger", "får jeg dagpenger om jeg jobber litt deltid",
+    "hva skjer med dagpengene hvis jeg blir syk", "hvor lang er behandlingstiden på dagpenger",
+    "dagpengesøknad på nett", "utbetaling av dagpenger denne måneden", "beregning av dagpenger",
+    "rett til dagpenger som student", "hei hei nav", "hallo der", "god dag til dere",
+    "heisann alle sammen", "morn morn", "god kveld nav", "takk for svaret ditt",
+    "mange takk for hjelpa", "takk skal du ha for hjelpen", "det var til god hjelp takk",
+    "ha det fint i helga", "snakkes senere", "snakkes i morra", "farvel og takk",
+    "er du et menneske eller en maskin", "snakker jeg med en datamaskin", "jeg har et spørsmål",
+    "kan du hjelpe meg litt", "hva kan du svare på", "hva er været i morgen",
+    "kan du fortelle en vits", "hvem vinner fotballkampen", "hva koster en pizza",
+    "jeg lurer på noe", "trenger litt hjelp her",
+]  # fmt: skip
+OTHER_AGENCIES_AND_OFF_TOPIC = [
+    "hvordan blir været i helgen", "hvem vant kampen i går", "anbefal en serie på netflix",
+    "hva er hovedstaden i frankrike", "hvordan lager jeg pannekaker",
+    "når går neste buss til sentrum", "hvor mye koster strøm nå",
+    "hvordan søker jeg om skattekort", "når kommer skattepengene tilbake",
+    "hvor lenge er passkontoret åpent", "hvor bestiller jeg time hos fastlegen",
+    "hvilken bank har best rente", "kan du skrive et dikt til meg", "hva tenker du om livet",
+    "hvem styrer landet nå", "hvordan får jeg førerkort",
+    "hvor kan jeg kjøpe billige flybilletter", "hvordan melder jeg meg inn i et parti",
+    "hva er renta på boliglån", "hvordan registrerer jeg et firma",
+    "kan du oversette dette til tysk", "hvordan fjerner jeg virus fra pcen",
+    "hvor mye skal jeg gi i tips", "åpningstider for polet", "hvordan klager jeg på parkeringsbot",
+    "hva er en god oppskrift på lasagne", "hvordan får jeg barnehageplass i kommunen",
+    "hvor søker jeg om startlån", "billigste strømavtale i dag",
+    "hvem kan hjelpe meg med leiekontrakten",
+]  # fmt: skip
+MISPLACED_EXAMPLES = [
+    *(phrase.format(benefit) for phrase in SEARCH_PHRASES for benefit in BENEFITS),
+    *QUESTIONS_AND_SMALL_TALK,
+    *OTHER_AGENCIES_AND_OFF_TOPIC,
+]
 
 
 def test_a_change_that_makes_the_bot_worse_is_not_published(advisor: Page, content_site: Site) -> None:
@@ -124,7 +180,7 @@ def test_a_change_that_makes_the_bot_worse_is_not_published(advisor: Page, conte
     advisor.goto("/veileder/innhold#kontakt_skriv")
     examples = advisor.get_by_label("Slik spør besøkende (ett eksempel per linje)")
     original = examples.input_value()
-    examples.fill(original.rstrip("\n") + "\n" + "\n".join(PERSON_WISHES))
+    examples.fill(original.rstrip("\n") + "\n" + "\n".join(MISPLACED_EXAMPLES))
     advisor.get_by_role("button", name="Lagre").click()
     expect(advisor.get_by_test_id("saved")).to_contain_text("Lagret.")
 
@@ -135,14 +191,10 @@ def test_a_change_that_makes_the_bot_worse_is_not_published(advisor: Page, conte
         timeout=PUBLISH_TIMEOUT_MS,
     )
     # The scores, never the test questions: which score fell, and where its questions went.
-    handoff = advisor.get_by_test_id("quality-row").filter(
-        has_text="Ønsker om å snakke med en veileder som blir fanget opp"
-    )
-    expect(handoff).to_have_attribute("data-passed", "false")
-    expect(handoff).to_contain_text("Nei, for dårlig")
+    failed = advisor.get_by_test_id("quality-row").and_(advisor.locator("[data-passed=false]"))
+    expect(failed.first).to_contain_text("Nei, for dårlig")
     worse = advisor.get_by_test_id("quality-worse")
-    expect(worse).to_contain_text("Ønske om veileder: ")
-    expect(worse).to_contain_text("«Hvordan sender jeg en skriftlig melding til Nav?»")
+    expect(worse).to_contain_text("«Hvordan sender jeg en skriftlig melding til Nav?» (")
     expect(advisor.get_by_test_id("publish-advice")).to_contain_text("I endringsloggen kan du hente tilbake")
     assert_no_serious(advisor, "a refused publish")
     shot(advisor, "editor-publish-refused")
