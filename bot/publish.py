@@ -1,7 +1,8 @@
 """`make publish` (`python -m bot.publish`): the release pipeline from the command line.
 
 For content editors: after editing data/faq/<tema>.yml, one command checks the content,
-trains a model if anything changed, measures it on the held-out dev set, and tells the
+makes changed texts live at once (no training when only texts changed), trains a model if
+examples, intents or config changed, measures it on the held-out dev set, and tells the
 running Rasa to use it unless it scores worse than the model running now
 (bot/release/pipeline.py). What it prints is in Norwegian: editors read it.
 """
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     store = FaqStore.for_project(PROJECT_ROOT, SHARED)
     done = publish_content(
-        store, None if args.skip_checks else lambda: check_content(PROJECT_ROOT, SHARED),
+        store, None if args.skip_checks else lambda texts_only: check_content(PROJECT_ROOT, SHARED, texts_only),
         CONFIG, MODELS, args.rasa_url, SHARED, lambda step: print(step, flush=True),
     )  # fmt: skip
     if isinstance(done, ContentRefused):

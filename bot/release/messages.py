@@ -21,6 +21,10 @@ class Step(StrEnum):
 
 
 PUBLISHED = "Publisert: boten svarer nå med det nye innholdet."
+PUBLISHED_TEXTS = (
+    "Publisert: boten svarer nå med de nye tekstene. Bare svartekster var endret, "
+    "så boten trengte ikke å trenes på nytt."
+)
 UNCHANGED = "Ingen endringer: boten kjører allerede med dette innholdet."
 UNCHANGED_NOT_RUNNING = (
     "Ingen endringer siden forrige publisering, men boten svarer ikke nå. "
