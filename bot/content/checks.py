@@ -26,14 +26,17 @@ def catalogue_check(store: FaqStore) -> CheckResult:
     what = "Hvert svar i katalogen finnes, har lenken og minst 15 eksempler"
     entries = {e.id: e for e in store.entries()}
     owners = store.example_owners()
+    catalogue = load_catalogue(store.catalogue_path)
+    known = [c.link for c in catalogue.values()]  # read once, not once per entry
     lines = []
-    for catalogue_id in load_catalogue(store.catalogue_path):
+    for catalogue_id in catalogue:
         entry = entries.get(catalogue_id)
         if entry is None:
             lines.append(f"{catalogue_id}: mangler i data/faq/")
             continue
         lines += [
-            f"{entry.id}: {p.message}" for p in store.problems(entry, entry.answer, entry.examples, owners)
+            f"{entry.id}: {p.message}"
+            for p in store.problems(entry, entry.answer, entry.examples, owners, known)
         ]
     return CheckResult(not lines, what, "\n".join(lines))
 
