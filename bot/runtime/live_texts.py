@@ -80,6 +80,7 @@ def write_snapshot(path: Path, responses: Responses) -> None:
         json.dump(body, tmp, ensure_ascii=False)
         tmp.flush()
         os.fsync(tmp.fileno())
+    os.chmod(tmp.name, 0o644)  # readable by every instance's NLG server, like a model file
     os.replace(tmp.name, path)
 
 

@@ -48,6 +48,7 @@ def test_the_snapshot_holds_every_response_of_the_domain_and_the_faq_answers(
     assert snapshot_digest(path) == texts_digest(responses)
     assert snapshot_digest(tmp_path / "missing.json") is None
     assert [p.name for p in path.parent.iterdir()] == ["nav.texts.json"]  # no temporary file left
+    assert path.stat().st_mode & 0o444 == 0o444  # every instance's NLG server may read it
 
 
 def test_without_texts_keeps_what_a_model_depends_on() -> None:
