@@ -16,6 +16,7 @@ import sys
 from bot.content.checks import check_content
 from bot.content.store import FaqStore
 from bot.paths import CONFIG, MODELS, PROJECT_ROOT, SHARED
+from bot.release.messages import ROUTE_TEXTS
 from bot.release.pipeline import ContentRefused, publish_content
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -43,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     if done.details:
         print(done.details)
     print(done.message)
+    if done.route.value in ROUTE_TEXTS:
+        print(ROUTE_TEXTS[done.route.value])
     if done.published:
         return 0
     return 0 if done.quality is None or done.quality.passed else 1
