@@ -1,7 +1,8 @@
 """`make publish` (`python -m bot.publish`): the release pipeline from the command line.
 
 For content editors: after editing data/faq/<tema>.yml, one command checks the content,
-trains a model if anything changed, measures it on the held-out dev set, and tells the
+makes changed texts live at once (no training when only texts changed), trains a model if
+examples, intents or config changed, measures it on the held-out dev set, and tells the
 running Rasa to use it unless it scores worse than the model running now
 (bot/release/pipeline.py). What it prints is in Norwegian: editors read it.
 """
@@ -15,6 +16,7 @@ import sys
 from bot.content.checks import check_content
 from bot.content.store import FaqStore
 from bot.paths import CONFIG, MODELS, PROJECT_ROOT, SHARED
+from bot.release.messages import ROUTE_TEXTS
 from bot.release.pipeline import ContentRefused, publish_content
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     store = FaqStore.for_project(PROJECT_ROOT, SHARED)
     done = publish_content(
-        store, None if args.skip_checks else lambda: check_content(PROJECT_ROOT, SHARED),
+        store, None if args.skip_checks else lambda texts_only: check_content(PROJECT_ROOT, SHARED, texts_only),
         CONFIG, MODELS, args.rasa_url, SHARED, lambda step: print(step, flush=True),
     )  # fmt: skip
     if isinstance(done, ContentRefused):
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     if done.details:
         print(done.details)
     print(done.message)
+    if done.route.value in ROUTE_TEXTS:
+        print(ROUTE_TEXTS[done.route.value])
     if done.published:
         return 0
     return 0 if done.quality is None or done.quality.passed else 1

@@ -52,6 +52,8 @@ class Site:
     content_root: Path | None = None
     # The hub's SQLite file, for a test that stages what only a crash leaves (None on a running hub).
     database_path: Path | None = None
+    # The stack's Rasa (its HTTP API), for a test that checks which model it runs.
+    rasa_url: str | None = None
 
 
 def _require_build() -> None:

@@ -84,7 +84,15 @@ def running_stack() -> Iterator[Site]:
     published = content_root / "models" / "nav.tar.gz"
     published.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(model, published)
-    rasa = stack.start_rasa_stack(published, hub_url=hub_url, bot_secret=bot_secret)
+    # The test model was trained from this content (the copy) with this config: recorded
+    # as the published model's, with the content's texts live (as `make run` does).
+    subprocess.run(
+        [str(stack.BOT_VENV / "bin" / "python"), "-m", "bot.release.stamp", "--root", str(content_root),
+         "--config", str(content_config), "--model", str(published)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    texts = published.with_name("nav.texts.json")
+    rasa = stack.start_rasa_stack(published, hub_url=hub_url, bot_secret=bot_secret, texts=texts)
     hub = content = None
     try:
         content_token = secrets.token_urlsafe(16)
@@ -109,7 +117,7 @@ def running_stack() -> Iterator[Site]:
         )
         yield Site(
             hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin, EDITOR_USER, content_root,
-            database_path=tmp / "hub.db",
+            database_path=tmp / "hub.db", rasa_url=rasa.rasa_url,
         )  # fmt: skip
     finally:
         if hub is not None:

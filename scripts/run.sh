@@ -8,9 +8,12 @@ PORT="${PORT:-8000}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 CONTENT_PORT="${CONTENT_PORT:-5056}"
+NLG_PORT="${NLG_PORT:-5057}"
 export HUB_BOT_SECRET="${HUB_BOT_SECRET:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
 # The action server answers only Rasa, which sends this token (endpoints.yml).
 export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
+# The NLG server (the published texts) answers only Rasa too, with its own token.
+export NLG_SERVER_TOKEN="${NLG_SERVER_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
 export HUB_URL="http://127.0.0.1:$PORT"
 export HUB_RASA_URL="http://127.0.0.1:$RASA_PORT"
 # The content service (editors change answers and publish) shares a token with the hub.
@@ -30,7 +33,15 @@ trap cleanup EXIT INT TERM
 # On 127.0.0.1 only, with its token (bot/runtime/action_server.py), not `rasa run actions`.
 .venv/bot/bin/python -m bot.runtime.action_server --port "$ACTIONS_PORT" > .cache/logs/actions.log 2>&1 &
 pids+=($!)
-sed "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$ACTIONS_PORT/webhook#" endpoints.yml > .cache/endpoints.run.yml
+# `make train` just made models/nav.tar.gz from the project's content: record that, and make
+# its texts the live ones (a text-only publish then needs no training; bot/release/stamp.py).
+.venv/bot/bin/python -m bot.release.stamp --model models/nav.tar.gz
+# Every bot message is rendered from those texts (bot/runtime/nlg_server.py).
+.venv/bot/bin/python -m bot.runtime.nlg_server --port "$NLG_PORT" --texts models/nav.texts.json \
+    > .cache/logs/nlg.log 2>&1 &
+pids+=($!)
+sed -e "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$ACTIONS_PORT/webhook#" \
+    -e "s#http://127.0.0.1:5057/nlg#http://127.0.0.1:$NLG_PORT/nlg#" endpoints.yml > .cache/endpoints.run.yml
 .venv/bot/bin/rasa run --enable-api -i 127.0.0.1 --port "$RASA_PORT" -m models/nav.tar.gz \
     --endpoints .cache/endpoints.run.yml --credentials credentials.yml > .cache/logs/rasa.log 2>&1 &
 pids+=($!)

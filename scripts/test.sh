@@ -21,8 +21,8 @@ BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/thresho
 .venv/bot/bin/mypy || status=1
 # The bot's layers and no import cycles (contracts in pyproject.toml, [tool.importlinter]).
 .venv/bot/bin/lint-imports || status=1
-.venv/hub/bin/ruff check handoff/src handoff/tests e2e bench/hub_bench.py bench/boost_bench.py || status=1
-.venv/hub/bin/ruff format --check handoff/src handoff/tests e2e bench/hub_bench.py bench/boost_bench.py || status=1
+.venv/hub/bin/ruff check handoff/src handoff/tests e2e bench/hub_bench.py bench/boost_bench.py bench/publish_bench.py || status=1
+.venv/hub/bin/ruff format --check handoff/src handoff/tests e2e bench/hub_bench.py bench/boost_bench.py bench/publish_bench.py || status=1
 .venv/hub/bin/mypy handoff/src/hub || status=1
 # The hub's layers and pure rules (contracts in handoff/pyproject.toml, [tool.importlinter]).
 .venv/hub/bin/lint-imports --config handoff/pyproject.toml || status=1

@@ -38,6 +38,7 @@ class Status:
     finished_at: str = ""
     details: str = ""
     quality: Verdict | None = None  # the new model's scores beside the running one's
+    route: str = ""  # the path the publish took (bot/release/changes.py), once it is known
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +49,7 @@ class Status:
             "finished_at": self.finished_at,
             "details": self.details,
             "quality": self.quality.as_json() if self.quality else None,
+            "route": self.route,
         }
 
 
@@ -112,7 +114,7 @@ class Publisher:
 
     def _steps(self) -> None:
         done = publish_content(
-            self.store, lambda: check_content(self.store.root, self.shared),
+            self.store, lambda texts_only: check_content(self.store.root, self.shared, texts_only),
             self.config, self.models, self.rasa_url, self.shared, self._progress,
         )  # fmt: skip
         if isinstance(done, ContentRefused):
@@ -122,7 +124,16 @@ class Publisher:
             )
             return
         state = State.succeeded if done.published else State.failed
-        self._finish(state, done.message, done.details, done.quality)
+        self._finish(state, done.message, done.details, done.quality, done.route.value)
 
-    def _finish(self, state: State, message: str, details: str = "", quality: Verdict | None = None) -> None:
-        self._set(state=state, message=message, details=details[-4000:], finished_at=_now(), quality=quality)
+    def _finish(
+        self, state: State, message: str, details: str = "", quality: Verdict | None = None, route: str = ""
+    ) -> None:
+        self._set(
+            state=state,
+            message=message,
+            details=details[-4000:],
+            finished_at=_now(),
+            quality=quality,
+            route=route,
+        )

@@ -186,14 +186,20 @@ class FaqStore:
         return out
 
     def problems(
-        self, entry: FaqEntry, answer: str, examples: list[str], owners: dict[str, list[str]] | None = None
+        self,
+        entry: FaqEntry,
+        answer: str,
+        examples: list[str],
+        owners: dict[str, list[str]] | None = None,
+        known: list[str] | None = None,
     ) -> list[rules.Problem]:
         owners = self.example_owners() if owners is None else owners
         own = f"faq/{entry.id}"
         elsewhere = {k: next(i for i in v if i != own) for k, v in owners.items() if any(i != own for i in v)}
         link = entry.catalogue.link if entry.catalogue else ""
         # Another catalogue page may be named too; any other address is flagged.
-        known = [c.link for c in load_catalogue(self.catalogue_path).values()]
+        if known is None:
+            known = [c.link for c in load_catalogue(self.catalogue_path).values()]
         return rules.answer_problems(answer, link, known) + rules.example_problems(
             examples, elsewhere, self.evaluation
         )

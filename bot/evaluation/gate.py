@@ -88,7 +88,7 @@ class Verdict:
         """The measurement as editors read it."""
         compared = any(row.before is not None for row in self.rows)
         lines = [
-            "Målt på testspørsmål boten aldri har sett, med den nye modellen"
+            "Målt på spørsmål fra utviklingssettet, med den nye modellen"
             + (" (før: modellen boten bruker nå):" if compared else ":")
         ]
         for row in self.rows:

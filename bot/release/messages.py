@@ -21,6 +21,12 @@ class Step(StrEnum):
 
 
 PUBLISHED = "Publisert: boten svarer nå med det nye innholdet."
+PUBLISHED_TEXTS = "Publisert: boten svarer nå med de nye tekstene."
+# Which path a publish took (the editors' page says the same, publish-view.ts).
+ROUTE_TEXTS = {
+    "texts": "Bare svartekster var endret. De nye tekstene ble tatt i bruk med en gang, uten at boten ble trent på nytt.",
+    "model": "Eksempler eller oppsett var endret, så boten ble trent på nytt og testet.",
+}
 UNCHANGED = "Ingen endringer: boten kjører allerede med dette innholdet."
 UNCHANGED_NOT_RUNNING = (
     "Ingen endringer siden forrige publisering, men boten svarer ikke nå. "

@@ -1,6 +1,10 @@
-"""The release pipeline: check the content, train a model if anything changed, measure it on
-the held-out dev set, and make the running Rasa load it unless it scores worse than the model
-running now (`bot/evaluation/gate.py`). The website stays up.
+"""The release pipeline: check the content, then, by what changed (`bot/release/changes.py`):
+
+- only texts: replace the live texts (bot/runtime/live_texts.py) the NLG server renders every
+  bot message from; the next answer carries them. No training, no model load.
+- what a model depends on: train a model, measure it on the dev set, and make the running
+  Rasa load it unless it scores worse than the model running now (`bot/evaluation/gate.py`);
+  its texts go live once it is loaded. The website stays up.
 
 Two callers, one pipeline: `make publish` (`bot/publish.py`) and the editors' publish button
 (`bot/content/publishing.py`). What it reports is in Norwegian (`bot/release/messages.py`):
@@ -11,17 +15,19 @@ editors read it. Content already published is not trained, measured or loaded ag
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from bot.evaluation.gate import Verdict
+from bot.release.changes import Route, route
 from bot.release.messages import (
     LOAD_REFUSED,
     LOAD_TIMED_OUT,
     NOT_RUNNING,
     NOT_SAVED,
     PUBLISHED,
+    PUBLISHED_TEXTS,
     REFUSED,
     REFUSED_ADVICE,
     UNCHANGED,
@@ -39,7 +45,15 @@ from bot.release.rasa_api import (
     running_model_id,
 )
 from bot.release.stamp import Stamp, is_model, keep
-from bot.runtime.training import content_fingerprint, ensure_model
+from bot.runtime.live_texts import (
+    Responses,
+    project_responses,
+    snapshot_digest,
+    texts_digest,
+    texts_path,
+    write_snapshot,
+)
+from bot.runtime.training import content_fingerprint, ensure_model, model_fingerprint
 
 Progress = Callable[[str], None]
 
@@ -75,6 +89,7 @@ class Released:
     message: str
     details: str = ""
     quality: Verdict | None = None
+    route: Route = Route.model
 
 
 @dataclass(frozen=True)
@@ -92,8 +107,11 @@ def install(
     verdict: Verdict | None = None,
     details: str = "",
     timeout: float = LOAD_TIMEOUT_SECONDS,
+    model_inputs: str = "",
+    responses: Responses | None = None,
 ) -> Released:
-    """Loads the gated `candidate` into the running Rasa, then makes it `published`.
+    """Loads the gated `candidate` into the running Rasa, then makes it `published`, with
+    its `responses` as the live texts.
 
     Rasa loads the candidate from where it is, so `published` stays the model the bot
     runs until the load succeeded: a refused or unfinished load changes nothing on disk.
@@ -103,7 +121,9 @@ def install(
     try:
         loaded = load_model(rasa_url, candidate, timeout)
     except NotRunning:
-        keep(candidate, published, Stamp(fingerprint, model_id(candidate)))
+        keep(candidate, published, Stamp(fingerprint, model_id(candidate), model_inputs))
+        if responses is not None:
+            write_snapshot(texts_path(published), responses)
         return Released(False, NOT_RUNNING, rasa_url, verdict)
     except RuntimeError as exc:
         return Released(False, LOAD_REFUSED, f"{details}\n{exc}".strip(), verdict)
@@ -111,7 +131,10 @@ def install(
         # Rasa may still finish loading the candidate: leave it where Rasa reads it.
         return Released(False, LOAD_TIMED_OUT, f"{details}\n{exc}".strip(), verdict)
     try:
-        keep(candidate, published, Stamp(fingerprint, loaded["model_id"]))
+        # The texts first: the model is running, its texts must be the live ones.
+        if responses is not None:
+            write_snapshot(texts_path(published), responses)
+        keep(candidate, published, Stamp(fingerprint, loaded["model_id"], model_inputs))
     except OSError as exc:
         return Released(True, PUBLISHED, f"{details}\n{NOT_SAVED} ({exc})".strip(), verdict)
     return Released(True, PUBLISHED, details, verdict)
@@ -136,6 +159,27 @@ def _load_published(
     return Released(True, PUBLISHED)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a publish of `root` does: its route, and the texts that go live."""
+
+    route: Route
+    responses: Responses
+    fingerprint: str
+    model_inputs: str
+
+
+def plan(root: Path, config: Path, models: Path, responses: Responses | None = None) -> Plan:
+    """The route for `root`'s content against the published model and the live texts."""
+    published = models / "nav.tar.gz"
+    responses = project_responses(root) if responses is None else responses
+    inputs = model_fingerprint(root, config)
+    stamp = Stamp.read(published)
+    published_inputs = stamp.model_inputs or None if stamp is not None else None
+    chosen = route(published_inputs, inputs, snapshot_digest(texts_path(published)), texts_digest(responses))
+    return Plan(chosen, responses, content_fingerprint(root, config), inputs)
+
+
 def release(
     root: Path,
     config: Path,
@@ -145,24 +189,40 @@ def release(
     progress: Progress,
     titles: Mapping[str, str] | None = None,
     load_timeout: float = LOAD_TIMEOUT_SECONDS,
+    planned: Plan | None = None,
 ) -> Released:
-    """Trains the content of `root`, measures it, and publishes it if it is not worse.
+    """Publishes the content of `root` by the route `plan` decides.
 
-    Content already published (same fingerprint as `models/nav.tar.gz`'s stamp) is not
-    trained, measured or loaded again while the running Rasa runs that model. The new
-    model is trained beside the published one (`models/candidate/`) and replaces
-    `models/nav.tar.gz` only when it passes the gate and Rasa loaded it (or no Rasa
-    answers), so a refused model is neither running nor started by the next `make run`.
+    Texts only: the live texts are replaced, and the next bot message carries them. The
+    model's inputs changed: a new model is trained beside the published one
+    (`models/candidate/`), measured, and replaces `models/nav.tar.gz` (and its texts
+    go live) only when it passes the gate and Rasa loaded it (or no Rasa answers), so a
+    refused model is neither running nor started by the next `make run`. A published
+    model the running Rasa does not use (it started with another) is loaded as it is.
     """
     published = models / "nav.tar.gz"
-    fingerprint = content_fingerprint(root, config)
-    stamp = Stamp.read(published)
-    if stamp is not None and stamp.fingerprint == fingerprint:
+    chosen = planned or plan(root, config, models)
+    if chosen.route != Route.model:
+        # The route says the published model matches the content, so it has a stamp. (Its
+        # content passed all checks when it was published: a text-only publish that turns
+        # out to need a model below was checked only for texts.)
+        stamp = Stamp.read(published) or Stamp("", "")
         running = running_model_id(rasa_url)
-        if running == stamp.model_id:
-            return Released(True, UNCHANGED)
-        if is_model(published, stamp.model_id):
-            return _load_published(rasa_url, published, running, load_timeout, progress)
+        if running is None and chosen.route == Route.unchanged:
+            return Released(False, UNCHANGED_NOT_RUNNING, rasa_url, route=Route.unchanged)
+        if running is not None and running != stamp.model_id:
+            if not is_model(published, stamp.model_id):
+                chosen = replace(chosen, route=Route.model)  # replaced by hand since: train
+            else:
+                # Rasa was started with another model: the published one goes in as it is.
+                loaded = _load_published(rasa_url, published, running, load_timeout, progress)
+                if not loaded.published or chosen.route == Route.unchanged:
+                    return replace(loaded, route=Route.unchanged)
+    if chosen.route == Route.unchanged:
+        return Released(True, UNCHANGED, route=Route.unchanged)
+    if chosen.route == Route.texts:
+        write_snapshot(texts_path(published), chosen.responses)
+        return Released(True, PUBLISHED_TEXTS, route=Route.texts)
     progress(Step.training)
     candidate = ensure_model(models / "candidate", "nav", config, root=root)
     verdict: Verdict | None = None
@@ -176,12 +236,15 @@ def release(
     else:
         details = not_measured(dev)
     progress(Step.loading)
-    return install(candidate, published, rasa_url, fingerprint, verdict, details, load_timeout)
+    return install(
+        candidate, published, rasa_url, chosen.fingerprint, verdict, details, load_timeout,
+        chosen.model_inputs, chosen.responses,
+    )  # fmt: skip
 
 
 def publish_content(
     content: Content,
-    check: Callable[[], Sequence[CheckResult]] | None,
+    check: Callable[[bool], Sequence[CheckResult]] | None,
     config: Path,
     models: Path,
     rasa_url: str,
@@ -189,17 +252,27 @@ def publish_content(
     progress: Progress,
     load_timeout: float = LOAD_TIMEOUT_SECONDS,
 ) -> Released | ContentRefused:
-    """The whole release of `content`: `check` it (unless None), then `release` it, and
-    record what was published so the editors' page marks the rest unpublished."""
-    # Read before the checks: an editor's save during the release stays unpublished.
-    versions = content.versions()
+    """The whole release of `content`: `check` it (unless None; with True when only texts
+    changed, so only the checks on texts run), then `release` it, and record what was
+    published so the editors' page marks the rest unpublished."""
+    # Read before the checks: an editor's save during the release stays unpublished. The
+    # texts are read with the versions (again if a save came in between), so the live
+    # texts are exactly the content recorded as published.
+    for _ in range(3):
+        versions = content.versions()
+        responses = project_responses(content.root)
+        if content.versions() == versions:
+            break
+    planned = plan(content.root, config, models, responses)
     if check is not None:
         progress(Step.checking)
-        failed = tuple(result for result in check() if not result.ok)
+        failed = tuple(result for result in check(planned.route != Route.model) if not result.ok)
         if failed:
             return ContentRefused(failed)
         progress(Step.checked)
-    done = release(content.root, config, models, rasa_url, shared, progress, content.titles(), load_timeout)
+    done = release(
+        content.root, config, models, rasa_url, shared, progress, content.titles(), load_timeout, planned
+    )
     if done.published:
         content.record_published(versions)
     return done

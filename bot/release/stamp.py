@@ -20,10 +20,13 @@ from bot.release.rasa_api import model_id
 
 @dataclass(frozen=True)
 class Stamp:
-    """What models/nav.tar.gz was trained from: the content's fingerprint and the model's id."""
+    """What models/nav.tar.gz was trained from: the content's fingerprint, the model's id, and
+    the fingerprint of what the model depends on (`model_fingerprint`: the content without its
+    texts; empty in a stamp from before texts were served live, so the next publish trains)."""
 
     fingerprint: str
     model_id: str
+    model_inputs: str = ""
 
     @staticmethod
     def path(published: Path) -> Path:
@@ -33,7 +36,7 @@ class Stamp:
     def read(cls, published: Path) -> Stamp | None:
         try:
             data = json.loads(cls.path(published).read_text("utf-8"))
-            return cls(str(data["fingerprint"]), str(data["model_id"]))
+            return cls(str(data["fingerprint"]), str(data["model_id"]), str(data.get("model_inputs", "")))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -41,7 +44,14 @@ class Stamp:
         path = self.path(published)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(
-            json.dumps({"fingerprint": self.fingerprint, "model_id": self.model_id}), "utf-8"
+            json.dumps(
+                {
+                    "fingerprint": self.fingerprint,
+                    "model_id": self.model_id,
+                    "model_inputs": self.model_inputs,
+                }
+            ),
+            "utf-8",
         )
         os.replace(temporary, path)
 
@@ -64,3 +74,43 @@ def keep(candidate: Path, published: Path, stamp: Stamp) -> None:
             code_stamp, published.with_name(published.name.removesuffix(".tar.gz") + ".nlu-code.sha256")
         )
     stamp.write(published)
+
+
+def adopt(published: Path, root: Path, config: Path) -> Stamp:
+    """Records that `published` was trained from the content at `root` with `config`, and
+    makes that content's texts the live ones.
+
+    For a model made so outside a publish: `make run` right after `make train`, and the
+    test stacks' copy of the test model. A later text-only publish then needs no training.
+    """
+    from bot.runtime.live_texts import project_responses, texts_path, write_snapshot
+    from bot.runtime.training import content_fingerprint, model_fingerprint
+
+    stamp = Stamp(content_fingerprint(root, config), model_id(published), model_fingerprint(root, config))
+    stamp.write(published)
+    write_snapshot(texts_path(published), project_responses(root))
+    return stamp
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    from bot.paths import CONFIG, MODELS, PROJECT_ROOT
+
+    parser = argparse.ArgumentParser(
+        description="Record that the published model was trained from the content (after `make train`)."
+    )
+    parser.add_argument("--root", type=Path, default=PROJECT_ROOT)
+    parser.add_argument("--config", type=Path, default=CONFIG)
+    parser.add_argument("--model", type=Path, default=MODELS / "nav.tar.gz")
+    args = parser.parse_args(argv)
+    if not args.model.exists():
+        print(f"no model at {args.model}", file=sys.stderr)
+        return 2
+    adopt(args.model, args.root.resolve(), args.config)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from bot.paths import PROJECT_ROOT, RASA
 from bot.runtime.action_server import TOKEN_ENV
 
+NLG_TOKEN_ENV = "NLG_SERVER_TOKEN"  # bot.runtime.nlg_server.TOKEN_ENV, without importing aiohttp here
+
 if TYPE_CHECKING:
     from rasa.utils.endpoints import EndpointConfig
 
@@ -116,9 +118,9 @@ def action_server(
 def rasa_server(model: Path, port: int | None = None, log: Path | None = None) -> Iterator[str]:
     """Runs `rasa run --enable-api` on 127.0.0.1 with `model`; yields its base URL.
 
-    endpoints.yml names the action server's token from the environment, and Rasa
-    refuses to start when it is unset: without one given, a fresh token that no action
-    server knows (nothing here calls actions through this Rasa).
+    endpoints.yml names the action server's and the NLG server's tokens from the
+    environment, and Rasa refuses to start when one is unset: without them given, fresh
+    tokens that no server knows (nothing here makes this Rasa answer a message).
     """
     port = port or free_port()
     command = [RASA, "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port), "-m", str(model)]
@@ -126,9 +128,21 @@ def rasa_server(model: Path, port: int | None = None, log: Path | None = None) -
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "PYTHONWARNINGS": "ignore",
         TOKEN_ENV: os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24),
+        NLG_TOKEN_ENV: os.environ.get(NLG_TOKEN_ENV) or secrets.token_urlsafe(24),
     }
     with _serving(command, f"http://127.0.0.1:{port}/status", quiet, log, timeout=300):
         yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def nlg_server(texts: Path, port: int | None = None, log: Path | None = None) -> Iterator[ActionServer]:
+    """Runs the NLG server (bot/runtime/nlg_server.py) on 127.0.0.1 over the live `texts`,
+    with a fresh token; yields its URL and token (as for the action server)."""
+    port = port or free_port()
+    token = secrets.token_urlsafe(24)
+    command = [sys.executable, "-m", "bot.runtime.nlg_server", "--port", str(port), "--texts", str(texts)]
+    with _serving(command, f"http://127.0.0.1:{port}/health", {NLG_TOKEN_ENV: token}, log, timeout=60):
+        yield ActionServer(f"http://127.0.0.1:{port}/nlg", token)
 
 
 def quiet_rasa_logs() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import hashlib
+import json
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from bot.paths import CONFIG, MODELS, PROJECT_ROOT, RASA, code_env
+from bot.runtime.live_texts import project_responses, without_texts
 
 
 def nlu_code_hash() -> str:
@@ -47,6 +49,37 @@ def content_fingerprint(root: Path, config: Path) -> str:
     data = root / "data"
     for path in sorted(p for p in data.rglob("*") if p.is_file()):
         add(path.relative_to(root).as_posix(), path.read_bytes())
+    add("bot/nlu", nlu_code_hash().encode())
+    add("rasa", version("rasa").encode())
+    return digest.hexdigest()
+
+
+def model_fingerprint(root: Path, config: Path) -> str:
+    """A hash of what a model of `root` depends on: `content_fingerprint` without the texts.
+
+    The data and the domain are compared parsed, their responses without text, buttons
+    and the like (`without_texts`): an answer's wording is served live from the
+    published texts (bot/runtime/nlg_server.py), so changing it needs no training.
+    Examples, intents, rules, slots, response names and metadata, the config and our
+    NLU code do.
+    """
+    digest = hashlib.sha256()
+
+    def add(name: str, content: bytes) -> None:
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
+
+    add("config", config.read_bytes())
+    for path in [root / "domain.yml", *sorted(p for p in (root / "data").rglob("*") if p.is_file())]:
+        data = yaml.safe_load(path.read_text("utf-8")) if path.suffix in {".yml", ".yaml"} else None
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != "responses"}
+            content = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+        else:
+            content = path.read_bytes()
+        add(path.relative_to(root).as_posix(), content)
+    responses = json.dumps(without_texts(project_responses(root)), sort_keys=True, ensure_ascii=False)
+    add("responses", responses.encode())
     add("bot/nlu", nlu_code_hash().encode())
     add("rasa", version("rasa").encode())
     return digest.hexdigest()

@@ -5,8 +5,8 @@ Importable helpers (the front-end's browser tests reuse them):
 - :func:`free_port` - a free TCP port on 127.0.0.1.
 - :func:`start_hub` - the hub (``sanic hub.server:app_from_env --factory``) from
   ``.venv/hub``, configured with ``HUB_*`` variables; returns a :class:`Proc`.
-- :func:`start_rasa_stack` - the action server (on 127.0.0.1, with a fresh token that
-  Rasa sends) and the Rasa server from ``.venv/bot`` with a trained model; the action
+- :func:`start_rasa_stack` - the action server and the NLG server (the published texts;
+  each on 127.0.0.1, with a fresh token that Rasa sends) and the Rasa server from ``.venv/bot`` with a trained model; the action
   server calls the hub at ``hub_url`` with ``bot_secret``. Rasa takes 30-40 s to start.
 - :func:`start_content_service` - the bot's content service (editors' FAQ editing
   and publishing) from ``.venv/bot``, on a copy of the project's content made by
@@ -167,6 +167,8 @@ class RasaStack:
     actions: Proc
     endpoints: Path
     action_token: str
+    nlg: Proc | None = None
+    texts: Path | None = None
     rasa_url: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -175,6 +177,8 @@ class RasaStack:
     def stop(self) -> None:
         self.rasa.stop(20)
         self.actions.stop()
+        if self.nlg is not None:
+            self.nlg.stop()
 
 
 def start_rasa_stack(
@@ -184,18 +188,30 @@ def start_rasa_stack(
     bot_secret: str,
     timeout: float = 180,
     tracker_store: str = "",
+    texts: Path | None = None,
 ) -> RasaStack:
-    """Start the action server and Rasa (``--enable-api``) with ``model``;
-    ``tracker_store``: an endpoints.yml ``tracker_store:`` block (default: in memory)."""
-    action_port, rasa_port = free_port(), free_port()
+    """Start the action server, the NLG server and Rasa (``--enable-api``) with ``model``;
+    ``tracker_store``: an endpoints.yml ``tracker_store:`` block (default: in memory);
+    ``texts``: the live texts the NLG server renders from (default: the repository's
+    content's, written to a temporary file)."""
+    action_port, rasa_port, nlg_port = free_port(), free_port(), free_port()
     tmp = Path(tempfile.mkdtemp(prefix="hub-rasa-"))
-    # The action server (bot/runtime/action_server.py) answers only Rasa, which sends
-    # this token from endpoints.yml.
-    action_token = secrets.token_urlsafe(24)
+    # The action server (bot/runtime/action_server.py) and the NLG server
+    # (bot/runtime/nlg_server.py) answer only Rasa, which sends their tokens from endpoints.yml.
+    action_token, nlg_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    if texts is None:
+        texts = tmp / "nav.texts.json"
+        subprocess.run(
+            [str(BOT_VENV / "bin" / "python"), "-m", "bot.runtime.live_texts",
+             "--root", str(REPO), "--out", str(texts)],
+            cwd=REPO, check=True, capture_output=True,
+        )  # fmt: skip
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'  headers:\n    Authorization: "Bearer {action_token}"\n' + tracker_store
+        f'  headers:\n    Authorization: "Bearer {action_token}"\n'
+        f'nlg:\n  url: "http://127.0.0.1:{nlg_port}/nlg"\n'
+        f'  headers:\n    Authorization: "Bearer {nlg_token}"\n' + tracker_store
     )
     env = {
         **os.environ,
@@ -210,6 +226,14 @@ def start_rasa_stack(
         env,
         REPO,
         f"http://127.0.0.1:{action_port}",
+    )  # fmt: skip
+    nlg = _spawn(
+        "nlg",
+        [str(BOT_VENV / "bin" / "python"), "-m", "bot.runtime.nlg_server",
+         "--port", str(nlg_port), "--texts", str(texts)],
+        {**env, "NLG_SERVER_TOKEN": nlg_token},
+        REPO,
+        f"http://127.0.0.1:{nlg_port}",
     )  # fmt: skip
     rasa = _spawn(
         "rasa",
@@ -230,12 +254,13 @@ def start_rasa_stack(
         REPO,
         f"http://127.0.0.1:{rasa_port}",
     )
-    stack = RasaStack(rasa, actions, endpoints, action_token)
+    stack = RasaStack(rasa, actions, endpoints, action_token, nlg, texts)
     try:
         wait_http(actions.url + "/health", timeout, actions.proc)
+        wait_http(nlg.url + "/health", timeout, nlg.proc)
         wait_http(rasa.url + "/status", timeout, rasa.proc)
     except Exception as exc:
-        tail = rasa.log_tail() + "\n" + actions.log_tail()
+        tail = rasa.log_tail() + "\n" + actions.log_tail() + "\n" + nlg.log_tail()
         stack.stop()
         raise RuntimeError(f"Rasa stack did not start: {exc}\n{tail}") from exc
     return stack

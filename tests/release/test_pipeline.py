@@ -15,13 +15,22 @@ import yaml
 from bot.content.checks import check_content
 from bot.evaluation.scoring import TARGETS
 from bot.paths import PROJECT_ROOT, SHARED, TEST_MODEL_DIR
-from bot.release.messages import LOAD_REFUSED, LOAD_TIMED_OUT, NOT_RUNNING, PUBLISHED, UNCHANGED
+from bot.release.changes import Route
+from bot.release.messages import (
+    LOAD_REFUSED,
+    LOAD_TIMED_OUT,
+    NOT_RUNNING,
+    PUBLISHED,
+    PUBLISHED_TEXTS,
+    UNCHANGED,
+)
 from bot.release.pipeline import install, release
 from bot.release.quality import check_quality
 from bot.release.rasa_api import NotRunning, load_model, loaded_model, model_id
 from bot.release.stamp import Stamp
+from bot.runtime.live_texts import project_responses, read_snapshot, texts_path, write_snapshot
 from bot.runtime.processes import free_port, rasa_server
-from bot.runtime.training import content_fingerprint, nlu_code_hash
+from bot.runtime.training import content_fingerprint, model_fingerprint, nlu_code_hash
 
 TEST_CONFIG = TEST_MODEL_DIR / "config.yml"  # written by ensure_test_model
 
@@ -50,6 +59,9 @@ def test_the_projects_content_passes_the_editors_checks() -> None:
     results = check_content()
     assert [r.what for r in results if not r.ok] == []
     assert len(results) == 3
+    # Only texts changed: the rules on every answer's text, without Rasa's validation.
+    [texts] = check_content(texts_only=True)
+    assert texts.ok and texts.what.startswith("Hvert svar i katalogen")
 
 
 def test_the_gate_measures_a_model_once_and_keeps_no_test_sentences(test_model: Path, tmp_path: Path) -> None:
@@ -118,7 +130,12 @@ def released(test_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     # Rasa's training cache a new training of a small change takes seconds.
     (models / "candidate" / "nav.nlu-code.sha256").write_text(nlu_code_hash())
     monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(PROJECT_ROOT / ".rasa" / "cache"))
-    Stamp(content_fingerprint(PROJECT_ROOT, TEST_CONFIG), model_id(published)).write(published)
+    Stamp(
+        content_fingerprint(PROJECT_ROOT, TEST_CONFIG),
+        model_id(published),
+        model_fingerprint(PROJECT_ROOT, TEST_CONFIG),
+    ).write(published)
+    write_snapshot(texts_path(published), project_responses(PROJECT_ROOT))
     with rasa_server(published, log=tmp_path / "rasa.log") as url:
         yield url, models
 
@@ -138,22 +155,24 @@ def test_a_publish_trains_and_loads_only_when_the_content_changed(
     assert (done.published, done.message, steps) == (True, UNCHANGED, [])
     assert loaded_model(url)["model_id"] == before
 
-    # A change to a topic file: trained, loaded, and then the published model, with its
-    # stamp. (A comment, so Rasa's cache makes the training quick; a changed answer
-    # retrains every component, minutes here. The fingerprint test covers that one.)
-    topic = root / "data" / "faq" / "arbeid.yml"
-    topic.write_text(topic.read_text("utf-8") + "# sjekket av redaksjonen\n", "utf-8")
-    done = release(root, TEST_CONFIG, models, url, no_dev_set, steps.append)
-    assert (done.published, done.message) == (True, PUBLISHED), done.details
+    # A change to what the model depends on (here the config, by a comment, so Rasa's
+    # cache makes the training quick; a changed example retrains every component, minutes
+    # here): trained, loaded, and then the published model, with its stamp and its texts.
+    config = tmp_path / "config.yml"
+    config.write_text(TEST_CONFIG.read_text("utf-8") + "# sjekket av redaksjonen\n", "utf-8")
+    done = release(root, config, models, url, no_dev_set, steps.append)
+    assert (done.published, done.message, done.route) == (True, PUBLISHED, Route.model), done.details
     assert steps[0].startswith("Trener")
     now = loaded_model(url)["model_id"]
     assert now != before and model_id(published) == now
-    assert Stamp.read(published) == Stamp(content_fingerprint(root, TEST_CONFIG), now)
+    assert Stamp.read(published) == Stamp(
+        content_fingerprint(root, config), now, model_fingerprint(root, config)
+    )
     assert not (models / "candidate" / "nav.tar.gz").exists()
 
     # The same content again: nothing to do.
     steps.clear()
-    done = release(root, TEST_CONFIG, models, url, no_dev_set, steps.append)
+    done = release(root, config, models, url, no_dev_set, steps.append)
     assert (done.published, done.message, steps) == (True, UNCHANGED, [])
 
     # A model Rasa refuses: the published model and the running bot stay as they were.
@@ -164,9 +183,30 @@ def test_a_publish_trains_and_loads_only_when_the_content_changed(
     assert (done.published, done.message) == (False, LOAD_REFUSED)
     assert "refused" in done.details
     assert published.read_bytes() == kept and Stamp.read(published) == Stamp(
-        content_fingerprint(root, TEST_CONFIG), now
+        content_fingerprint(root, config), now, model_fingerprint(root, config)
     )
     assert loaded_model(url)["model_id"] == now
+
+
+def test_a_text_change_goes_live_at_once_without_training_or_loading(
+    released: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, models = released
+    published = models / "nav.tar.gz"
+    root = _copy_content(tmp_path / "project")
+    steps: list[str] = []
+    before, model_bytes = loaded_model(url)["model_id"], published.read_bytes()
+
+    _edit_answer(root)
+    done = release(root, TEST_CONFIG, models, url, tmp_path / "shared", steps.append)
+    assert (done.published, done.message, done.route, steps) == (True, PUBLISHED_TEXTS, Route.texts, [])
+    live = read_snapshot(texts_path(published))
+    assert "som oppsigelsen" in live["utter_faq/dagpenger_soke"][0]["text"]
+    # The running model and the published one are the same as before: nothing trained or loaded.
+    assert loaded_model(url)["model_id"] == before and published.read_bytes() == model_bytes
+    assert not (models / "candidate" / "nav.tar.gz").exists()
+    done = release(root, TEST_CONFIG, models, url, tmp_path / "shared", steps.append)
+    assert (done.message, done.route) == (UNCHANGED, Route.unchanged)
 
 
 def test_a_load_that_takes_too_long_leaves_the_published_model(test_model: Path, tmp_path: Path) -> None:
@@ -193,3 +233,4 @@ def test_with_no_rasa_the_gated_model_waits_for_the_next_start(test_model: Path,
     done = install(candidate, published, f"http://127.0.0.1:{free_port()}", "fingerprint")
     assert (done.published, done.message) == (False, NOT_RUNNING)
     assert Stamp.read(published) == Stamp("fingerprint", model_id(test_model))
+    assert not texts_path(published).exists()  # no texts given: none written

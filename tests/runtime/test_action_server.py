@@ -112,7 +112,12 @@ def test_project_endpoints_send_the_token_from_the_environment(monkeypatch: pyte
     from rasa.utils.endpoints import read_endpoint_config
 
     monkeypatch.setenv(TOKEN_ENV, "token-from-the-environment")
+    monkeypatch.setenv("NLG_SERVER_TOKEN", "nlg-token-from-the-environment")
     endpoint = read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "action_endpoint")
     assert endpoint is not None
     assert endpoint.url.startswith("http://127.0.0.1:")
     assert endpoint.headers == {"Authorization": "Bearer token-from-the-environment"}
+    # Every bot message comes from the NLG server (the published texts), with its own token.
+    nlg = read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "nlg")
+    assert nlg is not None and nlg.url == "http://127.0.0.1:5057/nlg"
+    assert nlg.headers == {"Authorization": "Bearer nlg-token-from-the-environment"}

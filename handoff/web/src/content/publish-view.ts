@@ -12,7 +12,7 @@ function qualityTable(quality: Quality): HTMLElement {
     h(
       "table",
       { class: "aksel-table quality__table" },
-      h("caption", null, "Målt på testspørsmål boten aldri har sett"),
+      h("caption", null, "Målt på spørsmål fra utviklingssettet"),
       h(
         "thead",
         null,
@@ -45,6 +45,12 @@ function qualityTable(quality: Quality): HTMLElement {
   );
 }
 
+// Which path the publish took, in words an editor knows: a text change needs no training.
+const ROUTE_TEXT: Record<string, string> = {
+  texts: "Bare svartekster var endret. De nye tekstene ble tatt i bruk med en gang, uten at boten ble trent på nytt.",
+  model: "Eksempler eller oppsett var endret, så boten ble trent på nytt og testet.",
+};
+
 export function renderPublish(box: HTMLElement, status: PublishStatus, onPublish: () => void): void {
   const running = status.state === "running";
   const n = status.unpublished.length;
@@ -62,6 +68,9 @@ export function renderPublish(box: HTMLElement, status: PublishStatus, onPublish
             "div",
             null,
             h("p", null, status.message),
+            status.state !== "running" && status.route && ROUTE_TEXT[status.route]
+              ? h("p", { class: "aksel-body-short", "data-testid": "publish-route", "data-route": status.route }, ROUTE_TEXT[status.route])
+              : null,
             status.quality ? qualityTable(status.quality) : null,
             // Beside a measurement, details is advice to read at once; otherwise tool output.
             status.details && status.quality

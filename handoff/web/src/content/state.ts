@@ -61,6 +61,8 @@ export interface PublishStatus {
   finished_at: string;
   details: string;
   quality: Quality | null;
+  // The path the last publish took: only texts (live at once) or a new model (trained and tested).
+  route?: "" | "unchanged" | "texts" | "model";
   unpublished: string[];
 }
 
