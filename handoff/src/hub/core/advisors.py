@@ -176,24 +176,27 @@ class Advisors:
 
     async def end(self, advisor: Advisor, conversation_id: str, outcome: Any) -> None:
         outcome = check_outcome(outcome)
-        now = self.ctx.clock.now()
-        async with self.ctx.unit() as u:
-            await queue_svc.finish(
-                u,
-                advisor,
-                conversation_id,
-                now,
-                close_reason="ended",
-                outcome=outcome,
-                new_owner=Owner.closed,
-            )
-            conv = await conv_svc.get(u, conversation_id)
-            await conv_svc.add_message(
-                u, conv, Sender.system, texts.ADVISOR_ENDED, now, notify_advisor_id=advisor.id
-            )
+        await self._finish(
+            advisor, conversation_id, "ended", outcome, Owner.closed, texts.ADVISOR_ENDED
+        )
         self.relay.resume_later(conversation_id)
 
     async def handback(self, advisor: Advisor, conversation_id: str) -> None:
+        await self._finish(
+            advisor, conversation_id, "handed_back", None, Owner.bot, texts.HANDED_BACK
+        )
+        self.relay.greet_later(conversation_id)
+
+    async def _finish(
+        self,
+        advisor: Advisor,
+        conversation_id: str,
+        close_reason: str,
+        outcome: Any,
+        new_owner: Owner,
+        notice: str,
+    ) -> None:
+        """The advisor's chat ends (closed or back to the bot), with a notice, in one unit."""
         now = self.ctx.clock.now()
         async with self.ctx.unit() as u:
             await queue_svc.finish(
@@ -201,12 +204,11 @@ class Advisors:
                 advisor,
                 conversation_id,
                 now,
-                close_reason="handed_back",
-                outcome=None,
-                new_owner=Owner.bot,
+                close_reason=close_reason,
+                outcome=outcome,
+                new_owner=new_owner,
             )
             conv = await conv_svc.get(u, conversation_id)
             await conv_svc.add_message(
-                u, conv, Sender.system, texts.HANDED_BACK, now, notify_advisor_id=advisor.id
+                u, conv, Sender.system, notice, now, notify_advisor_id=advisor.id
             )
-        self.relay.greet_later(conversation_id)
