@@ -167,14 +167,21 @@ def test_the_hub_sweeps_on_its_own_schedule(tmp_path: Path) -> None:
             # Written while the hub runs: the sweep at start did not see it, a later one must.
             old = _old_conversation_in(url, 31)
             recent = _old_conversation_in(url, 29)
+            # Rasa is told first, the row goes after: wait for both before stopping the hub.
             deadline = time.monotonic() + 20
-            while old not in rasa.erased and time.monotonic() < deadline:
+            while time.monotonic() < deadline and (
+                old not in rasa.erased or _ids(db_path) != [recent]
+            ):
                 time.sleep(0.2)
         finally:
             hub.stop()
     assert rasa.erased == [old]
+    assert _ids(db_path) == [recent]
+
+
+def _ids(db_path: Path) -> list[str]:
     with sqlite3.connect(db_path) as conn:
-        assert [r[0] for r in conn.execute("SELECT id FROM conversations")] == [recent]
+        return [r[0] for r in conn.execute("SELECT id FROM conversations")]
 
 
 def test_hub_purge_command_reaches_rasa(tmp_path: Path) -> None:
