@@ -1,0 +1,243 @@
+"""Which language does the visitor write? Plain rules over a language detector, no Rasa.
+
+The bot answers in Norwegian Bokmål or English. A message decides the conversation's
+language only when it is, as a whole, in one of them; otherwise (a single word, a
+topic name, "CV", a mixed message without a clear side) the conversation keeps the
+language it has. Messages in another language (Polish, Ukrainian, Arabic, Somali,
+Tigrinya, ...) are told which languages the chat speaks and how to get an interpreter.
+
+Two kinds of evidence, because neither is enough alone on chat messages:
+- words only one of the two languages uses, mostly function words ("jeg", "ikke",
+  "hvordan" / "I", "the", "how"), and the letters æ, ø, å; loan words Norwegians use
+  ("jobb", "CV", "app", "chat") are in neither list, so they never make a message English;
+- the detector's confidences (lingua, which ships its own models and is made for short
+  text), over the languages Nav's visitors write; the Scandinavian languages count as
+  Norwegian (a Dane or a Swede is answered in Norwegian), Nynorsk too.
+Letters of another script (Cyrillic, Arabic, Ethiopic, ...) are another language,
+whatever the detector knows of it (it has no Tigrinya).
+
+The measurements behind the thresholds: docs/english.md (bench/language_detection.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+
+class Language(str, Enum):
+    """The languages the bot answers in."""
+
+    NORWEGIAN = "nb"
+    ENGLISH = "en"
+
+
+# A message in neither: the answer is the bilingual "we speak Norwegian and English".
+OTHER = "other"
+
+# Counted as Norwegian: Bokmål, Nynorsk and the neighbours a Norwegian answer serves.
+SCANDINAVIAN = frozenset({"nb", "nn", "da", "sv"})
+
+# Only Norwegian (folded of nothing: the words as written, lower case).
+NORWEGIAN_WORDS = frozenset(
+    """
+    jeg eg æ meg deg du dere vi oss han hun ho hen dem
+    er var har hadde blir ble vil skal kan må kunne skulle ville burde får fikk
+    ikke ikkje ikkje itj ka kva hva hvordan korleis kordan åssen hvorfor kvifor
+    hvor kor når hvem kven hvilken hvilke kvifor
+    og eller men fordi hvis dersom om at som
+    min mitt mine din ditt dine sin sitt sine vår vårt våre deres
+    på til fra frå med av hos etter før uten utan mellom mot gjennom
+    det den dette denne disse de noe noen ingen alle mye mange litt
+    ja nei hei heisann hallo takk tusen ha hadet
+    en ei et ett nå no her der også bare berre da så enn
+    jobben søke søknad penger pengene lønn trenger lurer skjer
+    """.split()
+)
+
+# Only English.
+ENGLISH_WORDS = frozenset(
+    """
+    i i'm im i've ive i'd me my mine you your you're we our they their he she his her it its
+    is are am was were be been being do does did don't dont doesn't didn't can't cant
+    won't would could should will shall may might must have has had
+    the a an this that these those there here
+    how what when where who why which whom
+    and or but because if with without from about into of to at by
+    not no yes please thanks thank hello hi
+    get got need want apply applied pay paid money work job lost sick leave help didnt didn't
+    talk speak human person someone anyone
+    """.split()
+)
+# Words both languages write the same way: no evidence for either.
+_SHARED = frozenset({"i", "a", "for", "men", "at", "hi", "no", "her", "by", "hallo"})
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_LINK = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
+_NORWEGIAN_LETTERS = re.compile(r"[æøåÆØÅ]")
+
+# A message decides alone only from this many words on (a single word is a topic,
+# a greeting or a loan word far more often than a choice of language).
+MIN_WORDS = 2
+# The detector's confidence (0–1, over the languages it weighs) that decides.
+MIN_CONFIDENCE = 0.5
+# Sure enough of another language to outweigh one shared short word.
+SURE_OTHER = 0.9
+
+# The detector: text -> {language code: confidence}. Swappable for the measurement.
+Detector = Callable[[str], Mapping[str, float]]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What one message says about the language.
+
+    `language` is "nb", "en", OTHER, or None when the message does not decide;
+    `guess` is the detector's best language code ("pl", "uk", ...), for people to read.
+    """
+
+    language: str | None
+    guess: str | None = None
+
+
+def words(text: str) -> list[str]:
+    """The message's words, lower case, links and numbers left out."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(_LINK.sub(" ", text))]
+
+
+def foreign_script_share(text: str) -> float:
+    """The share of the letters that are neither Latin nor digits: Cyrillic, Arabic, Ethiopic..."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    foreign = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
+    return foreign / len(letters)
+
+
+def evidence(tokens: list[str], text: str) -> tuple[float, float]:
+    """(Norwegian, English) evidence: words only one language uses; æøå count for Norwegian."""
+    norwegian: float = sum(1 for w in tokens if w in NORWEGIAN_WORDS and w not in _SHARED)
+    english: float = sum(1 for w in tokens if w in ENGLISH_WORDS and w not in _SHARED)
+    # "I" in capitals is English; "i" in lower case is as often Norwegian "in".
+    english += sum(1 for w in _WORD.findall(text) if w in {"I", "I'm", "I've", "I'd"})
+    if _NORWEGIAN_LETTERS.search(text):
+        # Half a word: English messages name Nav's benefits in Norwegian ("uføretrygd").
+        norwegian += 0.5
+    return norwegian, english
+
+
+def detect_language(text: str, detector: Detector | None = None) -> Detection:
+    """The language of one visitor message, or None when it does not decide."""
+    tokens = words(text)
+    if not tokens:
+        return Detection(None)
+    scores = (detector or lingua_confidences)(text)
+    guess = max(scores, key=lambda code: scores[code]) if scores else None
+    if foreign_script_share(text) >= 0.5:
+        return Detection(OTHER, guess)
+    norwegian, english = evidence(tokens, text)
+    scandinavian = sum(scores.get(code, 0.0) for code in SCANDINAVIAN)
+    english_score = scores.get("en", 0.0)
+    # A whole message in English: English words and none of Norwegian's, or English
+    # words clearly outnumbering a Norwegian name in it ("how do I søke dagpenger").
+    if len(tokens) < MIN_WORDS:
+        return Detection(None, guess)
+    mostly_english = english and (not norwegian or english >= 2 * norwegian + 1)
+    if mostly_english and (english >= 2 or english_score >= MIN_CONFIDENCE):
+        return Detection(Language.ENGLISH.value, guess)
+    foreign = bool(guess) and guess not in SCANDINAVIAN and guess != "en"
+    # One short word Norwegian shares with another language ("de", "om") in a
+    # sentence the detector is sure of: Romanian, Dutch, ...
+    if foreign and not english and norwegian <= 1 and len(tokens) >= 4 and scores[str(guess)] >= SURE_OTHER:
+        return Detection(OTHER, guess)
+    if norwegian and norwegian >= english:
+        return Detection(Language.NORWEGIAN.value, guess)
+    if len(tokens) < MIN_WORDS + 1:
+        return Detection(None, guess)
+    # No telling words (typos, telegraphic style, another language): the detector decides.
+    if english_score >= max(MIN_CONFIDENCE, scandinavian) and not norwegian:
+        return Detection(Language.ENGLISH.value, guess)
+    if scandinavian >= MIN_CONFIDENCE:
+        return Detection(Language.NORWEGIAN.value, guess)
+    if foreign and not norwegian and not english and scores[str(guess)] >= MIN_CONFIDENCE:
+        return Detection(OTHER, guess)
+    return Detection(None, guess)
+
+
+# "Can I speak English?", "english please", "på engelsk" / "kan vi snakke norsk".
+_ENGLISH_REQUEST = re.compile(
+    r"\b(?:(?:speak|talk|write|chat|answer|reply|continue|respond)\b[\w\s]{0,20}\benglish"
+    r"|english\s*(?:please|pls|plz)|in english|english\?|(?:på|paa|pa) engelsk|engelsk\s*takk"
+    r"|snakke engelsk|do you (?:speak|understand) english)\b",
+    re.IGNORECASE,
+)
+_NORWEGIAN_REQUEST = re.compile(
+    r"\b(?:(?:på|paa|pa) (?:norsk|bokmål|bokmal)|snakke norsk|skrive norsk|norsk\s*(?:takk|please)"
+    r"|(?:speak|talk|write|answer|reply|continue)\b[\w\s]{0,20}\bnorwegian|in norwegian)\b",
+    re.IGNORECASE,
+)
+# The widget's switch and a one-word answer name the language alone.
+_ONE_WORD = {"english": Language.ENGLISH, "engelsk": Language.ENGLISH, "norsk": Language.NORWEGIAN}
+
+
+def requested_language(text: str) -> Language | None:
+    """The language the visitor asks the chat to speak, if the message asks for one."""
+    tokens = words(text)
+    if len(tokens) == 1 and tokens[0] in _ONE_WORD:
+        return _ONE_WORD[tokens[0]]
+    if _ENGLISH_REQUEST.search(text):
+        return Language.ENGLISH
+    if _NORWEGIAN_REQUEST.search(text):
+        return Language.NORWEGIAN
+    return None
+
+
+def conversation_language(current: str | None, detection: Detection) -> Language:
+    """The conversation's language after a message: the message's own when it decides
+    for Norwegian or English, else the language the conversation had (Norwegian at first)."""
+    if detection.language in {Language.ENGLISH.value, Language.NORWEGIAN.value}:
+        return Language(detection.language)
+    return Language.ENGLISH if current == Language.ENGLISH.value else Language.NORWEGIAN
+
+
+# The languages the detector weighs: Nav's visitors write these (and the scripts rule
+# above catches the rest). Fewer languages: less memory, fewer look-alikes.
+LINGUA_LANGUAGES = (
+    "ENGLISH BOKMAL NYNORSK DANISH SWEDISH GERMAN DUTCH FRENCH SPANISH PORTUGUESE ITALIAN "
+    "POLISH LITHUANIAN LATVIAN ESTONIAN FINNISH ROMANIAN CROATIAN SERBIAN BOSNIAN ALBANIAN "
+    "TURKISH SOMALI SWAHILI TAGALOG VIETNAMESE INDONESIAN UKRAINIAN RUSSIAN ARABIC PERSIAN "
+    "URDU THAI CHINESE"
+).split()
+
+
+@lru_cache(maxsize=2)
+def lingua_detector(high_accuracy: bool = False) -> object:
+    """lingua over LINGUA_LANGUAGES. Low-accuracy mode (trigrams only) by default: on our
+    set it decides as well as the high-accuracy mode inside the rule, in ~30 MB of memory
+    instead of ~520 MB (docs/english.md)."""
+    from lingua import Language as LinguaLanguage
+    from lingua import LanguageDetectorBuilder
+
+    languages = [getattr(LinguaLanguage, name) for name in LINGUA_LANGUAGES]
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return (builder if high_accuracy else builder.with_low_accuracy_mode()).build()
+
+
+_LINGUA_CODES = {"BOKMAL": "nb", "NYNORSK": "nn"}
+
+
+def lingua_confidences(text: str, high_accuracy: bool = False) -> dict[str, float]:
+    """lingua's confidence per language (ISO 639-1 codes), zeros left out."""
+    detector = lingua_detector(high_accuracy)
+    out: dict[str, float] = {}
+    for value in detector.compute_language_confidence_values(text):  # type: ignore[attr-defined]
+        if value.value <= 0:
+            continue
+        name = value.language.name
+        code = _LINGUA_CODES.get(name) or value.language.iso_code_639_1.name.lower()
+        out[code] = float(value.value)
+    return out

@@ -1,0 +1,109 @@
+"""The visitor's language: English decides only as a whole message; loan words stay Norwegian."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.language import (
+    OTHER,
+    Detection,
+    Language,
+    conversation_language,
+    detect_language,
+    requested_language,
+)
+from bot.nlu.language_classifier import LanguageClassifier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I apply for unemployment benefits?",
+        "i lost my jobb what shud i do",
+        "how do I apply for dagpenger",
+        "who decides my uføretrygd",
+    ],
+)
+def test_a_whole_message_in_english_is_english(text: str) -> None:
+    assert detect_language(text).language == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hei, jeg trenger hjelp med min app",
+        "hvordan lager jeg en CV",
+        "jeg finner ikke jobb",
+        "jeg trenger help med dagpenger",
+        "hvordan soker jeg dagpnger",
+    ],
+)
+def test_norwegian_with_english_words_stays_norwegian(text: str) -> None:
+    assert detect_language(text).language == "nb"
+
+
+@pytest.mark.parametrize("text", ["jobb", "CV", "app", "help", "dagpenger", "ok", "12345"])
+def test_one_word_does_not_decide(text: str) -> None:
+    assert detect_language(text).language is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jak mogę złożyć wniosek o zasiłek dla bezrobotnych?",
+        "Я втратила роботу, що робити?",
+        "كيف أقدم طلبا للحصول على إعانة البطالة؟",
+        "ስራሕ ስኢነ እየ",
+        "Sideen ayaan u codsadaa gargaarka shaqo la'aanta?",
+    ],
+)
+def test_another_language_is_other(text: str) -> None:
+    assert detect_language(text).language == OTHER
+
+
+def test_a_request_names_the_language() -> None:
+    assert requested_language("Can I speak English with you?") is Language.ENGLISH
+    assert requested_language("kan du svare på norsk?") is Language.NORWEGIAN
+    assert requested_language("English") is Language.ENGLISH
+    assert requested_language("hvordan søker jeg dagpenger") is None
+
+
+def test_the_conversation_keeps_its_language_until_a_whole_message_in_the_other() -> None:
+    assert conversation_language("en", Detection(None)) is Language.ENGLISH
+    assert conversation_language("en", Detection(OTHER, "pl")) is Language.ENGLISH
+    assert conversation_language("en", Detection("nb")) is Language.NORWEGIAN
+    assert conversation_language(None, Detection(None)) is Language.NORWEGIAN
+
+
+def _message(text: str, intent: str = "faq") -> Message:
+    return Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "intent_ranking": []})
+
+
+def _classify(*messages: Message) -> None:
+    LanguageClassifier(LanguageClassifier.get_default_config()).process(list(messages))
+
+
+def test_the_component_adds_the_language_entity_and_keeps_the_intent() -> None:
+    english, norwegian, short = (
+        _message("how do I apply for unemployment benefit"),
+        _message("hvordan søker jeg dagpenger"),
+        _message("CV"),
+    )
+    _classify(english, norwegian, short)
+    assert english.get("entities")[0]["entity"] == "language"
+    assert [m.get("entities", [{}])[0].get("value") for m in (english, norwegian)] == ["en", "nb"]
+    assert not short.get("entities")
+    assert english.get("intent")["name"] == norwegian.get("intent")["name"] == "faq"
+
+
+def test_the_component_sets_choose_language_and_other_language() -> None:
+    asked = _message("Can I speak English with you?", "nlu_fallback")
+    polish = _message("Straciłem pracę, co mam teraz zrobić?", "faq")
+    polish_person = _message("Chcę rozmawiać z veileder po polsku", "request_human")
+    _classify(asked, polish, polish_person)
+    assert asked.get("intent")["name"] == "choose_language"
+    assert asked.get("entities")[0]["value"] == "en"
+    assert polish.get("intent")["name"] == "other_language"
+    assert polish.get("language_detected")["guess"] == "pl"
+    assert polish_person.get("intent")["name"] == "request_human"
