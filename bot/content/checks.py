@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.content import rules
 from bot.content.store import FaqStore, load_catalogue
 from bot.paths import PROJECT_ROOT, RASA, SHARED, code_env
 from bot.release.pipeline import CheckResult
@@ -23,7 +24,7 @@ def _run(what: str, command: list[str], root: Path) -> CheckResult:
 
 def catalogue_check(store: FaqStore) -> CheckResult:
     """Every catalogue entry has its examples and answer, and each follows the rules."""
-    what = "Hvert svar i katalogen finnes, har lenken og minst 15 eksempler"
+    what = "Hvert svar i katalogen finnes, på norsk og engelsk, har lenken og minst 15 eksempler"
     entries = {e.id: e for e in store.entries()}
     owners = store.example_owners()
     catalogue = load_catalogue(store.catalogue_path)
@@ -34,10 +35,10 @@ def catalogue_check(store: FaqStore) -> CheckResult:
         if entry is None:
             lines.append(f"{catalogue_id}: mangler i data/faq/")
             continue
-        lines += [
-            f"{entry.id}: {p.message}"
-            for p in store.problems(entry, entry.answer, entry.examples, owners, known)
-        ]
+        link = entry.catalogue.link if entry.catalogue else ""
+        found = store.problems(entry, entry.answer, entry.examples, owners, known)
+        found += rules.english_answer_problems(entry.answer_en, link, known)
+        lines += [f"{entry.id}: {p.message}" for p in found]
     return CheckResult(not lines, what, "\n".join(lines))
 
 

@@ -144,6 +144,16 @@ def answer_problems(answer: str, link: str, known_links: Iterable[str] = ()) -> 
     return found
 
 
+def english_answer_problems(answer: str | None, link: str, known_links: Iterable[str] = ()) -> list[Problem]:
+    """What to fix in an FAQ's English answer (the variation for `language: en`): it must be
+    there, with the same link, and follow the rules of the Norwegian one."""
+    if answer is None or not answer.strip():
+        return [Problem("answer_en", "Svaret på engelsk mangler.")]
+    return [
+        Problem("answer_en", f"På engelsk: {p.message}") for p in answer_problems(answer, link, known_links)
+    ]
+
+
 def example_problems(
     examples: list[str],
     elsewhere: Mapping[str, str],

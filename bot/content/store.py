@@ -60,6 +60,13 @@ class CatalogueEntry:
     link: str
 
 
+def _is_english(variation: dict[str, Any]) -> bool:
+    """Whether a response variation is the one for English conversations."""
+    return any(
+        c.get("name") == "language" and c.get("value") == "en" for c in variation.get("condition") or []
+    )
+
+
 @dataclass(frozen=True)
 class FaqEntry:
     id: str
@@ -69,6 +76,8 @@ class FaqEntry:
     examples: list[str]
     catalogue: CatalogueEntry | None
     path: Path  # its topic file
+    # The English answer (the variation with `condition: language = en`); None when missing.
+    answer_en: str | None = None
 
     @property
     def version(self) -> str:
@@ -151,8 +160,9 @@ class FaqStore:
                 if not intent.startswith("faq/"):
                     continue
                 faq_id = intent.removeprefix("faq/")
-                [answer, *_] = responses.get(f"utter_faq/{faq_id}") or [{}]
+                [answer, *others] = responses.get(f"utter_faq/{faq_id}") or [{}]
                 metadata = answer.get("metadata") or {}
+                english = next((v for v in others if _is_english(v)), None)
                 out.append(
                     FaqEntry(
                         id=faq_id,
@@ -162,6 +172,7 @@ class FaqStore:
                         examples=_examples(item.get("examples", "")),
                         catalogue=catalogue.get(faq_id),
                         path=path,
+                        answer_en=str(english.get("text", "")) if english else None,
                     )
                 )
         return out

@@ -9,6 +9,7 @@ from bot.content.rules import (
     MIN_EXAMPLES,
     answer_problems,
     clean_examples,
+    english_answer_problems,
     example_problems,
     leak_key,
     links,
@@ -184,4 +185,13 @@ def test_editors_lines_are_cleaned() -> None:
     assert clean_examples(["- søke dagpenger ", "", "  ", "dagpenger søknad"]) == [
         "søke dagpenger",
         "dagpenger søknad",
+    ]
+
+
+def test_a_missing_english_answer_is_flagged_and_an_english_one_follows_the_rules() -> None:
+    assert messages(english_answer_problems(None, LINK)) == ["Svaret på engelsk mangler."]
+    assert messages(english_answer_problems("  ", LINK)) == ["Svaret på engelsk mangler."]
+    assert english_answer_problems(f"You apply on nav.no. Read more at {LINK}", LINK) == []
+    assert messages(english_answer_problems("You apply on nav.no.", LINK)) == [
+        f"På engelsk: Svaret må ha lenken {LINK}."
     ]

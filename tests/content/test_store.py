@@ -125,3 +125,18 @@ def test_a_change_is_undone_by_saving_the_text_it_replaced(store: FaqStore, proj
     assert path.read_text("utf-8") == original_text
     assert store.unpublished() == []
     assert [c["editor"] for c in store.changes("dagpenger_soke")] == ["ola", "kari"]
+
+
+def test_the_catalogue_check_flags_an_faq_whose_english_answer_is_missing(
+    store: FaqStore, project: Path
+) -> None:
+    assert store.get("dagpenger_soke").answer_en
+    path = project / "data" / "faq" / "arbeid.yml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["responses"]["utter_faq/dagpenger_soke"] = data["responses"]["utter_faq/dagpenger_soke"][:1]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+    assert store.get("dagpenger_soke").answer_en is None
+    check = catalogue_check(store)
+    assert not check.ok
+    assert "dagpenger_soke: Svaret på engelsk mangler." in check.output

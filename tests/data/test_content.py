@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.content.rules import leak_key
+from bot.content.rules import leak_key, links
 from bot.content.store import evaluation_keys
 from bot.paths import PROJECT_ROOT, SHARED
 
@@ -37,10 +37,13 @@ def test_every_catalogue_entry_has_its_examples_and_answer_in_its_topic_file(
         examples = intents.get(f"faq/{entry['id']}")
         assert examples is not None, f"faq/{entry['id']} missing in {entry['tema']}.yml"
         assert len(set(examples)) >= MIN_EXAMPLES, f"faq/{entry['id']}: {len(set(examples))} examples"
-        [answer] = data["responses"][f"utter_faq/{entry['id']}"]
-        assert entry["lenke"] in answer["text"], f"utter_faq/{entry['id']} lacks {entry['lenke']}"
-        assert answer["metadata"]["tema"] == entry["tema"]
-        assert answer["metadata"]["title"]
+        [answer, english] = data["responses"][f"utter_faq/{entry['id']}"]
+        assert "condition" not in answer, f"utter_faq/{entry['id']}: the Norwegian answer comes first"
+        assert english["condition"] == [{"type": "slot", "name": "language", "value": "en"}]
+        for variation in (answer, english):
+            assert entry["lenke"] in variation["text"], f"utter_faq/{entry['id']} lacks {entry['lenke']}"
+            assert variation["metadata"]["tema"] == entry["tema"]
+            assert variation["metadata"]["title"]
 
 
 def test_no_faq_beyond_the_catalogue(
@@ -54,11 +57,26 @@ def test_no_faq_beyond_the_catalogue(
 
 def test_answers_are_short_plain_text(faq_files: dict[str, dict[str, Any]]) -> None:
     for data in faq_files.values():
-        for key, [answer] in data["responses"].items():
-            text = answer["text"]
-            sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s and not s.startswith("Les mer")]
-            assert 1 <= len(sentences) <= 5, f"{key}: {len(sentences)} sentences"
-            assert "**" not in text and "<" not in text, f"{key}: markup in a plain-text answer"
+        for key, variations in data["responses"].items():
+            for answer in variations:
+                text = answer["text"]
+                sentences = [
+                    s
+                    for s in re.split(r"(?<=[.!?])\s+", text)
+                    if s and not s.startswith(("Les mer", "Read more"))
+                ]
+                assert 1 <= len(sentences) <= 5, f"{key}: {len(sentences)} sentences"
+                assert "**" not in text and "<" not in text, f"{key}: markup in a plain-text answer"
+
+
+def test_every_english_answer_gives_only_links_of_the_catalogue(
+    faq_files: dict[str, dict[str, Any]], catalogue: list[dict[str, Any]]
+) -> None:
+    known = {entry["lenke"] for entry in catalogue}
+    for data in faq_files.values():
+        for key, [answer, english] in data["responses"].items():
+            assert set(links(english["text"])) == set(links(answer["text"])), key
+            assert set(links(english["text"])) <= known, key
 
 
 def test_no_example_is_in_two_intents() -> None:
