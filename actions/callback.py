@@ -9,9 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.catalog import advisor_button, conversation_language
 from actions.handoff import message_topic
 from actions.nlu_output import faq_ranking
-from actions.unsure import ADVISOR_BUTTON
 
 
 class ActionCallback(Action):
@@ -27,6 +27,8 @@ class ActionCallback(Action):
         domain: DomainDict,
     ) -> list[dict[str, Any]]:
         """Answers, and keeps the topic the message names for the queue if the visitor says yes."""
-        dispatcher.utter_message(response="utter_callback", buttons=[ADVISOR_BUTTON])
+        dispatcher.utter_message(
+            response="utter_callback", buttons=[advisor_button(conversation_language(tracker))]
+        )
         named = message_topic(faq_ranking(tracker), domain)
         return [SlotSet("topic", named[0])] if named else []

@@ -10,7 +10,7 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, FollowupAction, 
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalog import GENERAL_TOPIC, URGENT_FAQS, faq_entry
+from actions.catalog import GENERAL_TOPIC, URGENT_FAQS, conversation_language, faq_entry
 from actions.hub_client import (
     HandoffOutcome,
     HandoffReason,
@@ -100,9 +100,10 @@ class ActionHandoff(Action):
             topic=topic,
             faq_id=faq_id,
             transcript=transcript(tracker),
+            language=conversation_language(tracker),
         )
         outcome = await request_handoff(HubSettings.from_env(), request)
-        self._tell_visitor(dispatcher, reason, outcome)
+        self._tell_visitor(dispatcher, reason, outcome, conversation_language(tracker))
         events: list[dict[str, Any]] = [
             SlotSet("unsure_count", 0.0),
             SlotSet("handoff_offered", False),
@@ -123,7 +124,7 @@ class ActionHandoff(Action):
 
     @staticmethod
     def _tell_visitor(
-        dispatcher: CollectingDispatcher, reason: HandoffReason, outcome: HandoffOutcome
+        dispatcher: CollectingDispatcher, reason: HandoffReason, outcome: HandoffOutcome, language: str
     ) -> None:
         wait = outcome.estimated_wait_minutes
         if outcome.queued and reason is HandoffReason.URGENT and outcome.position == 1:
@@ -145,5 +146,5 @@ class ActionHandoff(Action):
             refusal = outcome.refusal or Refusal.UNAVAILABLE
             dispatcher.utter_message(
                 response=REFUSAL_RESPONSES[refusal],
-                next_open=next_open_sentence(outcome.next_open, datetime.now(UTC)),
+                next_open=next_open_sentence(outcome.next_open, datetime.now(UTC), language),
             )

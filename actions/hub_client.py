@@ -54,6 +54,9 @@ class HandoffRequest:
     topic: str
     faq_id: str | None
     transcript: list[dict[str, Any]]
+    # The conversation's language ("nb" or "en"): the advisor sees it, the hub's own
+    # texts to the visitor follow it.
+    language: str = "nb"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +65,7 @@ class HandoffRequest:
             "topic": self.topic,
             "faq_id": self.faq_id,
             "transcript": self.transcript,
+            "language": self.language,
         }
 
 

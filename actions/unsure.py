@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalog import URGENT_FAQS, faq_entry
+from actions.catalog import URGENT_FAQS, advisor_button, conversation_language, faq_entry
 from actions.follow_up import follow_up_ranking
 from actions.nlu_output import faq_ranking
 from actions.signals import hub_signal
@@ -19,7 +19,6 @@ from actions.turns import previous_action
 MAX_SUGGESTIONS = 3
 # Suggestions far below the best one are noise, not help.
 MIN_SUGGESTION_SHARE = 0.2
-ADVISOR_BUTTON = {"title": "Snakk med en veileder", "payload": "/request_human"}
 
 
 def suggestion_ids(ranking: list[tuple[str, float]], exclude: frozenset[str] = frozenset()) -> list[str]:
@@ -63,6 +62,7 @@ class ActionUnsure(Action):
                 response="utter_unsure_offer_handoff", json_message=hub_signal("unsure_again", [])
             )
             return [SlotSet("unsure_count", float(count)), SlotSet("handoff_offered", True)]
+        language = conversation_language(tracker)
         buttons = []
         offered = []
         ranking = follow_up_ranking(
@@ -71,11 +71,11 @@ class ActionUnsure(Action):
         # The acute-need answer is suggested only when acute need is itself likely:
         # offered beside a question about a car it reads as a misunderstanding.
         for faq_id in suggestion_ids(ranking, frozenset() if urgent else URGENT_FAQS):
-            entry = faq_entry(domain, faq_id)
+            entry = faq_entry(domain, faq_id, language)
             if entry is not None:
                 buttons.append({"title": entry.title, "payload": choice_payload(entry.id)})
                 offered.append(entry.id)
-        buttons.append(ADVISOR_BUTTON)
+        buttons.append(advisor_button(language))
         dispatcher.utter_message(
             response="utter_unsure_suggestions",
             buttons=buttons,

@@ -20,3 +20,11 @@ def test_next_open_in_words() -> None:
 def test_unknown_or_malformed_time_says_nothing() -> None:
     assert next_open_sentence(None, NOW) == ""
     assert next_open_sentence("i morgen", NOW) == ""
+
+
+def test_next_open_in_english_words() -> None:
+    assert next_open_sentence("2026-11-28T09:00:00+01:00", NOW, "en") == "Next time is tomorrow at 09.00."
+    assert (
+        next_open_sentence("2026-11-30T09:00:00+01:00", NOW, "en")
+        == "Next time is Monday 30 November at 09.00."
+    )
