@@ -1,7 +1,7 @@
 """`python -m bot.evaluate`: score an evaluation file against a trained model.
 
     python -m bot.evaluate --cases ../shared/eval/dev.yml [--model models/x.tar.gz]
-        [--json results/dev.json] [--confusion docs/confusion-dev.png]
+        [--json results/dev.json] [--confusion docs/confusion-dev.png] [--language en]
 
 Every case runs through the real dialogue (NLU, rules, custom actions in a real
 action server). Prints the scores of shared/eval/README.md and the failures;
@@ -47,6 +47,9 @@ def print_report(name: str, scores: dict[str, Any], max_failures: int) -> None:
         "unsure_share",
         "emergency_recall",
         "emergency_false_alarms",
+        "language_right",
+        "faq_accuracy_in_language",
+        "handoff_recall_in_language",
     ):
         value = scores.get(key)
         shown = "   n/a" if value is None else f"{value * 100:6.1f} %"
@@ -54,13 +57,15 @@ def print_report(name: str, scores: dict[str, Any], max_failures: int) -> None:
         if key in TARGETS and value is not None:  # no cases of that kind: nothing to meet
             op, bound = TARGETS[key]
             target = f"  target {op} {bound * 100:.0f} %  {'met' if met[key] else 'NOT MET'}"
-        print(f"  {key:<24}{shown}{target}")
+        print(f"  {key:<26}{shown}{target}")
+    print(f"  {'norwegian_answered_in_english':<26}{scores['norwegian_answered_in_english']:6d}")
     failures = scores["failures"]
     print(
         f"\n  {len(failures)} failures" + (f" (first {max_failures})" if len(failures) > max_failures else "")
     )
     for failure in failures[:max_failures]:
-        print(f"  - expect {failure['expect']:<34} got {failure['got']:<34} {failure['text'][:70]}")
+        got = f"{failure['got']} ({failure['language'] or '-'})"
+        print(f"  - expect {failure['expect']:<34} got {got:<40} {failure['text'][:70]}")
 
 
 def confusion_plot(cases: list[Case], outcomes: list[Outcome], path: Path) -> None:
@@ -104,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write scores, failures and outcomes here")
     parser.add_argument("--confusion", type=Path, help="write a confusion plot (PNG) here")
     parser.add_argument("--max-failures", type=int, default=40)
+    parser.add_argument(
+        "--language",
+        default="nb",
+        choices=["nb", "en"],
+        help="the reply language of the cases that do not name their own (default nb)",
+    )
     args = parser.parse_args(argv)
     quiet_rasa_logs()
 
@@ -112,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         print("No trained model: run `make train` or pass --model.", file=sys.stderr)
         return 2
     try:
-        sets = {path: load_cases(path) for path in args.cases}
+        sets = {path: load_cases(path, args.language) for path in args.cases}
     except (OSError, ValueError) as error:
         print(f"Cannot read the cases: {error}", file=sys.stderr)
         return 2

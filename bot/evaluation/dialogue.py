@@ -17,6 +17,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.evaluation.scoring import CHITCHAT, Case, Outcome
+from bot.nlu.language import OTHER, detect_language
 
 FAQ_RESPONSE_PREFIX = "utter_faq/"
 ADVISOR_PAYLOAD = "/request_human"
@@ -51,7 +52,15 @@ def outcome_of(events: Sequence[Any]) -> Outcome:
                 outcome.handoff_offered = True
             if utter_action == EMERGENCY_RESPONSE:
                 outcome.emergency = True
+    outcome.reply_language = reply_language(outcome.bot_texts)
     return outcome
+
+
+def reply_language(texts: Sequence[str]) -> str | None:
+    """The language the bot's replies were in, judged by the same rule as the visitor's
+    messages: "en", "nb", "other" (the bilingual answer reads as neither) or None."""
+    detected = detect_language(" ".join(t for t in texts if t)).language
+    return OTHER if detected == OTHER else detected
 
 
 async def run_cases(model: Path, actions: EndpointConfig, cases: Sequence[Case]) -> list[Outcome]:

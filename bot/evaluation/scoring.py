@@ -2,7 +2,9 @@
 
 A case is the first message of a fresh conversation and what should happen
 (`faq/<id>`, `handoff`, `out_of_scope`, a chit-chat intent, or, in our own sets,
-`urgent`: acute need, which must get the emergency numbers at once). An Outcome says
+`urgent`: acute need, which must get the emergency numbers at once), and the
+language the replies must be in (`language: en`, or the set's language; Norwegian by
+default). An Outcome says
 what the assistant actually did with it; `score()` turns both into the numbers
 defined in shared/eval/README.md.
 """
@@ -30,6 +32,7 @@ class Case:
 
     text: str
     expect: str
+    language: str = "nb"  # the language the replies must be in: "nb" or "en"
 
 
 @dataclass
@@ -45,6 +48,9 @@ class Outcome:
     emergency: bool = False  # the emergency numbers were given
     intent: str | None = None  # the NLU's intent (after the confidence gate)
     bot_texts: list[str] = field(default_factory=list)
+    # The language the replies were in ("nb", "en", "other" for the bilingual answer to
+    # another language; None when no message decides), read from the texts themselves.
+    reply_language: str | None = None
 
     @property
     def label(self) -> str:
@@ -62,8 +68,9 @@ class Outcome:
         return "other"
 
 
-def load_cases(path: str) -> list[Case]:
-    """Reads a YAML list of {text, expect}; fails loudly on a malformed case."""
+def load_cases(path: str, language: str = "nb") -> list[Case]:
+    """Reads a YAML list of {text, expect[, language]}; fails loudly on a malformed case.
+    `language`: the reply language of the cases that do not name their own."""
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
     if not isinstance(raw, list):
@@ -72,7 +79,13 @@ def load_cases(path: str) -> list[Case]:
     for index, item in enumerate(raw):
         if not isinstance(item, dict) or not item.get("text") or not item.get("expect"):
             raise ValueError(f"{path}: case {index + 1} needs 'text' and 'expect'")
-        cases.append(Case(text=str(item["text"]), expect=str(item["expect"])))
+        cases.append(
+            Case(
+                text=str(item["text"]),
+                expect=str(item["expect"]),
+                language=str(item.get("language") or language),
+            )
+        )
     return cases
 
 
@@ -99,6 +112,14 @@ def is_wrong_answer(case: Case, outcome: Outcome) -> bool:
     return case.expect != answered
 
 
+def in_language(case: Case, outcome: Outcome) -> bool:
+    """Were the replies in the language the case expects? A Norwegian reply is one not
+    decided for English (a short reply, "Greit.", decides nothing and stays Norwegian)."""
+    if case.language == "en":
+        return outcome.reply_language == "en"
+    return outcome.reply_language != "en"
+
+
 def _share(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
@@ -116,10 +137,11 @@ def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> dict[str, Any]:
     # The numbers where nothing suggests acute need: alarming, and they push the answer down.
     calm = [(c, o) for c, o in pairs if c.expect not in (URGENT, ACUTE_NEED_FAQ)]
     failures = [
-        {"text": c.text, "expect": c.expect, "got": o.label, "intent": o.intent}
+        {"text": c.text, "expect": c.expect, "got": o.label, "intent": o.intent, "language": o.reply_language}
         for c, o in pairs
-        if not is_correct(c, o)
+        if not is_correct(c, o) or not in_language(c, o)
     ]
+    expect_norwegian = [(c, o) for c, o in pairs if c.language != "en"]
     return {
         "cases": len(pairs),
         "faq_accuracy": _share(sum(is_correct(c, o) for c, o in faq), len(faq)),
@@ -131,6 +153,16 @@ def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "unsure_share": _share(sum(o.unsure for _, o in pairs), len(pairs)),
         "emergency_recall": _share(sum(o.emergency for _, o in acute), len(acute)),
         "emergency_false_alarms": _share(sum(o.emergency for _, o in calm), len(calm)),
+        # The language: replies in the expected one; the right FAQ in it; English where
+        # Norwegian was due (must be none).
+        "language_right": _share(sum(in_language(c, o) for c, o in pairs), len(pairs)),
+        "faq_accuracy_in_language": _share(
+            sum(is_correct(c, o) and in_language(c, o) for c, o in faq), len(faq)
+        ),
+        "handoff_recall_in_language": _share(
+            sum(is_correct(c, o) and in_language(c, o) for c, o in handoff), len(handoff)
+        ),
+        "norwegian_answered_in_english": sum(o.reply_language == "en" for _, o in expect_norwegian),
         "counts": {
             "faq": len(faq),
             "handoff": len(handoff),

@@ -71,6 +71,8 @@ ENGLISH_WORDS = frozenset(
     not no yes please thanks thank hello hi
     get got need want apply applied pay paid money work job lost sick leave help didnt didn't
     talk speak human person someone anyone
+    in on as more than then also only just very after before up out off some every each
+    new next first last read write call see find know make take give tell
     """.split()
 )
 # Words both languages write the same way: no evidence for either.
@@ -135,7 +137,7 @@ def detect_language(text: str, detector: Detector | None = None) -> Detection:
     tokens = words(text)
     if not tokens:
         return Detection(None)
-    scores = (detector or lingua_confidences)(text)
+    scores = (detector or lingua_confidences)(_LINK.sub(" ", text))
     guess = max(scores, key=lambda code: scores[code]) if scores else None
     if foreign_script_share(text) >= 0.5:
         return Detection(OTHER, guess)

@@ -82,3 +82,44 @@ def test_a_case_without_an_expectation_is_refused(tmp_path) -> None:  # type: ig
     path.write_text("- text: hei\n", "utf-8")
     with pytest.raises(ValueError, match="case 1 needs 'text' and 'expect'"):
         load_cases(str(path))
+
+
+def test_the_reply_language_is_scored_and_english_for_a_norwegian_case_is_counted() -> None:
+    cases = [
+        Case("how do I apply for unemployment benefit", "faq/dagpenger_soke", language="en"),
+        Case("when is my sick pay paid", "faq/sykepenger_utbetaling", language="en"),
+        Case("I want a person", "handoff", language="en"),
+        Case("hvordan søker jeg dagpenger", "faq/dagpenger_soke"),
+    ]
+    outcomes = [
+        Outcome(faq_id="dagpenger_soke", reply_language="en"),
+        Outcome(faq_id="sykepenger_utbetaling", reply_language="nb"),  # right FAQ, wrong language
+        Outcome(handoff_started=True, reply_language="en"),
+        Outcome(faq_id="dagpenger_soke", reply_language="en"),  # Norwegian due
+    ]
+    scores = score(cases, outcomes)
+    assert scores["faq_accuracy"] == 1.0
+    assert scores["faq_accuracy_in_language"] == 0.3333
+    assert scores["handoff_recall_in_language"] == 1.0
+    assert scores["language_right"] == 0.5
+    assert scores["norwegian_answered_in_english"] == 1
+
+
+def test_the_reply_language_is_read_from_the_bot_texts() -> None:
+    english = outcome_of(
+        [BotUttered("First, register as a job seeker on nav.no. Read more at https://www.nav.no/dagpenger")]
+    )
+    norwegian = outcome_of(
+        [
+            BotUttered(
+                "Først registrerer du deg som arbeidssøker på nav.no. Les mer på https://www.nav.no/dagpenger"
+            )
+        ]
+    )
+    assert (english.reply_language, norwegian.reply_language) == ("en", "nb")
+
+
+def test_a_set_names_the_reply_language_of_its_cases(tmp_path: pytest.TempPathFactory) -> None:
+    path = tmp_path / "cases.yml"  # type: ignore[operator]
+    path.write_text("- {text: a b c, expect: handoff}\n- {text: d e f, expect: handoff, language: nb}\n")
+    assert [c.language for c in load_cases(str(path), "en")] == ["en", "nb"]
