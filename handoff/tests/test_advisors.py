@@ -108,6 +108,7 @@ async def test_overview_lists_every_topic_with_first_lines(hub) -> None:  # type
             "urgent": True,
             "waiting_seconds": 42,
             "first_lines": ["Jeg har mistet jobben"],
+            "language": "nb",
         }
     ]
 

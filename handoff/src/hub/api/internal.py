@@ -14,6 +14,7 @@ from hub.api.common import bearer, hub_of
 from hub.errors import InvalidRequest, NotFound
 from hub.rules.inputs import parse_json
 from hub.rules.queue import REASONS
+from hub.rules.texts import LANGUAGES
 from hub.rules.topics import TOPICS
 
 bp = Blueprint("internal", url_prefix="/internal")
@@ -36,6 +37,9 @@ def _validate(data: Any) -> str | None:
     faq_id = data.get("faq_id")
     if faq_id is not None and (not isinstance(faq_id, str) or len(faq_id) > 100):
         return "faq_id must be a string or null"
+    language = data.get("language")
+    if language is not None and language not in LANGUAGES:
+        return f"language must be one of {', '.join(LANGUAGES)} or null"
     transcript = data.get("transcript", [])
     if not isinstance(transcript, list):
         return "transcript must be a list"
@@ -60,7 +64,11 @@ async def handoff(request: Request) -> HTTPResponse:
         return _invalid(problem)
     try:
         answer = await hub.relay.handoff(
-            data["conversation_id"], data["reason"], data["topic"], data.get("faq_id")
+            data["conversation_id"],
+            data["reason"],
+            data["topic"],
+            data.get("faq_id"),
+            language=data.get("language"),
         )
     except NotFound:
         return json({"error": "unknown_conversation"}, status=404)

@@ -58,6 +58,7 @@ def queues_json(queues: list[TopicQueue]) -> list[dict[str, Any]]:
                     "urgent": w.urgent,
                     "waiting_seconds": w.waiting_seconds,
                     "first_lines": w.first_lines,
+                    "language": w.language,
                 }
                 for w in q.waiting
             ],
@@ -111,6 +112,7 @@ def advisor_chat_json(chat: AdvisorChat) -> dict[str, Any]:
         "reason": entry.reason,
         "urgent": entry.urgent,
         "faq_id": entry.faq_id,
+        "language": chat.conversation.language or "nb",
         "messages": messages_json(chat.messages),
     }
 

@@ -121,7 +121,7 @@ class Advisors:
                 u,
                 conv,
                 Sender.system,
-                texts.ADVISOR_JOINED.format(name=advisor.name),
+                texts.in_language(texts.ADVISOR_JOINED, conv.language).format(name=advisor.name),
                 now,
                 notify_advisor_id=advisor.id,
             )
@@ -167,7 +167,7 @@ class Advisors:
                 u,
                 conv,
                 Sender.system,
-                texts.TRANSFERRED.format(topic=entry.topic),
+                texts.in_language(texts.TRANSFERRED, conv.language).format(topic=entry.topic),
                 now,
                 notify_advisor_id=advisor.id,
             )
@@ -210,5 +210,10 @@ class Advisors:
             )
             conv = await conv_svc.get(u, conversation_id)
             await conv_svc.add_message(
-                u, conv, Sender.system, notice, now, notify_advisor_id=advisor.id
+                u,
+                conv,
+                Sender.system,
+                texts.in_language(notice, conv.language),
+                now,
+                notify_advisor_id=advisor.id,
             )

@@ -49,7 +49,7 @@ async def join_queue(
             policy=ctx.policy,
         )
         if isinstance(result, Refused):
-            message = texts.refused(result.reason, result.next_open, ctx.tz)
+            message = texts.refused(result.reason, result.next_open, ctx.tz, conv.language)
             if announce_refusal:
                 await conv_svc.add_message(u, conv, Sender.system, message, now)
         else:
@@ -59,7 +59,7 @@ async def join_queue(
                     u,
                     conv,
                     Sender.system,
-                    texts.queued(info.position, info.estimated_wait_minutes),
+                    texts.queued(info.position, info.estimated_wait_minutes, conv.language),
                     now,
                 )
     if isinstance(result, Refused):
@@ -76,5 +76,6 @@ async def requeue_stranded(u: Unit, now: datetime, advisor_id: int | None) -> li
     entries = await queue_svc.requeue_stranded(u, now, advisor_id=advisor_id)
     for entry in entries:
         conv = await conv_svc.get(u, entry.conversation_id)
-        await conv_svc.add_message(u, conv, Sender.system, texts.ADVISOR_LEFT, now)
+        notice = texts.in_language(texts.ADVISOR_LEFT, conv.language)
+        await conv_svc.add_message(u, conv, Sender.system, notice, now)
     return [e.conversation_id for e in entries]

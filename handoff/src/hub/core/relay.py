@@ -158,9 +158,9 @@ class BotRelay:
                     u,
                     conv,
                     Sender.system,
-                    texts.BOT_UNAVAILABLE,
+                    texts.in_language(texts.BOT_UNAVAILABLE, conv.language),
                     now,
-                    buttons=[texts.REQUEST_ADVISOR_BUTTON],
+                    buttons=[texts.request_advisor_button(conv.language)],
                 )
                 return
             for r in replies:
@@ -185,13 +185,20 @@ class BotRelay:
             pass  # refused (the visitor was told), or deleted by the visitor meanwhile
 
     async def handoff(
-        self, conversation_id: str, reason: str, topic: str, faq_id: str | None
+        self,
+        conversation_id: str,
+        reason: str,
+        topic: str,
+        faq_id: str | None,
+        language: str | None = None,
     ) -> dict[str, Any]:
         """The bot's handoff action asks for an advisor (docs/contracts/handoff.md)."""
         ctx = self.ctx
         now = ctx.clock.now()
         async with ctx.unit() as u:
             conv = await conv_svc.get(u, conversation_id)
+            if language is not None:
+                conv.language = language
             result = await queue_svc.enqueue(
                 u, conv, topic=topic, reason=reason, faq_id=faq_id, now=now, policy=ctx.policy
             )

@@ -51,7 +51,11 @@ class Sweeps:
                 conv = await conv_svc.get(u, cid)
                 if conv.owner == Owner.bot:
                     await conv_svc.add_message(
-                        u, conv, Sender.system, texts.bot_reply_lost(messages[-1].text), now
+                        u,
+                        conv,
+                        Sender.system,
+                        texts.bot_reply_lost_in(messages[-1].text, conv.language),
+                        now,
                     )
         if lost:
             log.warning(
@@ -68,7 +72,8 @@ class Sweeps:
             for cid in ids:
                 conv = await conv_svc.get(u, cid)
                 if await queue_svc.leave(u, conv, now, "absent") is not None:
-                    await conv_svc.add_message(u, conv, Sender.system, texts.QUEUE_TIMEOUT, now)
+                    notice = texts.in_language(texts.QUEUE_TIMEOUT, conv.language)
+                    await conv_svc.add_message(u, conv, Sender.system, notice, now)
         for cid in ids:
             self.relay.resume_later(cid)
         return ids

@@ -82,6 +82,9 @@ class Visitors:
             conv_svc.ensure_open(conv)
             await conv_svc.check_rate(u, conv, now, ctx.settings.messages_per_minute)
             conv_svc.touch(conv, now)
+            chosen = texts.chosen_language(payload)
+            if chosen is not None:
+                conv.language = chosen  # the hub's own notices follow the switch
             to_bot = conv.owner == Owner.bot and not wants_advisor
             text = await conv_svc.mask_split_number(u, conv, text)
             # Only buttons offered in this conversation reach Rasa as intents (the
@@ -115,7 +118,8 @@ class Visitors:
             if conv.owner != Owner.queue:
                 raise Conflict("Du står ikke i kø.")
             if await queue_svc.leave(u, conv, now, "left") is not None:
-                await conv_svc.add_message(u, conv, Sender.system, texts.LEFT_QUEUE, now)
+                notice = texts.in_language(texts.LEFT_QUEUE, conv.language)
+                await conv_svc.add_message(u, conv, Sender.system, notice, now)
         self.relay.resume_later(conversation_id)
 
     async def end(self, conversation_id: str, secret: str | None) -> None:
@@ -141,7 +145,8 @@ class Visitors:
                     )
             conv.owner = Owner.closed
             conv.closed_at = now
-            await conv_svc.add_message(u, conv, Sender.system, texts.VISITOR_ENDED, now)
+            ended = texts.in_language(texts.VISITOR_ENDED, conv.language)
+            await conv_svc.add_message(u, conv, Sender.system, ended, now)
         if was in (Owner.queue, Owner.advisor):
             self.relay.resume_later(conversation_id)
 

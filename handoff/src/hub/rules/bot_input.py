@@ -7,9 +7,9 @@ handoff among them (first in the queue, past its limit). So a payload, or a
 typed text that starts with "/", goes to Rasa as it is only when it is a button
 the hub offered in this conversation (the buttons stored with its bot and system
 messages, see ``services.conversations.offered_payloads``) or the widget's own
-"Snakk med en veileder" (:data:`ALWAYS_OFFERED`). Anything else goes as plain
-text (:func:`plain_text`), which Rasa's language model reads like any other
-message.
+"Snakk med en veileder" and its language switch (:data:`ALWAYS_OFFERED`). Anything
+else goes as plain text (:func:`plain_text`), which Rasa's language model reads like
+any other message.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from hub.rules import texts
 
 # The widget's fixed "Snakk med en veileder" sends the bot's own request for a
 # person; it is on screen in every conversation, whatever the bot said.
-ALWAYS_OFFERED = frozenset({texts.BOT_REQUEST_HUMAN_PAYLOAD})
+# Its "English" / "Norsk" switch is there in every conversation too.
+ALWAYS_OFFERED = frozenset(
+    {texts.BOT_REQUEST_HUMAN_PAYLOAD, *texts.CHOOSE_LANGUAGE_PAYLOADS.values()}
+)
 
 INTENT_PREFIX = "/"
 

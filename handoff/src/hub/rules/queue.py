@@ -45,6 +45,7 @@ class Waiting:
     urgent: bool
     waiting_seconds: int
     first_lines: list[str]
+    language: str = "nb"  # the conversation's language: "nb" or "en"
 
 
 @dataclass(frozen=True)

@@ -321,7 +321,12 @@ async def overview(u: Unit, now: datetime) -> list[TopicQueue]:
         ).scalars()
     )
     lines: dict[str, list[str]] = {e.conversation_id: [] for e in entries}
+    languages: dict[str, str] = {}
     if entries:
+        chosen = await u.session.execute(
+            select(Conversation.id, Conversation.language).where(Conversation.id.in_(list(lines)))
+        )
+        languages = {cid: language for cid, language in chosen if language}
         rows = await u.session.execute(
             select(Message.conversation_id, Message.text)
             .where(Message.conversation_id.in_(list(lines)), Message.sender == "visitor")
@@ -339,6 +344,7 @@ async def overview(u: Unit, now: datetime) -> list[TopicQueue]:
                 urgent=e.urgent,
                 waiting_seconds=max(0, int((now - e.enqueued_at).total_seconds())),
                 first_lines=lines[e.conversation_id],
+                language=languages.get(e.conversation_id, "nb"),
             )
         )
     return [TopicQueue(t, w) for t, w in out.items()]

@@ -18,6 +18,8 @@ class Conversation(Base):
     owner: Mapped[Owner] = mapped_column(default=Owner.bot)
     topic: Mapped[str | None] = mapped_column(String(32))
     page: Mapped[str | None] = mapped_column(String(300))
+    # "nb" or "en" (None: Norwegian): the language of the hub's own notices to the visitor.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
