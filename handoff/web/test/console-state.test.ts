@@ -4,6 +4,7 @@ import {
   type Chat,
   claimErrorText,
   faqExcerpt,
+  languageTag,
   markEnded,
   queueTotalText,
   reasonText,
@@ -106,5 +107,16 @@ describe("answer bank", () => {
     expect(withFaqAnswer("", "Svar.")).toBe("Svar.");
     expect(withFaqAnswer("  ", "Svar.")).toBe("Svar.");
     expect(withFaqAnswer("Hei!  \n", "Svar.")).toBe("Hei!\n\nSvar.");
+  });
+});
+
+describe("the conversation's language for the advisor", () => {
+  it("tags an English conversation and leaves a Norwegian one untagged", () => {
+    expect(languageTag("en")).toBe("Engelsk");
+    expect(languageTag("nb")).toBeNull();
+    expect(languageTag(undefined)).toBeNull();
+    const known = new Map<string, Chat>();
+    expect(upsertChat(known, { id: "c1", owner: "advisor", language: "en" }).language).toBe("en");
+    expect(upsertChat(known, { id: "c2", owner: "advisor" }).language).toBe("nb");
   });
 });

@@ -8,7 +8,7 @@ import { clock, counterText, renderText, renderVisitorText, tooLongText } from "
 import { maxMessageLength, topicName } from "../shared/settings";
 import type { Message } from "../shared/types";
 import { alertBox } from "./view";
-import { type Chat, type Faq, faqExcerpt, OUTCOMES, reasonText, sortedMessages, tabText, withFaqAnswer } from "./state";
+import { type Chat, type Faq, faqExcerpt, languageTag, OUTCOMES, reasonText, sortedMessages, tabText, withFaqAnswer } from "./state";
 
 export interface ChatActions {
   select: (id: string) => void;
@@ -136,6 +136,7 @@ export class ChatArea {
           { class: "chat__title" },
           h("h2", { class: "aksel-heading aksel-heading--small" }, topicName(chat.topic)),
           h("span", { class: "aksel-tag aksel-tag--small", "data-variant": "moderate", "data-color": chat.reason === "urgent" ? "danger" : "info" }, reasonText(chat.reason)),
+          languageTag(chat.language) ? h("span", { class: "aksel-tag aksel-tag--small", "data-variant": "moderate", "data-color": "neutral" }, languageTag(chat.language)) : null,
           h("span", { class: "chat__id" }, `Samtale ${chat.id}`),
         ),
         live ? this.actions(chat, topics) : h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => this.on.closeTab(chat.id) }, h("span", null, "Lukk samtalen")),

@@ -19,6 +19,8 @@ export interface Waiting {
   urgent: boolean;
   waiting_seconds: number;
   first_lines: string[];
+  /** The conversation's language: "nb" or "en" (older hubs send none: Norwegian). */
+  language?: string;
 }
 
 export interface QueueTopic {
@@ -31,6 +33,7 @@ export interface ConversationDetail {
   owner: Owner;
   topic?: string | null;
   reason?: string | null;
+  language?: string | null;
   messages?: Message[];
 }
 
@@ -46,6 +49,8 @@ export interface Chat {
   owner: Owner;
   topic: string | null;
   reason: string | null;
+  /** "nb" or "en": the visitor writes and the bot answered in this language. */
+  language: string;
   messages: Map<number, Message>;
   typing: boolean;
   typingTimer?: number;
@@ -76,6 +81,11 @@ export const OUTCOMES: [string, string][] = [
   ["ikke_besvart", "Ikke besvart"],
 ];
 
+/** A tag for the advisor when the conversation is not in Norwegian, else null. */
+export function languageTag(language: string | null | undefined): string | null {
+  return language === "en" ? "Engelsk" : null;
+}
+
 export function reasonText(reason: string | null | undefined): string {
   return (reason && REASONS[reason]) || "Ba om veileder";
 }
@@ -98,6 +108,7 @@ export function upsertChat(chats: Map<string, Chat>, c: ConversationDetail): Cha
       owner: c.owner ?? "advisor",
       topic: c.topic ?? null,
       reason: c.reason ?? null,
+      language: c.language ?? "nb",
       messages: new Map(),
       typing: false,
       unread: 0,
@@ -112,6 +123,7 @@ export function upsertChat(chats: Map<string, Chat>, c: ConversationDetail): Cha
     if (c.owner) chat.owner = c.owner;
     if (c.topic) chat.topic = c.topic;
     if (c.reason) chat.reason = c.reason;
+    if (c.language) chat.language = c.language;
   }
   for (const m of c.messages ?? []) chat.messages.set(m.id, m);
   return chat;

@@ -5,7 +5,7 @@ import { h, icon, setChildren } from "../shared/dom";
 import { leaveIcon, personIcon, warningIcon } from "../shared/icons";
 import { topicName } from "../shared/settings";
 import { waited } from "../shared/text";
-import { type Advisor, type QueueTopic, queueTotalText, reasonText, sortWaiting } from "./state";
+import { type Advisor, languageTag, type QueueTopic, queueTotalText, reasonText, sortWaiting } from "./state";
 
 export function alertBox(kind: "danger" | "warning" | "info" | "success", text: string): HTMLElement {
   return h("div", { class: `alert alert--${kind}` }, icon(warningIcon), h("p", null, text));
@@ -142,6 +142,7 @@ export function renderQueues(queueBox: HTMLElement, queues: QueueTopic[], claim:
                     { class: "aksel-tag aksel-tag--small", "data-variant": w.urgent ? "strong" : "moderate", "data-color": w.urgent ? "danger" : w.reason === "unsure" ? "warning" : "info" },
                     w.urgent ? "Haster" : reasonText(w.reason),
                   ),
+                  languageTag(w.language) ? h("span", { class: "aksel-tag aksel-tag--small", "data-variant": "moderate", "data-color": "neutral" }, languageTag(w.language)) : null,
                   h("span", { class: "waiting__time", "data-waited": w.waiting_seconds }, `Har ventet ${waited(w.waiting_seconds)}`),
                 ),
                 h(

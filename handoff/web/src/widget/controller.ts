@@ -38,6 +38,7 @@ import {
   type Vote,
   writeJson,
 } from "./storage";
+import { type ChatLanguage, languageSwitch } from "./language";
 import { TypingNotifier } from "./typing";
 import { WidgetView } from "./view";
 
@@ -57,6 +58,8 @@ export class ChatWidget {
   private readonly view: WidgetView;
   private readonly live: LiveConnection;
   private readonly typing: TypingNotifier;
+  // The chat's language as the switch knows it (the bot may also follow what is written).
+  private language: ChatLanguage = "nb";
   private starting = false;
 
   constructor(opts: WidgetOptions) {
@@ -110,6 +113,7 @@ export class ChatWidget {
       escape: () => this.onEscape(),
       use: () => this.idle.use(),
       askForPerson: () => void this.askForPerson(),
+      switchLanguage: () => void this.switchLanguage(),
       leaveQueue: () => void this.leaveQueue(),
       startFromNotice: () => {
         localStorage.setItem(NOTICE_KEY, "1");
@@ -337,6 +341,16 @@ export class ChatWidget {
   // (queue, or the alternatives when advisors are closed or busy).
   private async askForPerson(): Promise<void> {
     await this.send("Jeg vil snakke med en veileder", "/request_human");
+    this.view.input.focus();
+  }
+
+  // "English" / "Norsk": the bot answers in the language chosen from now on.
+  private async switchLanguage(): Promise<void> {
+    const next = languageSwitch(this.language);
+    if (await this.send(next.text, next.payload)) {
+      this.language = next.lang;
+      this.view.renderLanguage(this.language);
+    }
     this.view.input.focus();
   }
 

@@ -7,6 +7,7 @@ import { chatIcon, clockIcon, closeIcon, minusIcon, personIcon, sendIcon } from 
 import { counterText } from "../shared/text";
 import { deleteConfirmView, endConfirmView, endedView } from "./footer";
 import { farewellView } from "./forget";
+import { type ChatLanguage, languageSwitch } from "./language";
 import { type MessageActions, renderLog, scrollToNewest } from "./messages";
 import { launcherLabel, statusText, waitText, type Footer, type WidgetState } from "./state";
 
@@ -22,6 +23,8 @@ export interface WidgetActions extends MessageActions {
   /** The visitor did something in the panel (for the idle timer). */
   use: () => void;
   askForPerson: () => void;
+  /** The "English" / "Norsk" switch. */
+  switchLanguage: () => void;
   leaveQueue: () => void;
   /** "Start chatten" under the first-time notice. */
   startFromNotice: () => void;
@@ -98,6 +101,7 @@ export class WidgetView {
   private readonly counter: HTMLParagraphElement;
   private readonly counterLive: HTMLSpanElement;
   private readonly personButton: HTMLButtonElement;
+  private readonly languageButton: HTMLButtonElement;
   private readonly minimiseButton: HTMLButtonElement;
   /** The queue box's changing parts, while the visitor is in the queue. */
   private queueParts: { position: HTMLElement; wait: HTMLElement } | null = null;
@@ -169,6 +173,18 @@ export class WidgetView {
       icon(personIcon, "aksel-button__icon"),
       h("span", null, "Snakk med en veileder"),
     );
+    const other = languageSwitch("nb");
+    this.languageButton = h(
+      "button",
+      {
+        type: "button",
+        class: "aksel-button aksel-button--small language",
+        "data-variant": "tertiary",
+        lang: other.lang,
+        onclick: () => on.switchLanguage(),
+      },
+      other.label,
+    );
     this.composer = h(
       "form",
       {
@@ -189,7 +205,7 @@ export class WidgetView {
           icon(sendIcon, "aksel-button__icon"),
         ),
       ),
-      h("div", { class: "composer__below" }, this.counter, this.personButton),
+      h("div", { class: "composer__below" }, this.counter, this.languageButton, this.personButton),
       this.counterLive,
       this.error,
     );
@@ -349,7 +365,15 @@ export class WidgetView {
       setChildren(this.minimiseButton, icon(closes ? closeIcon : minusIcon, "aksel-button__icon"));
     }
     this.personButton.hidden = state.owner !== "bot";
+    this.languageButton.hidden = !state.saved || state.owner === "closed";
     this.renderQueue(state);
+  }
+
+  /** The switch shows the other language than the chat's. */
+  renderLanguage(current: ChatLanguage): void {
+    const other = languageSwitch(current);
+    this.languageButton.lang = other.lang;
+    setText(this.languageButton, other.label);
   }
 
   /**
