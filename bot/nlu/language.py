@@ -62,7 +62,7 @@ NORWEGIAN_WORDS = frozenset(
 # Only English.
 ENGLISH_WORDS = frozenset(
     """
-    i i'm im i've ive i'd me my mine you your you're we our they their he she his her it its
+    i i'm im i've ive i'd me my you your you're we our they their he she his her it its
     is are am was were be been being do does did don't dont doesn't didn't can't cant
     won't would could should will shall may might must have has had
     the a an this that these those there here
@@ -73,6 +73,19 @@ ENGLISH_WORDS = frozenset(
     talk speak human person someone anyone
     in on as more than then also only just very after before up out off some every each
     new next first last read write call see find know make take give tell
+    """.split()
+) | frozenset(
+    # Nav's subjects in English, for telegraphic messages ("retirement pension age"):
+    # words a Norwegian sentence does not borrow ("status", "bank", "deadline" it does).
+    """
+    benefit benefits allowance pension retirement disability unemployment unemployed
+    sickness sick parental maternity paternity pregnant pregnancy child children kids
+    payment payments paid salary wages income tax account appeal complaint decision
+    application apply applying interpreter meeting appointment office phone number
+    contact address moved moving abroad debt advice care cash single mother father
+    employer employment job jobs work working fired laid dismissed notice doctor
+    age amount how much long when where why day days week weeks month months year years
+    food rent housing home emergency danger violence
     """.split()
 )
 # Words both languages write the same way: no evidence for either.
@@ -87,7 +100,9 @@ _NORWEGIAN_LETTERS = re.compile(r"[æøåÆØÅ]")
 MIN_WORDS = 2
 # The detector's confidence (0–1, over the languages it weighs) that decides.
 MIN_CONFIDENCE = 0.5
-# Sure enough of another language to outweigh one shared short word.
+# Sure enough of another language to answer "we speak Norwegian and English" to a
+# message in Latin letters (a false "other" leaves a Norwegian or English visitor
+# without an answer; lingua's low-accuracy mode can take three English words for French).
 SURE_OTHER = 0.9
 
 # The detector: text -> {language code: confidence}. Swappable for the measurement.
@@ -165,7 +180,7 @@ def detect_language(text: str, detector: Detector | None = None) -> Detection:
         return Detection(Language.ENGLISH.value, guess)
     if scandinavian >= MIN_CONFIDENCE:
         return Detection(Language.NORWEGIAN.value, guess)
-    if foreign and not norwegian and not english and scores[str(guess)] >= MIN_CONFIDENCE:
+    if foreign and not norwegian and not english and scores[str(guess)] >= SURE_OTHER:
         return Detection(OTHER, guess)
     return Detection(None, guess)
 
