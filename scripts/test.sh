@@ -15,7 +15,7 @@ status=0
 step() { echo; echo "=== $1"; }
 
 step "lint and types"
-BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/threshold_sweep.py bench/seeds.py"
+BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/threshold_sweep.py bench/seeds.py bench/language_detection.py"
 .venv/bot/bin/ruff check $BOT_PY || status=1
 .venv/bot/bin/ruff format --check $BOT_PY || status=1
 .venv/bot/bin/mypy || status=1

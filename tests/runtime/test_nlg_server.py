@@ -97,6 +97,17 @@ def test_rendering_fills_slots_and_arguments_keeps_buttons_and_follows_condition
     assert render(responses, "utter_missing") == {}
 
 
+def test_the_published_texts_answer_in_the_conversations_language() -> None:
+    responses = project_responses(PROJECT_ROOT)
+    english = render(responses, "utter_faq/dagpenger_soke", {"language": "en"})
+    norwegian = render(responses, "utter_faq/dagpenger_soke", {"language": "nb"})
+    assert english["text"].startswith("First, register as a job seeker")
+    assert norwegian["text"].startswith("Først registrerer du deg")
+    assert render(responses, "utter_faq/dagpenger_soke", {})["text"] == norwegian["text"]
+    queued = render(responses, "utter_handoff_queued", {"language": "en"}, None, {"position": 2, "wait": 4})
+    assert queued["text"].startswith("I am transferring you to an advisor. You are number 2 in the queue")
+
+
 def test_a_replaced_snapshot_is_read_on_the_next_request_and_a_broken_one_is_not(tmp_path: Path) -> None:
     path = tmp_path / "nav.texts.json"
     write_snapshot(path, {"utter_a": [{"text": "Før"}]})
