@@ -88,9 +88,9 @@ describe("queues and tabs", () => {
   });
 
   it("explains a failed claim", () => {
-    expect(claimErrorText("already_claimed", "x", 3)).toBe("En annen veileder har allerede tatt denne samtalen.");
+    expect(claimErrorText("already_claimed", "x", 3)).toBe("Du fikk ikke samtalen. En annen veileder tok den før deg.");
     expect(claimErrorText("too_many_chats", "x", 3)).toBe(
-      "Du har allerede så mange samtaler som du kan ha samtidig (3). Avslutt en samtale først.",
+      "Du fikk ikke samtalen, fordi du har så mange samtaler du kan ha. Du kan ha 3 samtaler samtidig. Avslutt en samtale før du tar en ny.",
     );
     expect(claimErrorText("other", "Fra huben.", 3)).toBe("Fra huben.");
   });

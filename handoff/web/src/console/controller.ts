@@ -21,7 +21,7 @@ import {
   staleChats,
   upsertChat,
 } from "./state";
-import { loginView, queueError, renderQueues, renderShell, type Shell, tickWaited } from "./view";
+import { clearClaimNotice, loginView, renderQueues, renderShell, type Shell, showClaimNotice, tickWaited } from "./view";
 
 // Where an older console kept the login; read by no one now, only removed. The login is
 // the hub's HttpOnly cookie, which no script on the page can read.
@@ -200,6 +200,7 @@ export class Console {
   }
 
   private async claim(id: string): Promise<void> {
+    if (this.shell) clearClaimNotice(this.shell.claimNotice);
     try {
       const conv = await this.api<ConversationDetail>("POST", `/api/advisor/conversations/${encodeURIComponent(id)}/claim`);
       upsertChat(this.chats, { ...conv, id: conv?.id ?? id, owner: conv?.owner ?? "advisor" });
@@ -211,7 +212,7 @@ export class Console {
       void this.loadQueues();
     } catch (err) {
       const e = err as ApiFailure;
-      if (this.shell) queueError(this.shell.queueBox, claimErrorText(e.code, e.message, this.me?.max_chats));
+      if (this.shell) showClaimNotice(this.shell.claimNotice, claimErrorText(e.code, e.message, this.me?.max_chats));
       void this.loadQueues();
     }
   }

@@ -160,9 +160,10 @@ export function tabText(chat: Chat): string {
 
 /** Why a claim failed, for the advisor. */
 export function claimErrorText(code: string, message: string, maxChats: number | undefined): string {
-  if (code === "already_claimed") return "En annen veileder har allerede tatt denne samtalen.";
+  if (code === "already_claimed") return "Du fikk ikke samtalen. En annen veileder tok den før deg.";
   if (code === "too_many_chats") {
-    return `Du har allerede så mange samtaler som du kan ha samtidig (${maxChats ?? ""}). Avslutt en samtale først.`;
+    const limit = maxChats ? ` Du kan ha ${maxChats} samtaler samtidig.` : "";
+    return `Du fikk ikke samtalen, fordi du har så mange samtaler du kan ha.${limit} Avslutt en samtale før du tar en ny.`;
   }
   return message;
 }

@@ -61,6 +61,8 @@ export interface ShellActions {
 
 export interface Shell {
   queueBox: HTMLElement;
+  /** Why a claim failed: over the queues, outside what a queue update redraws. */
+  claimNotice: HTMLElement;
   chatBox: HTMLElement;
   announcer: HTMLElement;
   headerStatus: HTMLSelectElement;
@@ -76,6 +78,7 @@ export function renderShell(app: HTMLElement, me: Advisor, on: ShellActions): Sh
   );
   headerStatus.value = me.status === "available" ? "available" : "away";
   const queueBox = h("div", { class: "queue-list" });
+  const claimNotice = h("div", { class: "claim-notice", "data-testid": "claim-notice" });
   const chatBox = h("div", { class: "chat-area" });
   const announcer = h("div", { class: "aksel-sr-only", "aria-live": "polite", role: "status" });
   setChildren(
@@ -100,12 +103,12 @@ export function renderShell(app: HTMLElement, me: Advisor, on: ShellActions): Sh
     h(
       "main",
       { class: "console" },
-      h("section", { class: "queues", "aria-labelledby": "queues-title", tabindex: 0 }, h("h1", { class: "aksel-heading aksel-heading--medium", id: "queues-title" }, "Køer"), queueBox),
+      h("section", { class: "queues", "aria-labelledby": "queues-title", tabindex: 0 }, h("h1", { class: "aksel-heading aksel-heading--medium", id: "queues-title" }, "Køer"), claimNotice, queueBox),
       h("section", { class: "chats", "aria-labelledby": "chats-title" }, h("h2", { class: "aksel-sr-only", id: "chats-title" }, "Mine samtaler"), chatBox),
     ),
     announcer,
   );
-  return { queueBox, chatBox, announcer, headerStatus };
+  return { queueBox, claimNotice, chatBox, announcer, headerStatus };
 }
 
 /** The queues, by topic; the focus stays on the "Ta samtalen" button it was on. */
@@ -177,9 +180,28 @@ export function tickWaited(queueBox: HTMLElement, elapsedSeconds: number): void 
   }
 }
 
-/** A message over the queues that goes away by itself. */
-export function queueError(queueBox: HTMLElement, text: string): void {
-  const box = h("div", { role: "alert" }, alertBox("warning", text));
-  queueBox.prepend(box);
-  window.setTimeout(() => box.remove(), 8000);
+/** Why a claim failed, over the queues. It stays (queue updates do not touch it) until
+ * the advisor closes it or claims again: under time pressure a message that vanishes is
+ * a message not read. */
+export function showClaimNotice(box: HTMLElement, text: string): void {
+  const close = h(
+    "button",
+    {
+      type: "button",
+      class: "aksel-button aksel-button--small claim-notice__close",
+      "data-variant": "tertiary",
+      onclick: () => {
+        clearClaimNotice(box);
+        box.closest<HTMLElement>("section")?.focus();
+      },
+    },
+    h("span", null, "Lukk meldingen"),
+  );
+  const alert = alertBox("warning", text);
+  alert.append(close);
+  setChildren(box, h("div", { role: "alert" }, alert));
+}
+
+export function clearClaimNotice(box: HTMLElement): void {
+  box.replaceChildren();
 }
