@@ -3,6 +3,7 @@ import type { Message } from "../src/shared/types";
 import {
   type Chat,
   claimErrorText,
+  urgentAcrossTopics,
   faqExcerpt,
   markEnded,
   queueTotalText,
@@ -93,6 +94,20 @@ describe("queues and tabs", () => {
       "Du fikk ikke samtalen, fordi du har så mange samtaler du kan ha. Du kan ha 3 samtaler samtidig. Avslutt en samtale før du tar en ny.",
     );
     expect(claimErrorText("other", "Fra huben.", 3)).toBe("Fra huben.");
+  });
+});
+
+describe("urgent chats", () => {
+  it("lists every topic's urgent chats together, the longest wait first", () => {
+    const w = (id: string, urgent: boolean, waiting_seconds: number) => ({ conversation_id: id, reason: urgent ? "urgent" : "asked_for_person", urgent, waiting_seconds, first_lines: [] });
+    const found = urgentAcrossTopics([
+      { topic: "arbeid", waiting: [w("a1", false, 900), w("a2", true, 60)] },
+      { topic: "generell", waiting: [w("g1", true, 300), w("g2", false, 30)] },
+    ]);
+    expect(found.map((f) => [f.topic, f.waiting.conversation_id])).toEqual([
+      ["generell", "g1"],
+      ["arbeid", "a2"],
+    ]);
   });
 });
 

@@ -85,6 +85,14 @@ export function sortWaiting(waiting: Waiting[]): Waiting[] {
   return [...waiting].sort((a, b) => Number(b.urgent) - Number(a.urgent) || b.waiting_seconds - a.waiting_seconds);
 }
 
+/** Every urgent chat, whatever its topic, the longest wait first: an urgent chat in the
+ * last topic must not sit below the fold under chats that can wait. */
+export function urgentAcrossTopics(queues: QueueTopic[]): { topic: string; waiting: Waiting }[] {
+  return queues
+    .flatMap((q) => q.waiting.filter((w) => w.urgent).map((waiting) => ({ topic: q.topic, waiting })))
+    .sort((a, b) => b.waiting.waiting_seconds - a.waiting.waiting_seconds);
+}
+
 export function queueTotalText(total: number): string {
   return total === 0 ? "Ingen venter på svar." : total === 1 ? "1 person venter." : `${total} personer venter.`;
 }
