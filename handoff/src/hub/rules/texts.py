@@ -56,7 +56,7 @@ def queued(position: int, minutes: int | None) -> str:
             "Du beholder plassen din i køen."
         )
     else:
-        wait = f"Ventetid er omtrent {minutes} minutter."
+        wait = f"Ventetid er omtrent {minutes} {'minutt' if minutes == 1 else 'minutter'}."
     return f"Du er satt i kø for å snakke med en veileder. {ahead} {wait}"
 
 

@@ -12,10 +12,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from hub.db.base import AdvisorStatus, Role
-from hub.db.models import Advisor, AdvisorSession
+from hub.db.base import AdvisorStatus, EntryState, Role
+from hub.db.models import Advisor, AdvisorSession, QueueEntry
 from hub.db.unit import Unit
 from hub.errors import Conflict, InvalidRequest, Unauthorized
+from hub.rules.estimate import Capacity
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both paths cost the same.
@@ -145,3 +146,36 @@ async def logged_in_counts(u: Unit, now: datetime) -> tuple[int, int]:
     counts = {status: n for status, n in rows}
     available = counts.get(AdvisorStatus.available, 0)
     return available + counts.get(AdvisorStatus.away, 0), available
+
+
+async def available_capacity(u: Unit, now: datetime) -> Capacity:
+    """The available advisors (a live login, status available; not editors), their seats
+    (``max_chats`` each) and how many of those seats no chat takes now."""
+    advisors = (
+        await u.session.execute(
+            select(Advisor.id, Advisor.max_chats).where(
+                Advisor.role == Role.advisor,
+                Advisor.status == AdvisorStatus.available,
+                select(AdvisorSession.token_hash)
+                .where(AdvisorSession.advisor_id == Advisor.id, AdvisorSession.expires_at > now)
+                .exists(),
+            )
+        )
+    ).all()
+    if not advisors:
+        return Capacity(0, 0, 0)
+    busy = dict(
+        (
+            await u.session.execute(
+                select(QueueEntry.advisor_id, func.count(QueueEntry.id))
+                .where(
+                    QueueEntry.state == EntryState.assigned,
+                    QueueEntry.advisor_id.in_([a for a, _ in advisors]),
+                )
+                .group_by(QueueEntry.advisor_id)
+            )
+        ).all()
+    )
+    seats = sum(m for _, m in advisors)
+    free = sum(max(0, m - int(busy.get(a, 0))) for a, m in advisors)
+    return Capacity(len(advisors), seats, free)

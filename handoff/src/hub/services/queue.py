@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 
 from hub.adapters.broker import event
 from hub.db.base import EntryState, Owner
 from hub.db.models import Advisor, AdvisorSession, Conversation, Message, QueueEntry
 from hub.db.unit import Unit
 from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, TooManyChats
-from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
+from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused
+from hub.rules.estimate import estimate_wait_minutes, handling_minutes
 from hub.rules.queue import ChatHead, QueueInfo, TopicQueue, Waiting, check_topic
 from hub.rules.topics import TOPICS
 from hub.services import advisors as advisor_svc
@@ -26,8 +27,8 @@ async def open_entry(u: Unit, conversation_id: str, *, lock: bool = False) -> Qu
     return (await u.session.execute(stmt)).scalar_one_or_none()
 
 
-async def position(u: Unit, entry: QueueEntry) -> int:
-    """1-based place in its topic queue: urgent first, then first come first served."""
+def _before(entry: QueueEntry) -> ColumnElement[bool]:
+    """Waiting entries served before ``entry``: urgent first, then first come first served."""
     earlier = and_(
         QueueEntry.urgent.is_(entry.urgent),
         or_(
@@ -36,31 +37,63 @@ async def position(u: Unit, entry: QueueEntry) -> int:
         ),
     )
     before = earlier if entry.urgent else or_(QueueEntry.urgent.is_(True), earlier)
+    return and_(QueueEntry.state == EntryState.waiting, QueueEntry.id != entry.id, before)
+
+
+async def position(u: Unit, entry: QueueEntry) -> int:
+    """1-based place in its topic queue: urgent first, then first come first served."""
     ahead = (
         await u.session.execute(
-            select(func.count(QueueEntry.id)).where(
-                QueueEntry.topic == entry.topic,
-                QueueEntry.state == EntryState.waiting,
-                QueueEntry.id != entry.id,
-                before,
-            )
+            select(func.count(QueueEntry.id)).where(QueueEntry.topic == entry.topic, _before(entry))
         )
     ).scalar_one()
     return int(ahead) + 1
 
 
+async def ahead_in_all_queues(u: Unit, entry: QueueEntry) -> int:
+    """Visitors served before ``entry`` in every topic: advisors take chats from all queues."""
+    return int(
+        (
+            await u.session.execute(select(func.count(QueueEntry.id)).where(_before(entry)))
+        ).scalar_one()
+    )
+
+
+# The chats the handling time is measured over: the most recent that an advisor ended.
+HANDLING_SAMPLE = 50
+
+
+async def chat_minutes(u: Unit, default_minutes: float) -> float:
+    """How long a chat takes, measured over the last finished chats (claim to end)."""
+    rows = await u.session.execute(
+        select(QueueEntry.assigned_at, QueueEntry.closed_at)
+        .where(
+            QueueEntry.state == EntryState.closed,
+            QueueEntry.assigned_at.is_not(None),
+            QueueEntry.closed_at.is_not(None),
+        )
+        .order_by(QueueEntry.closed_at.desc())
+        .limit(HANDLING_SAMPLE)
+    )
+    durations = [
+        (closed - assigned).total_seconds()
+        for assigned, closed in rows.all()
+        if closed and assigned
+    ]
+    return handling_minutes(durations, default_minutes)
+
+
 async def queue_info(
     u: Unit, entry: QueueEntry, now: datetime, minutes_per_chat: float
 ) -> QueueInfo:
+    """``minutes_per_chat`` is the configured average, used until enough chats are measured."""
     pos = await position(u, entry)
-    _, available = await advisor_svc.logged_in_counts(u, now)
-    return QueueInfo(
-        entry.topic,
-        pos,
-        estimate_wait_minutes(pos, available, minutes_per_chat),
-        entry.urgent,
-        available,
-    )
+    capacity = await advisor_svc.available_capacity(u, now)
+    minutes = None
+    if capacity.advisors:
+        ahead = await ahead_in_all_queues(u, entry)
+        minutes = estimate_wait_minutes(ahead, capacity, await chat_minutes(u, minutes_per_chat))
+    return QueueInfo(entry.topic, pos, minutes, entry.urgent, capacity.advisors)
 
 
 async def waiting_count(u: Unit, topic: str) -> int:
