@@ -116,6 +116,10 @@ def running_stack() -> Iterator[Site]:
                 # The console's catch-up after a lost message event waits for the next
                 # `chats` frame (test_console_catch_up.py): every 3 s, not every 15.
                 "HUB_WS_POLL_SECONDS": "3",
+                # A console closed for 6 s is away, found by a sweep every 2 s
+                # (test_presence.py); open consoles send a heartbeat every 2 s.
+                "HUB_ADVISOR_PRESENCE_SECONDS": "6",
+                "HUB_SWEEP_SECONDS": "2",
             },
         )
         yield Site(

@@ -61,6 +61,10 @@ class Settings:
     typing_per_second: int = 5
     # Advisors
     advisor_token_hours: float = 8.0
+    # An advisor counts as at work (available, staffing the queue) only while a console
+    # shows it: a login, then a WebSocket heartbeat (or a poll) at least this often. After
+    # that their chats go back to the queue (the sweep, every sweep_seconds).
+    advisor_presence_seconds: float = 60.0
     default_max_chats: int = 3
     # The login cookie is Secure when the browser came over TLS; true forces it always.
     cookie_secure: bool = False

@@ -81,7 +81,11 @@ async def status(request: Request) -> HTTPResponse:
 @openapi.summary("Every topic queue with who is waiting, how long and why")
 @require(Role.advisor)
 async def queues(request: Request) -> HTTPResponse:
-    return json(views.queues_json(await hub_of(request).advisors.queue_overview()))
+    hub = hub_of(request)
+    # A console that polls (its WebSocket blocked on the way) is as present as one that
+    # sends heartbeats: it reads the queues every few seconds.
+    await hub.accounts.heartbeat(account(request))
+    return json(views.queues_json(await hub.advisors.queue_overview()))
 
 
 @bp.post("/conversations/<conversation_id:str>/claim")

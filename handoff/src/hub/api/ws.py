@@ -5,8 +5,9 @@ broker, and re-reads the database when told something changed (or every
 ``ws_poll_seconds``). Client frames go to the same use cases as HTTP.
 
 Visitor server frames (``{"type", "data"}``): ``message``, ``state``, ``typing``,
-``error``. Advisor server frames: ``queues``, ``message``, ``typing``,
-``conversation``, ``chats``, ``error``.
+``error``. Advisor server frames: ``presence`` (first: how often to send a
+``heartbeat``), ``queues``, ``message``, ``typing``, ``conversation``, ``chats``,
+``error``; advisor client frames: ``heartbeat``, ``message``, ``typing``.
 
 Some work runs on a timer of ``ws_poll_seconds`` (hub clock) whatever the traffic:
 marking a connected visitor present, and telling the console each chat's newest
@@ -225,6 +226,11 @@ class AdvisorStream:
             async for raw in self.ws:
                 try:
                     frame = _parse(raw)
+                    if frame["type"] == "heartbeat":
+                        # The console is open: the advisor is at work (settings:
+                        # advisor_presence_seconds).
+                        await hub.accounts.heartbeat(self.advisor)
+                        continue
                     cid = frame.get("conversation_id")
                     if not isinstance(cid, str):
                         raise InvalidRequest("«conversation_id» mangler.")
@@ -246,6 +252,10 @@ class AdvisorStream:
     async def run(self) -> None:
         hub = self.hub
         with hub.broker.subscribe("queues", f"advisor:{self.advisor.id}") as sub:
+            # A connected console is a present advisor; it keeps so with heartbeats.
+            await hub.accounts.heartbeat(self.advisor)
+            every = min(20.0, hub.settings.advisor_presence_seconds / 3)
+            await _send(self.ws, event("presence", heartbeat_seconds=every))
             await self.send_queues()
             receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
             try:

@@ -3,6 +3,7 @@ and role check every protected request makes, and an advisor's status."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from hub.adapters.broker import event
@@ -26,6 +27,8 @@ def check_role(account: Advisor, role: Role | None) -> None:
 class Accounts:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        # advisor id -> when this process last wrote their console's heartbeat
+        self._heartbeats: dict[int, datetime] = {}
 
     async def login(self, username: Any, password: Any, client: str) -> tuple[str, Advisor]:
         """Check the password and start a login (advisors start ``available``).
@@ -84,6 +87,20 @@ class Accounts:
             account = await advisor_svc.by_token(u, token, self.ctx.clock.now())
         check_role(account, role)
         return account
+
+    async def heartbeat(self, advisor: Advisor) -> bool:
+        """A console of this advisor is open (its WebSocket's heartbeat, or a poll). Written
+        at most every quarter of ``advisor_presence_seconds`` per advisor and process;
+        True when written."""
+        now = self.ctx.clock.now()
+        last = self._heartbeats.get(advisor.id)
+        every = self.ctx.settings.advisor_presence_seconds / 4
+        if last is not None and (now - last).total_seconds() < every:
+            return False
+        self._heartbeats[advisor.id] = now
+        async with self.ctx.unit() as u:
+            await advisor_svc.touch_console(u, advisor.id, now)
+        return True
 
     async def set_status(self, advisor: Advisor, status: Any) -> Advisor:
         async with self.ctx.unit() as u:

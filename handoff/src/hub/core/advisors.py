@@ -171,7 +171,9 @@ class Advisors:
                 now,
                 notify_advisor_id=advisor.id,
             )
-            info = await queue_svc.queue_info(u, entry, now, self.ctx.settings.average_chat_minutes)
+            info = await queue_svc.queue_info(
+                u, entry, now, self.ctx.settings.average_chat_minutes, self.ctx.present_since(now)
+            )
         return info
 
     async def end(self, advisor: Advisor, conversation_id: str, outcome: Any) -> None:

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -67,6 +68,10 @@ class Context:
             return
         async with self._write_turn, unit_of_work(self.sessions, self.broker) as u:
             yield u
+
+    def present_since(self, now: datetime) -> datetime:
+        """Advisors whose console was seen since then are at work."""
+        return now - timedelta(seconds=self.settings.advisor_presence_seconds)
 
     def read(self) -> AbstractAsyncContextManager[Unit]:
         """A read-only unit: no write lock (on SQLite a deferred BEGIN beside the writers)."""

@@ -193,7 +193,14 @@ class BotRelay:
         async with ctx.unit() as u:
             conv = await conv_svc.get(u, conversation_id)
             result = await queue_svc.enqueue(
-                u, conv, topic=topic, reason=reason, faq_id=faq_id, now=now, policy=ctx.policy
+                u,
+                conv,
+                topic=topic,
+                reason=reason,
+                faq_id=faq_id,
+                now=now,
+                policy=ctx.policy,
+                present_since=ctx.present_since(now),
             )
             if isinstance(result, Refused):
                 answer: dict[str, Any] = {
@@ -202,7 +209,9 @@ class BotRelay:
                     "next_open": result.next_open.isoformat() if result.next_open else None,
                 }
             else:
-                info = await queue_svc.queue_info(u, result, now, ctx.settings.average_chat_minutes)
+                info = await queue_svc.queue_info(
+                    u, result, now, ctx.settings.average_chat_minutes, ctx.present_since(now)
+                )
                 answer = {
                     "status": "queued",
                     "queue": info.topic,

@@ -7,9 +7,11 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from hub.adapters.broker import event
 from hub.core.context import Context
 from hub.core.queueing import requeue_stranded
 from hub.core.relay import BotRelay
+from hub.db.advisory import PRESENCE_LOCK_KEY, one_instance
 from hub.db.base import Owner, Sender
 from hub.rules import texts
 from hub.services import conversations as conv_svc
@@ -23,13 +25,25 @@ class Sweeps:
         self.ctx, self.relay = ctx, relay
 
     async def requeue_stranded(self) -> list[str]:
-        """Chats of advisors whose logins have all expired go back to the queue. Without
-        this they would stay assigned to nobody for good."""
-        async with self.ctx.unit() as u:
-            moved = await requeue_stranded(u, self.ctx.clock.now(), None)
+        """Chats of advisors whose logins have all expired, or whose console has not been
+        seen for ``advisor_presence_seconds`` (the browser closed), go back to the queue,
+        first in line. Without this they would stay with nobody.
+
+        One instance at a time on PostgreSQL (an advisory lock; each entry also moves with
+        a conditional UPDATE, so a second sweep would move nothing twice anyway)."""
+        engine = self.ctx.sessions.kw["bind"]
+        async with one_instance(engine, PRESENCE_LOCK_KEY) as mine:
+            if not mine:
+                return []
+            now = self.ctx.clock.now()
+            async with self.ctx.unit() as u:
+                moved = await requeue_stranded(u, now, None, self.ctx.present_since(now))
+                if moved:
+                    # Who is at work changed: waits and "no advisors" may change.
+                    u.outbox.add("queues", event("queues"))
         if moved:
             log.info(
-                "chats of advisors no longer logged in went back to the queue",
+                "chats of advisors no longer at a console went back to the queue",
                 extra={"count": len(moved)},
             )
         return moved

@@ -204,7 +204,11 @@ class Visitors:
             entry = await queue_svc.open_entry(u, conv.id)
             if entry is not None:
                 queue = await queue_svc.queue_info(
-                    u, entry, now, self.ctx.settings.average_chat_minutes
+                    u,
+                    entry,
+                    now,
+                    self.ctx.settings.average_chat_minutes,
+                    self.ctx.present_since(now),
                 )
         messages = await conv_svc.messages_after(u, conv.id, after)
         return ConversationView(

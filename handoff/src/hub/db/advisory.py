@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-# Any fixed 64-bit number, the same in every hub on the database.
-ADVISORY_LOCK_KEY = 7_312_146_001
+# Fixed 64-bit numbers, the same in every hub on the database: one per kind of sweep.
+ADVISORY_LOCK_KEY = 7_312_146_001  # retention
+PRESENCE_LOCK_KEY = 7_312_146_002  # chats of advisors no longer at a console
 
 
 @asynccontextmanager
-async def one_instance(engine: AsyncEngine) -> AsyncIterator[bool]:
+async def one_instance(engine: AsyncEngine, key: int = ADVISORY_LOCK_KEY) -> AsyncIterator[bool]:
     """Whether this instance may sweep now: it holds the lock for the block.
 
     A session-level advisory lock on a connection of its own (autocommit: no
@@ -24,10 +25,10 @@ async def one_instance(engine: AsyncEngine) -> AsyncIterator[bool]:
         return
     async with engine.connect() as conn:
         conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        key = {"key": ADVISORY_LOCK_KEY}
-        got = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key)).scalar())
+        lock = {"key": key}
+        got = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), lock)).scalar())
         try:
             yield got
         finally:
             if got:
-                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), lock)

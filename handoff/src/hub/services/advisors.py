@@ -10,7 +10,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, true, update
 
 from hub.db.base import AdvisorStatus, EntryState, Role
 from hub.db.models import Advisor, AdvisorSession, QueueEntry
@@ -101,7 +101,25 @@ async def start_session(
     )
     await u.session.execute(delete(AdvisorSession).where(AdvisorSession.expires_at < now))
     advisor = await u.session.get_one(Advisor, advisor_id)
+    advisor.console_seen_at = now  # the console opens next
     return token, advisor
+
+
+async def touch_console(u: Unit, advisor_id: int, now: datetime) -> None:
+    """A console of this advisor is open now (its heartbeat)."""
+    await u.session.execute(
+        update(Advisor)
+        .where(Advisor.id == advisor_id)
+        .values(console_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def present(present_since: datetime | None) -> ColumnElement[bool]:
+    """Advisors a console has shown since ``present_since`` (None: every advisor)."""
+    if present_since is None:
+        return true()
+    return Advisor.console_seen_at >= present_since
 
 
 async def by_token(u: Unit, token: str | None, now: datetime) -> Advisor:
@@ -133,13 +151,20 @@ async def set_status(u: Unit, advisor: Advisor, status: Any) -> Advisor:
     return advisor
 
 
-async def logged_in_counts(u: Unit, now: datetime) -> tuple[int, int]:
-    """(advisors with a live login, of whom available). Editors do not count."""
+async def logged_in_counts(
+    u: Unit, now: datetime, present_since: datetime | None = None
+) -> tuple[int, int]:
+    """(advisors with a live login and a console seen since ``present_since``, of whom
+    available). Editors do not count."""
     rows = (
         await u.session.execute(
             select(Advisor.status, func.count(func.distinct(Advisor.id)))
             .join(AdvisorSession, AdvisorSession.advisor_id == Advisor.id)
-            .where(AdvisorSession.expires_at > now, Advisor.role == Role.advisor)
+            .where(
+                AdvisorSession.expires_at > now,
+                Advisor.role == Role.advisor,
+                present(present_since),
+            )
             .group_by(Advisor.status)
         )
     ).all()
@@ -148,14 +173,18 @@ async def logged_in_counts(u: Unit, now: datetime) -> tuple[int, int]:
     return available + counts.get(AdvisorStatus.away, 0), available
 
 
-async def available_capacity(u: Unit, now: datetime) -> Capacity:
-    """The available advisors (a live login, status available; not editors), their seats
+async def available_capacity(
+    u: Unit, now: datetime, present_since: datetime | None = None
+) -> Capacity:
+    """The available advisors (a live login, a console seen since ``present_since``,
+    status available; not editors), their seats
     (``max_chats`` each) and how many of those seats no chat takes now."""
     advisors = (
         await u.session.execute(
             select(Advisor.id, Advisor.max_chats).where(
                 Advisor.role == Role.advisor,
                 Advisor.status == AdvisorStatus.available,
+                present(present_since),
                 select(AdvisorSession.token_hash)
                 .where(AdvisorSession.advisor_id == Advisor.id, AdvisorSession.expires_at > now)
                 .exists(),

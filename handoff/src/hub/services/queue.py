@@ -84,11 +84,16 @@ async def chat_minutes(u: Unit, default_minutes: float) -> float:
 
 
 async def queue_info(
-    u: Unit, entry: QueueEntry, now: datetime, minutes_per_chat: float
+    u: Unit,
+    entry: QueueEntry,
+    now: datetime,
+    minutes_per_chat: float,
+    present_since: datetime | None = None,
 ) -> QueueInfo:
-    """``minutes_per_chat`` is the configured average, used until enough chats are measured."""
+    """``minutes_per_chat`` is the configured average, used until enough chats are measured;
+    only advisors whose console was seen since ``present_since`` count."""
     pos = await position(u, entry)
-    capacity = await advisor_svc.available_capacity(u, now)
+    capacity = await advisor_svc.available_capacity(u, now, present_since)
     minutes = None
     if capacity.advisors:
         ahead = await ahead_in_all_queues(u, entry)
@@ -117,6 +122,7 @@ async def enqueue(
     faq_id: str | None,
     now: datetime,
     policy: QueuePolicy,
+    present_since: datetime | None = None,
 ) -> QueueEntry | Refused:
     """Put the conversation in its topic queue, or say why not.
 
@@ -142,7 +148,7 @@ async def enqueue(
     if existing is not None:
         return existing
     urgent = reason == "urgent"
-    logged_in, _ = await advisor_svc.logged_in_counts(u, now)
+    logged_in, _ = await advisor_svc.logged_in_counts(u, now, present_since)
     decision = policy.decide(QueueFacts(now, await waiting_count(u, topic), logged_in, urgent))
     if not isinstance(decision, Admitted):
         return decision
@@ -228,10 +234,11 @@ async def claim(u: Unit, advisor: Advisor, conversation_id: str, now: datetime) 
 
 
 async def requeue_stranded(
-    u: Unit, now: datetime, *, advisor_id: int | None = None
+    u: Unit, now: datetime, *, advisor_id: int | None = None, present_since: datetime | None = None
 ) -> list[QueueEntry]:
     """Chats whose advisor has no live login any more (logged out everywhere, or every
-    login expired, or the account is gone) go back to their queue: waiting, no advisor,
+    login expired, or the account is gone), or, with ``present_since``, no console seen
+    since then (the browser closed), go back to their queue: waiting, no advisor,
     the original ``enqueued_at`` (so they come before those who came later).
 
     ``advisor_id`` limits it to one advisor (at logout). Each entry moves with a
@@ -240,8 +247,19 @@ async def requeue_stranded(
     live_login = exists().where(
         AdvisorSession.advisor_id == QueueEntry.advisor_id, AdvisorSession.expires_at > now
     )
+    gone = ~live_login
+    if present_since is not None:
+        away = (
+            select(Advisor.id)
+            .where(
+                Advisor.id == QueueEntry.advisor_id,
+                or_(Advisor.console_seen_at.is_(None), Advisor.console_seen_at < present_since),
+            )
+            .exists()
+        )
+        gone = or_(gone, away)
     stmt = select(QueueEntry.id, QueueEntry.conversation_id, QueueEntry.advisor_id).where(
-        QueueEntry.state == EntryState.assigned, ~live_login
+        QueueEntry.state == EntryState.assigned, gone
     )
     if advisor_id is not None:
         stmt = stmt.where(QueueEntry.advisor_id == advisor_id)

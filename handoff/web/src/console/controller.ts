@@ -36,6 +36,9 @@ export class Console {
   private chats = new Map<string, Chat>();
   private active: string | null = null;
   private tickTimer: number | undefined;
+  /** The console's heartbeat on its WebSocket: the hub counts the advisor as at work only
+   * while it comes (a closed browser is away after a minute, and its chats go back). */
+  private heartbeatTimer: number | undefined;
   private lastTypingSent = 0;
   /** Chats being read again after a `chats` frame (one reading each at a time). */
   private catchingUp = new Set<string>();
@@ -131,6 +134,8 @@ export class Console {
 
   private stop(): void {
     window.clearInterval(this.tickTimer);
+    window.clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
     this.live.stop();
   }
 
@@ -397,6 +402,9 @@ export class Console {
 
   private onFrame(frame: Frame): void {
     switch (frame.type) {
+      case "presence":
+        this.startHeartbeat(Number((frame.data as { heartbeat_seconds?: number })?.heartbeat_seconds));
+        break;
       case "queues":
         this.setQueues(frame.data as QueueTopic[]);
         break;
@@ -416,6 +424,13 @@ export class Console {
         if ((frame.data as { error?: string })?.error === "unauthorized") this.loggedOut("Du er logget ut. Logg inn igjen.");
         break;
     }
+  }
+
+  private startHeartbeat(seconds: number): void {
+    window.clearInterval(this.heartbeatTimer);
+    const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 20_000;
+    // Sent on whichever socket is open; while there is none, the HTTP polling counts instead.
+    this.heartbeatTimer = window.setInterval(() => this.live.send({ type: "heartbeat" }), ms);
   }
 
   private onMessage(d: { conversation_id: string; message: Message }): void {
