@@ -108,6 +108,15 @@ def test_handling_time_is_the_median_of_recent_chats_once_there_are_enough() -> 
     assert handling_minutes([10 * 3600] * 5, 6) == 60  # forgotten chats are capped
 
 
+def test_unanswered_messages_are_the_visitors_after_the_last_answer() -> None:
+    from hub.rules.queue import unanswered_ids
+
+    assert unanswered_ids([]) == []
+    msgs = [(1, "bot"), (2, "visitor"), (3, "bot"), (4, "system"), (5, "visitor"), (6, "system")]
+    assert unanswered_ids(msgs) == [5]  # a system notice does not answer
+    assert unanswered_ids([*msgs, (7, "visitor"), (8, "advisor")]) == []
+
+
 def test_settings_from_env() -> None:
     s = Settings.from_env(
         {"HUB_ALWAYS_OPEN": "true", "HUB_QUEUE_CAPACITY": "7", "HUB_CLOSED_DATES": "2026-12-24"}

@@ -233,3 +233,21 @@ async def test_new_conversations_are_limited_per_client_address(hub, clock) -> N
     await hub.visitors.open(None)  # the hub's own callers: no address, no limit
     clock.advance(seconds=60)
     await hub.visitors.open(None, "203.0.113.7")
+
+
+async def test_a_message_written_while_queued_is_acknowledged_once_and_new_to_the_advisor(
+    hub,
+) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari")
+    cid, secret, _ = await open_conv(hub)
+    await hub.visitors.request_queue(cid, secret, "arbeid")
+    first = await hub.visitors.message(cid, secret, "Jeg glemte å si at jeg er permittert.", None)
+    second = await hub.visitors.message(cid, secret, "Fra 1. desember.", None)
+    stored = await messages_of(hub, cid)
+    assert [m.text for m in stored].count(texts.WRITTEN_WHILE_QUEUED) == 1  # once for the run
+    assert stored[-1].id == second.id
+    chat = await hub.advisors.claim(kari, cid)
+    assert views.advisor_chat_json(chat)["unanswered"] == [first.id, second.id]
+    await hub.advisors.message(kari, cid, "Takk, da ser jeg på det.")
+    again = await hub.advisors.open_chat(kari, cid)
+    assert views.advisor_chat_json(again)["unanswered"] == []

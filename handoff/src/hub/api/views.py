@@ -17,7 +17,7 @@ from hub.core import (
 )
 from hub.rules.feedback import votes_csv, votes_json
 from hub.rules.kinds import Owner, Sender
-from hub.rules.queue import ChatHead, QueueInfo, TopicQueue
+from hub.rules.queue import ChatHead, QueueInfo, TopicQueue, unanswered_ids
 from hub.rules.unanswered import to_csv
 from hub.rules.wire import iso, message_json
 
@@ -112,6 +112,9 @@ def advisor_chat_json(chat: AdvisorChat) -> dict[str, Any]:
         "urgent": entry.urgent,
         "faq_id": entry.faq_id,
         "messages": messages_json(chat.messages),
+        # The visitor's messages nobody has answered (e.g. written while waiting): new to
+        # the advisor who takes the chat.
+        "unanswered": unanswered_ids([(m.id, m.sender.value) for m in chat.messages]),
     }
 
 

@@ -92,6 +92,13 @@ class Visitors:
             msg = await conv_svc.add_message(
                 u, conv, Sender.visitor, text, now, payload=payload, awaiting_bot=to_bot
             )
+            if conv.owner == Owner.queue and not wants_advisor:
+                # Stored for the advisor: the visitor is told so, once for a run of messages.
+                last = await conv_svc.last_reply(u, conv.id)
+                if last is None or last.text != texts.WRITTEN_WHILE_QUEUED:
+                    await conv_svc.add_message(
+                        u, conv, Sender.system, texts.WRITTEN_WHILE_QUEUED, now
+                    )
         ctx.metrics.messages.labels("visitor").inc()
         if wants_advisor:
             ctx.spawn(self.relay.queue_from_chat(conversation_id), f"queue:{conversation_id}")

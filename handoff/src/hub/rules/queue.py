@@ -24,6 +24,20 @@ def check_outcome(outcome: Any) -> str:
     return str(outcome)
 
 
+def unanswered_ids(messages: list[tuple[int, str]]) -> list[int]:
+    """The visitor's messages that nobody has answered yet: those after the last message
+    from the bot or an advisor (system notices do not answer). ``messages`` are
+    ``(id, sender)`` in order. An advisor who takes a chat sees these marked as new (the
+    visitor may have written them while waiting in the queue)."""
+    tail: list[int] = []
+    for message_id, sender in messages:
+        if sender == "visitor":
+            tail.append(message_id)
+        elif sender in ("bot", "advisor"):
+            tail = []
+    return tail
+
+
 @dataclass(frozen=True)
 class QueueInfo:
     """A waiting visitor's place. ``estimated_wait_minutes`` is None while no advisor

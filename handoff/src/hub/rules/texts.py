@@ -60,6 +60,11 @@ def queued(position: int, minutes: int | None) -> str:
     return f"Du er satt i kø for å snakke med en veileder. {ahead} {wait}"
 
 
+# A visitor writes while waiting in the queue: said once for a run of messages.
+WRITTEN_WHILE_QUEUED = (
+    "Vi har fått meldingen din. Veilederen ser den når samtalen starter. "
+    "Du beholder plassen din i køen."
+)
 LEFT_QUEUE = "Du har forlatt køen. Chatboten hjelper deg videre."
 QUEUE_TIMEOUT = "Du ble tatt ut av køen fordi vi ikke har hørt fra deg på en stund."
 ADVISOR_JOINED = "{name} er veileder og har tatt over samtalen."

@@ -188,6 +188,18 @@ async def mask_split_number(u: Unit, conv: Conversation, text: str) -> str:
     return text
 
 
+async def last_reply(u: Unit, conversation_id: str) -> Message | None:
+    """The newest message not from the visitor (bot, advisor or system)."""
+    return (
+        await u.session.execute(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.sender != Sender.visitor)
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
 async def offered_payloads(u: Unit, conversation_id: str) -> frozenset[str]:
     """The payloads of every button shown in the conversation (bot and hub messages)."""
     rows = await u.session.execute(

@@ -155,7 +155,7 @@ export class ChatArea {
     const items: HTMLElement[] = [h("li", { class: "divider" }, h("span", null, "Samtalen med chatboten"))];
     for (const m of list) {
       if (m.id === firstAdvisor) items.push(h("li", { class: "divider divider--live" }, h("span", null, "Veileder i samtalen")));
-      items.push(messageItem(m));
+      items.push(messageItem(m, chat.fresh.has(m.id)));
     }
     log.replaceChildren(...items);
   }
@@ -186,7 +186,7 @@ export class ChatArea {
     const fresh = sortedMessages(chat).filter((m) => !known.has(m.id));
     for (const m of fresh) {
       const next = shown.find((el) => Number(el.dataset.id) > m.id);
-      const item = messageItem(m);
+      const item = messageItem(m, chat.fresh.has(m.id));
       if (next) next.before(item);
       else log.appendChild(item);
       shown.splice(next ? shown.indexOf(next) : shown.length, 0, item);
@@ -401,7 +401,7 @@ export class ChatArea {
   }
 }
 
-function messageItem(m: Message): HTMLElement {
+function messageItem(m: Message, fresh = false): HTMLElement {
   if (m.sender === "system") {
     // A notice may quote the visitor ("answer lost"): plain text, no markup and no links.
     return h("li", { class: "msg msg--system", "data-id": m.id }, h("p", null, m.text), h("span", { class: "msg__time" }, clock(m.created_at)));
@@ -415,6 +415,8 @@ function messageItem(m: Message): HTMLElement {
       { class: "msg__top" },
       m.sender === "visitor" ? null : icon(m.sender === "bot" ? robotIcon : personIcon),
       h("span", { class: "msg__who" }, who),
+      // Written while the visitor waited, and not answered yet: read it first.
+      fresh ? h("span", { class: "aksel-tag aksel-tag--small msg__fresh", "data-variant": "strong", "data-color": "info" }, "Ny, ikke besvart") : null,
       h("span", { class: "msg__time" }, clock(m.created_at)),
     ),
     h(

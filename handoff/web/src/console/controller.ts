@@ -213,7 +213,12 @@ export class Console {
       await this.refreshChat(id);
       this.renderChats();
       this.area?.focusComposer();
-      this.announce("Du har tatt samtalen.");
+      const fresh = this.chats.get(id)?.fresh.size ?? 0;
+      this.announce(
+        fresh === 0
+          ? "Du har tatt samtalen."
+          : `Du har tatt samtalen. ${fresh === 1 ? "1 melding" : `${fresh} meldinger`} fra brukeren er ikke besvart.`,
+      );
       void this.loadQueues();
     } catch (err) {
       const e = err as ApiFailure;

@@ -32,6 +32,8 @@ export interface ConversationDetail {
   topic?: string | null;
   reason?: string | null;
   messages?: Message[];
+  /** The visitor's messages nobody has answered yet (e.g. written while waiting). */
+  unanswered?: number[];
 }
 
 export interface Faq {
@@ -47,6 +49,9 @@ export interface Chat {
   topic: string | null;
   reason: string | null;
   messages: Map<number, Message>;
+  /** Messages marked new when the chat came to this console: the visitor wrote them
+   * (while waiting in the queue) and nobody has answered them. */
+  fresh: Set<number>;
   typing: boolean;
   typingTimer?: number;
   unread: number;
@@ -107,6 +112,7 @@ export function upsertChat(chats: Map<string, Chat>, c: ConversationDetail): Cha
       topic: c.topic ?? null,
       reason: c.reason ?? null,
       messages: new Map(),
+      fresh: new Set(Array.isArray(c.unanswered) ? c.unanswered : []),
       typing: false,
       unread: 0,
       draft: "",
@@ -120,6 +126,8 @@ export function upsertChat(chats: Map<string, Chat>, c: ConversationDetail): Cha
     if (c.owner) chat.owner = c.owner;
     if (c.topic) chat.topic = c.topic;
     if (c.reason) chat.reason = c.reason;
+    // Known only from the list of chats so far (no messages yet): its first full reading marks them.
+    if (Array.isArray(c.unanswered) && chat.messages.size === 0) chat.fresh = new Set(c.unanswered);
   }
   for (const m of c.messages ?? []) chat.messages.set(m.id, m);
   return chat;
