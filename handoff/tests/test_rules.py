@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -108,13 +108,24 @@ def test_handling_time_is_the_median_of_recent_chats_once_there_are_enough() -> 
     assert handling_minutes([10 * 3600] * 5, 6) == 60  # forgotten chats are capped
 
 
-def test_unanswered_messages_are_the_visitors_after_the_last_answer() -> None:
+def test_unanswered_messages_are_the_visitors_since_the_queue_after_the_last_advisor() -> None:
     from hub.rules.queue import unanswered_ids
 
-    assert unanswered_ids([]) == []
-    msgs = [(1, "bot"), (2, "visitor"), (3, "bot"), (4, "system"), (5, "visitor"), (6, "system")]
-    assert unanswered_ids(msgs) == [5]  # a system notice does not answer
-    assert unanswered_ids([*msgs, (7, "visitor"), (8, "advisor")]) == []
+    t0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    queued = t0 + timedelta(minutes=1)
+    at = [t0 + timedelta(seconds=30 * i) for i in range(10)]
+    assert unanswered_ids([], queued) == []
+    msgs = [
+        (1, "visitor", at[0]),  # to the bot, before the queue
+        (2, "bot", at[1]),
+        (3, "system", at[2]),  # "Du er satt i kø"
+        (4, "visitor", at[3]),
+        (5, "bot", at[4]),  # the bot's late reply to the request: does not answer
+        (6, "visitor", at[5]),
+    ]
+    assert unanswered_ids(msgs, queued) == [4, 6]
+    assert unanswered_ids([*msgs, (7, "advisor", at[6])], queued) == []
+    assert unanswered_ids([*msgs, (7, "advisor", at[6]), (8, "visitor", at[7])], queued) == [8]
 
 
 def test_settings_from_env() -> None:

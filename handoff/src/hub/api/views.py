@@ -114,7 +114,9 @@ def advisor_chat_json(chat: AdvisorChat) -> dict[str, Any]:
         "messages": messages_json(chat.messages),
         # The visitor's messages nobody has answered (e.g. written while waiting): new to
         # the advisor who takes the chat.
-        "unanswered": unanswered_ids([(m.id, m.sender.value) for m in chat.messages]),
+        "unanswered": unanswered_ids(
+            [(m.id, m.sender.value, m.created_at) for m in chat.messages], entry.enqueued_at
+        ),
     }
 
 

@@ -93,8 +93,9 @@ class Visitors:
                 u, conv, Sender.visitor, text, now, payload=payload, awaiting_bot=to_bot
             )
             if conv.owner == Owner.queue and not wants_advisor:
-                # Stored for the advisor: the visitor is told so, once for a run of messages.
-                last = await conv_svc.last_reply(u, conv.id)
+                # Stored for the advisor: the visitor is told so, once while waiting (the
+                # bot's reply to the request for a person may come after the first).
+                last = await conv_svc.last_notice(u, conv.id)
                 if last is None or last.text != texts.WRITTEN_WHILE_QUEUED:
                     await conv_svc.add_message(
                         u, conv, Sender.system, texts.WRITTEN_WHILE_QUEUED, now

@@ -188,12 +188,12 @@ async def mask_split_number(u: Unit, conv: Conversation, text: str) -> str:
     return text
 
 
-async def last_reply(u: Unit, conversation_id: str) -> Message | None:
-    """The newest message not from the visitor (bot, advisor or system)."""
+async def last_notice(u: Unit, conversation_id: str) -> Message | None:
+    """The newest system message of the conversation."""
     return (
         await u.session.execute(
             select(Message)
-            .where(Message.conversation_id == conversation_id, Message.sender != Sender.visitor)
+            .where(Message.conversation_id == conversation_id, Message.sender == Sender.system)
             .order_by(Message.id.desc())
             .limit(1)
         )
