@@ -4,6 +4,8 @@ import {
   type Chat,
   claimErrorText,
   urgentAcrossTopics,
+  nextWaiting,
+  shortcutFor,
   faqExcerpt,
   markEnded,
   queueTotalText,
@@ -108,6 +110,32 @@ describe("urgent chats", () => {
       ["generell", "g1"],
       ["arbeid", "a2"],
     ]);
+  });
+});
+
+describe("keyboard shortcuts", () => {
+  const key = (k: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => ({
+    key: k,
+    altKey: false,
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    ...mods,
+  });
+  it("knows Alt+N, Alt+A and Alt+PageDown, and nothing typed", () => {
+    expect(shortcutFor(key("n", { altKey: true }))).toBe("next");
+    expect(shortcutFor(key("N", { altKey: true }))).toBe("next");
+    expect(shortcutFor(key("a", { altKey: true }))).toBe("end");
+    expect(shortcutFor(key("PageDown", { altKey: true }))).toBe("nextTab");
+    expect(shortcutFor(key("a"))).toBeNull();
+    expect(shortcutFor(key("å", { altKey: true }))).toBeNull(); // Option+A on a Mac types å
+    expect(shortcutFor(key("a", { altKey: true, ctrlKey: true }))).toBeNull(); // AltGr
+  });
+  it("takes the urgent chat first, then the longest wait", () => {
+    const w = (id: string, urgent: boolean, waiting_seconds: number) => ({ conversation_id: id, reason: "asked_for_person", urgent, waiting_seconds, first_lines: [] });
+    expect(nextWaiting([])).toBeNull();
+    expect(nextWaiting([{ topic: "arbeid", waiting: [w("a", false, 600)] }, { topic: "helse", waiting: [w("h", false, 900)] }])).toBe("h");
+    expect(nextWaiting([{ topic: "arbeid", waiting: [w("a", false, 600)] }, { topic: "generell", waiting: [w("g", true, 5)] }])).toBe("g");
   });
 });
 

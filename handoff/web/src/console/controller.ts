@@ -17,7 +17,9 @@ import {
   type ConversationDetail,
   type Faq,
   markEnded,
+  nextWaiting,
   type QueueTopic,
+  shortcutFor,
   staleChats,
   upsertChat,
 } from "./state";
@@ -133,6 +135,7 @@ export class Console {
   }
 
   private stop(): void {
+    document.removeEventListener("keydown", this.onShortcut);
     window.clearInterval(this.tickTimer);
     window.clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
@@ -171,8 +174,32 @@ export class Console {
     this.renderChats();
     await Promise.all([this.loadQueues(), this.loadChats()]);
     this.live.connect();
+    document.addEventListener("keydown", this.onShortcut);
     this.tickTimer = window.setInterval(() => tickWaited(this.shell?.queueBox ?? this.app, (Date.now() - this.queuesAt) / 1000), 15000);
   }
+
+  /** Alt+N takes the next chat, Alt+A ends the open one, Alt+PageDown goes to the next tab
+   * (listed under «Hurtigtaster»; Enter sends, in the reply field). */
+  private readonly onShortcut = (e: KeyboardEvent): void => {
+    const action = shortcutFor(e);
+    if (!action || !this.shell) return;
+    e.preventDefault();
+    if (action === "next") {
+      const id = nextWaiting(this.queues);
+      if (id) void this.claim(id);
+      else this.announce("Ingen venter på svar.");
+    } else if (action === "end") {
+      const chat = this.active ? this.chats.get(this.active) : undefined;
+      const button = this.area?.box.querySelector<HTMLButtonElement>('button[data-action="end"]');
+      if (chat?.owner === "advisor" && button) button.click();
+      else this.announce("Du har ingen åpen samtale å avslutte.");
+    } else {
+      const ids = [...this.chats.keys()];
+      if (ids.length < 2 || !this.active) return;
+      this.select(ids[(ids.indexOf(this.active) + 1) % ids.length]);
+      this.area?.box.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+    }
+  };
 
   private async setStatus(status: string): Promise<void> {
     try {

@@ -98,6 +98,33 @@ export function urgentAcrossTopics(queues: QueueTopic[]): { topic: string; waiti
     .sort((a, b) => b.waiting.waiting_seconds - a.waiting.waiting_seconds);
 }
 
+/** The console's keyboard shortcuts, as listed in it (key, what it does). */
+export const SHORTCUTS: [string, string][] = [
+  ["Alt + N", "Ta neste samtale (den som haster mest, eller har ventet lengst)"],
+  ["Enter", "Send svaret"],
+  ["Shift + Enter", "Ny linje i svaret"],
+  ["Alt + A", "Avslutt samtalen du har åpen"],
+  ["Alt + PageDown", "Gå til neste samtale"],
+];
+
+/** What a key press asks for, or null (the key is not a shortcut). */
+export function shortcutFor(e: { key: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): "next" | "end" | "nextTab" | null {
+  if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
+  const key = e.key.toLowerCase();
+  if (key === "n") return "next";
+  if (key === "a") return "end";
+  if (e.key === "PageDown") return "nextTab";
+  return null;
+}
+
+/** The next chat to take: the first urgent one across topics, else the longest wait. */
+export function nextWaiting(queues: QueueTopic[]): string | null {
+  const urgent = urgentAcrossTopics(queues);
+  if (urgent.length) return urgent[0].waiting.conversation_id;
+  const all = queues.flatMap((q) => q.waiting).sort((a, b) => b.waiting_seconds - a.waiting_seconds);
+  return all[0]?.conversation_id ?? null;
+}
+
 export function queueTotalText(total: number): string {
   return total === 0 ? "Ingen venter på svar." : total === 1 ? "1 person venter." : `${total} personer venter.`;
 }

@@ -5,7 +5,7 @@ import { h, icon, setChildren } from "../shared/dom";
 import { leaveIcon, personIcon, warningIcon } from "../shared/icons";
 import { topicName } from "../shared/settings";
 import { waited } from "../shared/text";
-import { type Advisor, type QueueTopic, queueTotalText, reasonText, sortWaiting, urgentAcrossTopics, type Waiting } from "./state";
+import { type Advisor, type QueueTopic, queueTotalText, reasonText, SHORTCUTS, sortWaiting, urgentAcrossTopics, type Waiting } from "./state";
 
 export function alertBox(kind: "danger" | "warning" | "info" | "success", text: string): HTMLElement {
   return h("div", { class: `alert alert--${kind}` }, icon(warningIcon), h("p", null, text));
@@ -103,7 +103,23 @@ export function renderShell(app: HTMLElement, me: Advisor, on: ShellActions): Sh
     h(
       "main",
       { class: "console" },
-      h("section", { class: "queues", "aria-labelledby": "queues-title", tabindex: 0 }, h("h1", { class: "aksel-heading aksel-heading--medium", id: "queues-title" }, "Køer"), claimNotice, queueBox),
+      h(
+        "section",
+        { class: "queues", "aria-labelledby": "queues-title", tabindex: 0 },
+        h("h1", { class: "aksel-heading aksel-heading--medium", id: "queues-title" }, "Køer"),
+        claimNotice,
+        queueBox,
+        h(
+          "details",
+          { class: "shortcuts" },
+          h("summary", null, "Hurtigtaster"),
+          h(
+            "dl",
+            null,
+            SHORTCUTS.map(([key, what]) => [h("dt", null, h("kbd", null, key)), h("dd", null, what)]),
+          ),
+        ),
+      ),
       h("section", { class: "chats", "aria-labelledby": "chats-title" }, h("h2", { class: "aksel-sr-only", id: "chats-title" }, "Mine samtaler"), chatBox),
     ),
     announcer,
