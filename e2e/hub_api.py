@@ -38,7 +38,9 @@ class Hub:
         self.visitors.append(v)
         res = self.http.post(f"/api/conversations/{v.id}/queue", json={"topic": topic}, headers=v.auth)
         res.raise_for_status()
-        self.http.post(f"/api/conversations/{v.id}/messages", json={"text": text}, headers=v.auth).raise_for_status()
+        self.http.post(
+            f"/api/conversations/{v.id}/messages", json={"text": text}, headers=v.auth
+        ).raise_for_status()
         return v
 
     def urgent_visitor(self, text: str, topic: str) -> Visitor:
@@ -48,7 +50,9 @@ class Hub:
         res.raise_for_status()
         v = Visitor(res.json()["id"], res.json()["secret"])
         self.visitors.append(v)
-        self.http.post(f"/api/conversations/{v.id}/messages", json={"text": text}, headers=v.auth).raise_for_status()
+        self.http.post(
+            f"/api/conversations/{v.id}/messages", json={"text": text}, headers=v.auth
+        ).raise_for_status()
         res = self.http.post(
             "/internal/handoff",
             json={"conversation_id": v.id, "reason": "urgent", "topic": topic, "faq_id": None},
@@ -64,7 +68,9 @@ class Hub:
         return res.json()  # type: ignore[no-any-return]
 
     def login(self, user: str) -> str:
-        res = self.http.post("/api/advisor/login", json={"username": user, "password": self.site.advisor_password})
+        res = self.http.post(
+            "/api/advisor/login", json={"username": user, "password": self.site.advisor_password}
+        )
         res.raise_for_status()
         self.http.cookies.clear()  # the token is used explicitly; the cookie would mix logins
         return str(res.json()["token"])

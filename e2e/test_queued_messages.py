@@ -18,7 +18,9 @@ def test_a_message_written_in_the_queue_is_acknowledged_and_marked_new_for_the_a
     login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
     open_and_start(visitor)
     visitor.get_by_role("button", name="Snakk med en veileder", exact=True).click()
-    expect(visitor.get_by_test_id("queue-position")).to_have_text(re.compile(r"Du er nummer \d+ i køen\."), timeout=60_000)
+    expect(visitor.get_by_test_id("queue-position")).to_have_text(
+        re.compile(r"Du er nummer \d+ i køen\."), timeout=60_000
+    )
     send(visitor, "Jeg glemte å si at jeg er permittert.")
     expect(messages(visitor, "system").filter(has_text=ACK)).to_have_count(1)
     send(visitor, "Fra 1. desember.")

@@ -16,7 +16,9 @@ from playwright.sync_api import Browser, Page, expect
 
 @pytest.fixture
 def second_advisor(browser: Browser, site: Site) -> Iterator[Page]:
-    ctx = browser.new_context(base_url=site.base_url, viewport=DESKTOP, locale="nb-NO", timezone_id="Europe/Oslo")
+    ctx = browser.new_context(
+        base_url=site.base_url, viewport=DESKTOP, locale="nb-NO", timezone_id="Europe/Oslo"
+    )
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -64,7 +66,9 @@ def test_two_advisors_claim_the_same_chat_at_once_one_gets_it_and_the_other_is_t
         # The visitor has exactly one advisor, and was told so once.
         state = hub.state(v)
         assert state["owner"] == "advisor"
-        joined = [m for m in state["messages"] if m["sender"] == "system" and "har tatt over samtalen" in m["text"]]
+        joined = [
+            m for m in state["messages"] if m["sender"] == "system" and "har tatt over samtalen" in m["text"]
+        ]
         assert len(joined) == 1
         # The loser's queue no longer offers it.
         expect((kari, per)[loser].locator(f'[data-claim="{v.id}"]')).to_have_count(0)
