@@ -160,6 +160,17 @@ async def handback(request: Request, conversation_id: str) -> HTTPResponse:
     return json({"owner": "bot"})
 
 
+@bp.get("/overview")
+@openapi.summary(
+    "For supervisors (role leder): per topic and in all, now and since midnight: waiting, "
+    "longest wait, chats in progress, handoffs by reason, answered within 3 minutes, ratings; "
+    "and the advisors available, away and in a chat with a free seat"
+)
+@require(Role.leder)
+async def overview(request: Request) -> HTTPResponse:
+    return json(views.overview_json(await hub_of(request).supervision.overview()))
+
+
 @bp.get("/faq")
 @openapi.summary("Search the bot's FAQ answers, read from Rasa (best first)")
 @openapi.parameter(parameter=spec.FAQ_QUERY)

@@ -143,6 +143,11 @@ export class Console {
       window.location.assign("/veileder/ubesvart");
       return;
     }
+    if (me.role === "leder") {
+      // Supervisors watch the queues and the advisors; they take no chats.
+      window.location.assign("/veileder/oversikt");
+      return;
+    }
     // The topic names and the length limit before the first drawing (a failure leaves ids and no limit).
     await loadSettings();
     document.title = "Chat for veiledere – Nav";
