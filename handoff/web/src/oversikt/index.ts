@@ -229,7 +229,7 @@ class OverviewPage {
         "table",
         { class: "aksel-table overview__table" },
         h("caption", { class: "aksel-sr-only" }, "Tall per tema, nå og i dag. Siste rad er alle tema."),
-        h("thead", null, h("tr", null, ...heads.map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", null, h("tr", null, ...heads.map((t, i) => h("th", { scope: "col", class: i ? "num" : null }, t)))),
         h("tbody", null, ...o.topics.map((f) => this.row(topicName(f.topic), f, f.topic))),
         h("tfoot", null, this.row("Alle tema", o.total, null)),
       ),
