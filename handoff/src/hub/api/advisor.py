@@ -108,6 +108,17 @@ async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
     return json(views.advisor_chat_json(chat))
 
 
+@bp.get("/conversations/<conversation_id:str>/suggestions")
+@openapi.summary(
+    "The bot's FAQ answers for the visitor's latest question in this chat, best first "
+    "(503 faq_unavailable while the bot's answers cannot be read)"
+)
+@require(Role.advisor)
+async def suggestions(request: Request, conversation_id: str) -> HTTPResponse:
+    found = await hub_of(request).advisors.suggestions(account(request), conversation_id)
+    return json(views.suggestions_json(found))
+
+
 @bp.post("/conversations/<conversation_id:str>/messages")
 @openapi.summary("Write to the visitor")
 @spec.body(spec.ADVISOR_MESSAGE)

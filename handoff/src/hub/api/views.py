@@ -14,8 +14,10 @@ from hub.core import (
     ConversationView,
     Message,
     QueueEntry,
+    Suggestions,
     UnansweredReport,
 )
+from hub.rules.assist import ChatSummary
 from hub.rules.feedback import votes_csv, votes_json
 from hub.rules.kinds import Owner, Sender
 from hub.rules.overview import Figures, Overview
@@ -114,6 +116,27 @@ def advisor_chat_json(chat: AdvisorChat) -> dict[str, Any]:
         "urgent": entry.urgent,
         "faq_id": entry.faq_id,
         "messages": messages_json(chat.messages),
+        "summary": summary_json(chat.summary),
+    }
+
+
+def summary_json(s: ChatSummary) -> dict[str, Any]:
+    return {
+        "topic": s.topic,
+        "reason": s.reason,
+        "first_question": s.first_question,
+        "last_question": s.last_question,
+        "bot_answers": [{"faq_id": a.faq_id, "title": a.title} for a in s.bot_answers],
+        "visitor_messages": s.visitor_messages,
+    }
+
+
+def suggestions_json(s: Suggestions) -> dict[str, Any]:
+    """``GET /api/advisor/conversations/{id}/suggestions``."""
+    return {
+        "message_id": s.question.id if s.question else None,
+        "question": s.question.text if s.question else None,
+        "answers": [e.json() for e in s.answers],
     }
 
 

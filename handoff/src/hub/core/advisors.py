@@ -18,6 +18,7 @@ from hub.db.models import Advisor, Conversation, Message, QueueEntry
 from hub.db.unit import Unit
 from hub.errors import FaqUnavailable, Forbidden, InvalidRequest
 from hub.rules import texts
+from hub.rules.assist import ChatSummary, latest_question, suggest, summarise
 from hub.rules.faq import FaqEntry, search, words
 from hub.rules.feedback import AnswerVotes
 from hub.rules.queue import ChatHead, QueueInfo, TopicQueue, check_outcome
@@ -36,6 +37,17 @@ class AdvisorChat:
     conversation: Conversation
     entry: QueueEntry
     messages: list[Message]
+    # The bot's part in short (topic, why handed over, what the bot answered).
+    summary: ChatSummary
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Catalogue answers for the visitor's latest question (``question``: None when the
+    visitor has not said what it is about yet)."""
+
+    question: Message | None
+    answers: list[FaqEntry]
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,8 @@ class Advisors:
         if entry is None or (entry.advisor_id is not None and not mine):
             raise Forbidden("Du har ikke tilgang til denne samtalen.")
         messages = await conv_svc.messages_after(u, conversation_id, 0, limit=100_000)
-        return AdvisorChat(conv, entry, messages)
+        summary = summarise(entry.topic, entry.reason, messages, self.faq.cached_titles())
+        return AdvisorChat(conv, entry, messages, summary)
 
     async def open_chat(self, advisor: Advisor, conversation_id: str) -> AdvisorChat:
         """A waiting conversation or one of the advisor's own, with the whole transcript."""
@@ -87,6 +100,17 @@ class Advisors:
     async def chat_heads(self, advisor_id: int) -> list[ChatHead]:
         async with self.ctx.read() as u:
             return await queue_svc.chat_heads(u, advisor_id)
+
+    async def suggestions(self, advisor: Advisor, conversation_id: str) -> Suggestions:
+        """The catalogue answers for the visitor's latest question in a chat the advisor
+        may open (before they search). 503 while the bot's answers cannot be read."""
+        async with self.ctx.read() as u:
+            chat = await self._chat(u, advisor, conversation_id)
+        question = latest_question(chat.messages)
+        if question is None:
+            return Suggestions(None, [])
+        found = suggest(await self.faq.entries(), question.text, chat.entry.topic)
+        return Suggestions(question, found)
 
     async def search_faq(self, query: str) -> list[FaqEntry]:
         if len(query) > 200:
