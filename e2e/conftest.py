@@ -54,7 +54,10 @@ class Site:
     database_path: Path | None = None
     # The stack's Rasa (its HTTP API), for a test that checks which model it runs.
     rasa_url: str | None = None
-    # A second advisor (same password), for tests with two advisors at once.
+    # A supervisor's login (role leder) and two more advisors (user, name), same password.
+    leder_user: str = "sjef"
+    more_advisors: tuple[tuple[str, str], ...] = (("per", "Per"), ("liv", "Liv"))
+    # The second advisor of tests with two advisors at once (one of more_advisors).
     second_advisor_user: str = "per"
     second_advisor_name: str = "Per"
     # The hub's bot secret, for a test that hands off as the bot does (an urgent chat).

@@ -22,8 +22,6 @@ from tests import stack  # the hub's test helpers, handoff/tests (pytest.ini: py
 
 ADVISOR_USER = "kari"
 ADVISOR_NAME = "Kari"
-SECOND_ADVISOR_USER = "per"
-SECOND_ADVISOR_NAME = "Per"
 EDITOR_USER = "redaktor"
 ADVISOR_PASSWORD = "veileder-kari-" + secrets.token_hex(4)
 
@@ -74,8 +72,10 @@ def running_stack() -> Iterator[Site]:
     tmp = Path(tempfile.mkdtemp(prefix="e2e-hub-"))
     database_url = f"sqlite:///{tmp / 'hub.db'}"
     _create_account(database_url, ADVISOR_USER, ADVISOR_NAME, "advisor")
-    _create_account(database_url, SECOND_ADVISOR_USER, SECOND_ADVISOR_NAME, "advisor")
     _create_account(database_url, EDITOR_USER, "Redaktør", "editor")
+    _create_account(database_url, "sjef", "Sjef", "leder")
+    for user, name in Site.more_advisors:
+        _create_account(database_url, user, name, "advisor")
     bot_secret = secrets.token_urlsafe(16)
     hub_port = stack.free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"
@@ -124,8 +124,7 @@ def running_stack() -> Iterator[Site]:
         )
         yield Site(
             hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin, EDITOR_USER, content_root,
-            database_path=tmp / "hub.db", rasa_url=rasa.rasa_url, second_advisor_user=SECOND_ADVISOR_USER,
-            second_advisor_name=SECOND_ADVISOR_NAME, bot_secret=bot_secret,
+            database_path=tmp / "hub.db", rasa_url=rasa.rasa_url, bot_secret=bot_secret,
         )  # fmt: skip
     finally:
         if hub is not None:
