@@ -6,8 +6,9 @@ import { h, icon, setChildren } from "../shared/dom";
 import { warningIcon } from "../shared/icons";
 import { FALLBACK_ERROR, readError, type Request, send } from "../shared/api";
 import { loadSettings, topicName } from "../shared/settings";
+import { renderHistory } from "./history-view";
 import { renderPublish } from "./publish-view";
-import { type Change, describe, type Entry, examplesCountText, lines, matching, type Problem, type PublishStatus, type Summary, when } from "./state";
+import { type Change, describe, type Entry, examplesCountText, lines, matching, type Problem, type Publication, type PublishStatus, type Summary, when } from "./state";
 
 const POLL_MS = 3000;
 
@@ -32,6 +33,8 @@ class ContentPage {
   });
   private readonly form = h("section", { class: "content__form", "aria-live": "off" });
   private readonly publishBox = h("section", { class: "publish", "aria-labelledby": "publish-heading" });
+  private readonly historyBox = h("section", { class: "publish", "aria-label": "Publiseringer" });
+  private publications: Publication[] = [];
   private readonly announcer = h("div", { class: "aksel-sr-only", role: "status", "aria-live": "polite" });
   private summaries: Summary[] = [];
   private current: Entry | null = null;
@@ -69,6 +72,7 @@ class ContentPage {
         ),
         this.announcer,
         this.publishBox,
+        this.historyBox,
         this.pendingExample
           ? h(
               "div",
@@ -94,6 +98,7 @@ class ContentPage {
     await settings;
     if (await this.loadList()) {
       await this.loadPublish();
+      await this.loadHistory();
       const wanted = window.location.hash.slice(1);
       if (wanted) await this.open(decodeURIComponent(wanted));
     }
@@ -410,13 +415,42 @@ class ContentPage {
     window.clearTimeout(this.polling);
     if (running) this.polling = window.setTimeout(() => void this.loadPublish(), POLL_MS);
     const ended = this.lastState === "running" && !running;
+    const started = this.lastState !== "running" && running;
     this.lastState = status.state;
     this.refreshMarks(status.unpublished);
+    if (started || ended) this.drawHistory(); // "Ta i bruk igjen" waits while a job runs
     if (ended) {
       this.announcer.textContent = status.message;
+      void this.loadHistory();
       // The open answer's "Endret, ikke publisert" is out of date now.
       if (this.current && !this.dirty) void this.reload(this.current.id);
     }
+  }
+
+  private async loadHistory(): Promise<void> {
+    const res = await api("/publications");
+    if (!res.ok) {
+      setChildren(this.historyBox, this.alert("warning", await errorText(res)));
+      return;
+    }
+    this.publications = (await res.json()) as Publication[];
+    this.drawHistory();
+  }
+
+  private drawHistory(): void {
+    renderHistory(this.historyBox, this.publications, this.lastState === "running", (p) => void this.restorePublication(p));
+  }
+
+  private async restorePublication(p: Publication): Promise<void> {
+    const question = `Ta i bruk publisering ${p.id} fra ${when(p.at)} igjen? Boten svarer da som etter den publiseringen.`;
+    if (!window.confirm(question)) return;
+    const res = await api(`/publications/${p.id}/restore`, { method: "POST" });
+    if (!res.ok && res.status !== 409) {
+      setChildren(this.publishBox, this.alert("warning", await errorText(res)));
+      return;
+    }
+    this.announcer.textContent = `Tar i bruk publisering ${p.id} igjen.`;
+    await this.loadPublish();
   }
 
   private async reload(id: string): Promise<void> {
