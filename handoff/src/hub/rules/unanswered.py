@@ -77,8 +77,11 @@ class Unanswered:
     topic: str | None = None
     suggestions: tuple[str, ...] = ()
     next_step: str | None = None
-    # The FAQ the bot answered with (a "Nei" to that answer).
+    # The FAQ the bot answered with (a "Nei" to that answer, or "dette hjelper ikke").
     answered: str | None = None
+    # The visitor's message it is about: several cases about one message (a "Nei" and
+    # "dette hjelper ikke", or two signals) are one question asked once.
+    message_id: int | None = None
 
 
 @dataclass
@@ -174,15 +177,22 @@ def to_csv(questions: Iterable[Question], titles: Mapping[str, str]) -> str:
 def group(cases: Iterable[Unanswered]) -> list[Question]:
     """Questions, most often unanswered first, then the most recent.
 
-    A question's text and suggestions are those of its latest case.
+    A question's text and suggestions are those of its latest case. ``count`` is how often
+    it was asked: cases about the same visitor message count once (and an answer the same
+    message got is counted once), whatever the bot and the visitor said about it.
     """
     questions: dict[str, Question] = {}
+    seen: set[tuple[str, int, str | None]] = set()
     for case in sorted(cases, key=lambda c: c.at):
         key = question_key(case.text)
         if not key:
             continue
         q = questions.setdefault(key, Question(case.text))
-        q.count += 1
+        asked_before = case.message_id is not None and (key, case.message_id, None) in seen
+        if case.message_id is not None:
+            seen.add((key, case.message_id, None))
+        if not asked_before:
+            q.count += 1
         q.last_at = case.at
         q.text = case.text
         q.kinds[case.kind] += 1
@@ -192,8 +202,10 @@ def group(cases: Iterable[Unanswered]) -> list[Question]:
             q.suggestions = list(case.suggestions)
         if case.next_step:
             q.chosen[case.next_step] += 1
-        if case.answered:
+        if case.answered and (key, case.message_id or -1, case.answered) not in seen:
             q.answered[case.answered] += 1
+            if case.message_id is not None:
+                seen.add((key, case.message_id, case.answered))
     return sorted(
         questions.values(),
         key=lambda q: (-q.count, -(q.last_at.timestamp() if q.last_at else 0.0)),
