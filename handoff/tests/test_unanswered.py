@@ -8,6 +8,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import func, select
@@ -15,7 +16,15 @@ from sqlalchemy import func, select
 from hub.adapters.rasa import BotSignal, signal_of
 from hub.db.base import Sender
 from hub.db.models import BotSignal as BotSignalRow
-from hub.rules.unanswered import KINDS, Unanswered, group, next_step, question_key, to_csv
+from hub.rules.unanswered import (
+    KINDS,
+    Unanswered,
+    csv_time,
+    group,
+    next_step,
+    question_key,
+    to_csv,
+)
 from hub.services import conversations as conv_svc
 from hub.services import feedback as feedback_svc
 from hub.services import unanswered as unanswered_svc
@@ -102,10 +111,21 @@ def test_csv_is_semicolon_separated_with_a_header() -> None:
     )
     lines = to_csv(questions, {"a": "Skatt"}).splitlines()
     assert lines[0].startswith("spørsmål;antall;sist")
+    # 09:00 UTC is 10:00 in Oslo in November: ISO 8601 with the offset, never a bare time.
     assert lines[1].startswith(
-        '"Hva med «lønn»; skatt?";1;2026-11-24 09:00;Usikker, foreslo svar (1)'
+        '"Hva med «lønn»; skatt?";1;2026-11-24T10:00+01:00;Usikker, foreslo svar (1)'
     )
     assert lines[1].endswith(";arbeid;Skatt;Valgte «Skatt» (1);")  # no answer given
+
+
+def test_csv_times_carry_their_offset_in_summer_and_winter_and_from_a_naive_utc_time() -> None:
+    summer = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+    assert csv_time(summer, ZoneInfo("Europe/Oslo")) == "2026-07-02T00:30+02:00"
+    assert csv_time(AT.replace(tzinfo=None), ZoneInfo("Europe/Oslo")) == "2026-11-24T10:00+01:00"
+    assert csv_time(AT, ZoneInfo("UTC")) == "2026-11-24T09:00+00:00"
+    row = to_csv(group([Unanswered("når kommer pengene", "unsure", summer)]), {}).splitlines()[1]
+    [cell] = [c for c in row.split(";") if c.startswith("2026")]
+    assert datetime.fromisoformat(cell) == summer  # the same moment, read back
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula_start_with_an_apostrophe() -> None:

@@ -19,7 +19,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from hub.rules import texts
 
@@ -151,8 +152,20 @@ def text_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def to_csv(questions: Iterable[Question], titles: Mapping[str, str]) -> str:
-    """The list as CSV for a spreadsheet (semicolons: Norwegian Excel's default).
+def csv_time(at: datetime, tz: ZoneInfo) -> str:
+    """A time for the CSV: ISO 8601 in ``tz`` with its offset (``2026-11-24T10:00+01:00``),
+    so a spreadsheet or a script reads the same moment whatever the reader's time zone.
+    A time without a zone is UTC (as the database stores it)."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(tz).isoformat(timespec="minutes")
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def to_csv(questions: Iterable[Question], titles: Mapping[str, str], tz: ZoneInfo = OSLO) -> str:
+    """The list as CSV for a spreadsheet (semicolons: Norwegian Excel's default); times in
+    ``tz`` with their offset (:func:`csv_time`).
 
     Every text cell goes through :func:`text_cell`.
     """
@@ -163,7 +176,7 @@ def to_csv(questions: Iterable[Question], titles: Mapping[str, str]) -> str:
         row: list[object] = [
             q.text,
             q.count,
-            q.last_at.strftime("%Y-%m-%d %H:%M") if q.last_at else "",
+            csv_time(q.last_at, tz) if q.last_at else "",
             ", ".join(f"{KINDS.get(k, k)} ({n})" for k, n in q.kinds.most_common()),
             ", ".join(t for t, _ in q.topics.most_common()),
             ", ".join(titles.get(f, f) for f in q.suggestions),

@@ -6,6 +6,7 @@ import { h, icon, setChildren } from "../shared/dom";
 import { warningIcon } from "../shared/icons";
 import { FALLBACK_ERROR, readError, type Request, send } from "../shared/api";
 import { loadSettings, topicName } from "../shared/settings";
+import { logoutButton } from "../shared/logout";
 import { renderHistory } from "./history-view";
 import { renderPublish } from "./publish-view";
 import { type Change, describe, type Entry, examplesCountText, lines, matching, type Problem, type Publication, type PublishStatus, type Summary, when } from "./state";
@@ -35,6 +36,12 @@ class ContentPage {
   private readonly publishBox = h("section", { class: "publish", "aria-labelledby": "publish-heading" });
   private readonly historyBox = h("section", { class: "publish", "aria-label": "Publiseringer" });
   private publications: Publication[] = [];
+  private readonly logout = logoutButton(() => {
+    if (!this.dirty) return true;
+    if (!window.confirm("Du har endringer som ikke er lagret. Vil du logge ut likevel?")) return false;
+    this.dirty = false; // asked once: the page leaves without asking again
+    return true;
+  });
   private readonly announcer = h("div", { class: "aksel-sr-only", role: "status", "aria-live": "polite" });
   private summaries: Summary[] = [];
   private current: Entry | null = null;
@@ -47,6 +54,7 @@ class ContentPage {
   private pendingExample = new URLSearchParams(window.location.search).get("eksempel")?.trim() || "";
 
   async init(): Promise<void> {
+    this.logout.hidden = true; // until the list shows a login
     const settings = loadSettings(); // the topic names, before the list is drawn
     window.addEventListener("beforeunload", (event) => {
       if (this.dirty) event.preventDefault();
@@ -59,6 +67,7 @@ class ContentPage {
         h("span", { class: "topbar__brand" }, h("strong", null, "Nav"), " Chatbotens svar"),
         h("div", { class: "topbar__spacer" }),
         h("a", { href: "/veileder/ubesvart", class: "topbar__link" }, "Ubesvarte spørsmål"),
+        this.logout,
       ),
       h(
         "main",
@@ -112,6 +121,7 @@ class ContentPage {
       this.fail("Fikk ikke kontakt med tjenesten. Prøv igjen om litt.");
       return false;
     }
+    this.logout.hidden = res.status === 401; // logged in, even when the service is down
     if (res.status === 401) {
       setChildren(
         this.form,
