@@ -21,7 +21,7 @@ from bot.evaluation.gate import Verdict
 from bot.paths import SHARED
 from bot.release import history
 from bot.release.messages import Step
-from bot.release.pipeline import ContentRefused, publish_content
+from bot.release.pipeline import ContentRefused, measure_published, publish_content
 
 
 class State(StrEnum):
@@ -139,6 +139,10 @@ class Publisher:
         self._finish(
             State.succeeded if done.done else State.failed, done.message, done.details, route="restore"
         )
+
+    def measure_published(self) -> None:
+        """Measures the running model for the gate now, in the background, not at the first publish."""
+        measure_published(self.models, self.shared)
 
     def _run(self, job: Callable[[], None]) -> None:
         try:

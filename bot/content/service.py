@@ -196,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         default=_keep_models(os.environ.get("NAV_MODELS_KEPT", "")),
         help="how many published models the history keeps for 'Ta i bruk igjen' (default 5)",
     )
+    parser.add_argument(
+        "--no-measure-at-start", action="store_true",
+        help="do not measure the published model for the gate at start (tests that never train)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     root = args.root.resolve()
     store = FaqStore.for_project(root, args.shared, evaluation_keys(args.shared, root))
@@ -206,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     # The content at start counts as published: the history's first line (or a new one when
     # the bot starts with a model or texts no publish made).
     history.record_start(publisher.published, store.published_versions(), publisher.keep_models)
+    if not args.no_measure_at_start:
+        publisher.measure_published()
     token = os.environ.get("NAV_CONTENT_TOKEN", "")
     try:
         app = create_app(publisher, token)
