@@ -50,6 +50,7 @@ LOAD_TIMED_OUT = (
 NOT_SAVED = (
     "Boten bruker det nye innholdet, men modellfilen kunne ikke lagres, så neste oppstart bruker den forrige."
 )
+HISTORY_NOT_SAVED = "Publiseringen kunne ikke skrives i historikken, så den kan ikke tas i bruk igjen senere."
 RESTORED = "Tatt i bruk igjen: boten svarer nå som etter den valgte publiseringen."
 RESTORE_NOT_RUNNING = (
     "Den valgte publiseringen er satt tilbake, men boten svarer ikke nå. Den brukes når boten starter."

@@ -14,6 +14,7 @@ editors read it. Content already published is not trained, measured or loaded ag
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.evaluation.gate import Verdict
 from bot.release import history
 from bot.release.changes import Route, route
 from bot.release.messages import (
+    HISTORY_NOT_SAVED,
     LOAD_REFUSED,
     LOAD_TIMED_OUT,
     NOT_RUNNING,
@@ -293,7 +295,8 @@ def publish_content(
             return ContentRefused(failed)
         progress(Step.checked)
     published = models / "nav.tar.gz"
-    history.record_start(published, content.published_versions(), keep_models)  # a first history line
+    with contextlib.suppress(OSError):  # the history is a record: it never stops a publish
+        history.record_start(published, content.published_versions(), keep_models)
     titles = content.titles()
     done = release(content.root, config, models, rasa_url, shared, progress, titles, load_timeout, planned)
     if done.published:
@@ -301,5 +304,8 @@ def publish_content(
     if done.published and done.route in (Route.texts, Route.model):
         kind = history.Kind.texts if done.route == Route.texts else history.Kind.model
         scores = done.quality.as_json() if done.quality is not None else None
-        history.record(published, kind, by, versions, titles, scores, keep=keep_models)
+        try:
+            history.record(published, kind, by, versions, titles, scores, keep=keep_models)
+        except OSError as exc:
+            done = replace(done, details=f"{done.details}\n{HISTORY_NOT_SAVED} ({exc})".strip())
     return done
