@@ -344,17 +344,22 @@ def test_an_editor_sees_a_publication_in_the_history_and_puts_the_one_before_bac
     answer.fill(changed)
     advisor.get_by_role("button", name="Lagre").click()
     expect(advisor.get_by_test_id("saved")).to_contain_text("Lagret.")
+    # The list's length: the status box may still show an earlier test's publish.
+    history = advisor.get_by_test_id("publications")
+    summary = history.locator("summary")
+    expect(summary).to_have_text(re.compile(r"^Publiseringer \(\d+\)$"))
+    listed = int(re.findall(r"\d+", summary.inner_text())[0])
     advisor.get_by_role("button", name="Publiser endringene").click()
+    expect(summary).to_have_text(f"Publiseringer ({listed + 1})", timeout=TEXT_LIVE_MS)
     expect(advisor.get_by_test_id("publish-status")).to_contain_text(
-        "Publisert: boten svarer nå med de nye tekstene.", timeout=TEXT_LIVE_MS
+        "Publisert: boten svarer nå med de nye tekstene."
     )
     bot_count = messages(visitor, "bot").count()
     send(visitor, "hvordan søker jeg dagpenger")
     expect(messages(visitor, "bot").nth(bot_count)).to_contain_text("melder du deg", timeout=TEXT_LIVE_MS)
 
     # The publication is the newest in the list: what, who, which answer, in use now.
-    history = advisor.get_by_test_id("publications")
-    history.locator("summary").click()
+    summary.click()
     newest = history.get_by_test_id("publication").first
     expect(newest).to_have_attribute("data-kind", "texts")
     expect(newest).to_contain_text("Nye svartekster, samme modell")
@@ -379,8 +384,9 @@ def test_an_editor_sees_a_publication_in_the_history_and_puts_the_one_before_bac
     # "Ta i bruk igjen" on the one before: its texts are live again, no model was loaded.
     advisor.once("dialog", lambda dialog: dialog.accept())
     earlier.get_by_role("button", name="Ta i bruk igjen").click()
+    expect(summary).to_have_text(f"Publiseringer ({listed + 2})", timeout=TEXT_LIVE_MS)
     expect(advisor.get_by_test_id("publish-status")).to_contain_text(
-        "Tatt i bruk igjen: boten svarer nå som etter den valgte publiseringen.", timeout=TEXT_LIVE_MS
+        "Tatt i bruk igjen: boten svarer nå som etter den valgte publiseringen."
     )
     bot_count = messages(visitor, "bot").count()
     send(visitor, "hvordan søker jeg dagpenger")

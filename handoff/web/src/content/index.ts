@@ -425,10 +425,9 @@ class ContentPage {
     window.clearTimeout(this.polling);
     if (running) this.polling = window.setTimeout(() => void this.loadPublish(), POLL_MS);
     const ended = this.lastState === "running" && !running;
-    const started = this.lastState !== "running" && running;
     this.lastState = status.state;
     this.refreshMarks(status.unpublished);
-    if (started || ended) this.drawHistory(); // "Ta i bruk igjen" waits while a job runs
+    if (running) this.drawHistory(); // "Ta i bruk igjen" waits while a job runs
     if (ended) {
       this.announcer.textContent = status.message;
       void this.loadHistory();
@@ -460,6 +459,7 @@ class ContentPage {
       return;
     }
     this.announcer.textContent = `Tar i bruk publisering ${p.id} igjen.`;
+    this.lastState = "running";
     await this.loadPublish();
   }
 
@@ -483,6 +483,7 @@ class ContentPage {
       return;
     }
     this.announcer.textContent = "Publiseringen har startet. Det tar noen minutter.";
+    this.lastState = "running"; // a job started: its end is noticed even if it is over already
     await this.loadPublish();
   }
 
