@@ -5,8 +5,8 @@ broker, and re-reads the database when told something changed (or every
 ``ws_poll_seconds``). Client frames go to the same use cases as HTTP.
 
 Visitor server frames (``{"type", "data"}``): ``message``, ``state``, ``typing``,
-``error``. Advisor server frames: ``presence`` (first: how often to send a
-``heartbeat``), ``queues``, ``message``, ``typing``, ``conversation``, ``chats``,
+``error``. Advisor server frames: ``queues`` (first), ``presence`` (next: how often
+to send a ``heartbeat``), ``message``, ``typing``, ``conversation``, ``chats``,
 ``error``; advisor client frames: ``heartbeat``, ``message``, ``typing``. A
 supervisor's login (role ``leder``) on the advisors' socket gets ``overview`` frames
 instead: the whole overview on connecting, after every queue or advisor change, and
@@ -258,9 +258,9 @@ class AdvisorStream:
         with hub.broker.subscribe("queues", f"advisor:{self.advisor.id}") as sub:
             # A connected console is a present advisor; it keeps so with heartbeats.
             await hub.accounts.heartbeat(self.advisor)
+            await self.send_queues()  # first, as always
             every = min(20.0, hub.settings.advisor_presence_seconds / 3)
             await _send(self.ws, event("presence", heartbeat_seconds=every))
-            await self.send_queues()
             receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
             try:
                 while True:
