@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.adapters.broker import Broker
 from hub.clock import Clock
@@ -67,6 +67,11 @@ class Context:
             return
         async with self._write_turn, unit_of_work(self.sessions, self.broker) as u:
             yield u
+
+    @property
+    def engine(self) -> AsyncEngine:
+        engine: AsyncEngine = self.sessions.kw["bind"]
+        return engine
 
     def read(self) -> AbstractAsyncContextManager[Unit]:
         """A read-only unit: no write lock (on SQLite a deferred BEGIN beside the writers)."""

@@ -217,15 +217,20 @@ async def assigned_advisor_id(u: Unit, conversation_id: str) -> int | None:
     ).scalar_one_or_none()
 
 
-async def answered(u: Unit, *message_ids: int) -> None:
-    """The bot's exchange for these visitor messages is over (replies or notice stored)."""
-    await u.session.execute(
+async def answered(u: Unit, *message_ids: int) -> int:
+    """The bot's exchange for these visitor messages is over (replies or notice stored).
+
+    Conditional: returns how many were still marked. Of two instances clearing the same
+    marks at once, the second waits for the first's row locks and then finds none.
+    """
+    result = await u.session.execute(
         update(Message)
         .where(Message.id.in_(message_ids), Message.awaiting_bot)
         .values(awaiting_bot=False)
         # Nothing loaded needs refreshing: skip the ORM's session bookkeeping.
         .execution_options(synchronize_session=False)
     )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def lost_bot_replies(

@@ -1,0 +1,231 @@
+"""Several hub processes on one PostgreSQL database (and one Redis), as behind a load
+balancer: work done once, limits shared, a conversation's bot answers in order.
+
+Every test starts real hub processes (tests/stack.py) on a fresh database of its own
+(``hub_cluster_<random>``), with the Rasa stand-in of tests/fake_rasa.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text, update
+
+from hub.adapters.broker import Broker
+from hub.db.base import Sender
+from hub.db.engine import create_engine, session_factory
+from hub.db.migrate import upgrade
+from hub.db.models import Conversation, Message
+from hub.db.unit import unit_of_work
+from hub.rules import texts
+from hub.services import conversations as conv_svc
+from tests.conftest import PG_SERVER, _admin, _require_pg
+from tests.fake_rasa import FakeRasa
+from tests.live import HUB_ENV, Visitor, create_advisor, login
+from tests.stack import Proc, start_hub
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def empty_pg() -> Iterator[str]:
+    """A fresh, empty (not migrated) database of this test's own."""
+    _require_pg()
+    name = f"hub_cluster_{secrets.token_hex(4)}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    yield f"{PG_SERVER}/{name}"
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def cluster_pg(empty_pg: str) -> str:
+    """A fresh database, migrated."""
+
+    async def migrate() -> None:
+        engine = create_engine(empty_pg, null_pool=True)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(migrate())
+    return empty_pg
+
+
+def start_hubs(n: int, database_url: str, rasa_url: str, env: dict[str, str]) -> list[Proc]:
+    """``n`` hub processes on one database, started at the same time."""
+    with ThreadPoolExecutor(n) as pool:
+        futures = [
+            pool.submit(start_hub, database_url=database_url, rasa_url=rasa_url, env=env)
+            for _ in range(n)
+        ]
+        hubs, errors = [], []
+        for f in futures:
+            try:
+                hubs.append(f.result())
+            except Exception as exc:
+                errors.append(exc)
+    if errors:
+        for h in hubs:
+            h.stop()
+        raise errors[0]
+    return hubs
+
+
+def stop_all(hubs: list[Proc]) -> None:
+    for h in hubs:
+        h.stop()
+
+
+def run_db(url: str, work: Callable[[Any], Any]) -> Any:
+    """``await work(engine)`` on a throw-away engine."""
+
+    async def go() -> Any:
+        engine = create_engine(url, null_pool=True)
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.1)
+
+
+# ---- the sweeps: once, whichever hub runs them ------------------------------
+
+
+def _seed_lost_replies(url: str, count: int) -> list[str]:
+    """What a crash leaves: conversations whose visitor message (a minute old) is still
+    marked as waiting for the bot."""
+    at = datetime.now(UTC) - timedelta(minutes=1)
+
+    async def work(engine: Any) -> list[str]:
+        ids = []
+        async with unit_of_work(session_factory(engine), Broker()) as u:
+            for _ in range(count):
+                conv, _ = await conv_svc.open_conversation(u, at, "/dagpenger")
+                await conv_svc.add_message(
+                    u, conv, Sender.visitor, "Når kommer pengene?", at, awaiting_bot=True
+                )
+                ids.append(conv.id)
+        return ids
+
+    result: list[str] = run_db(url, work)
+    return result
+
+
+def _system_texts(url: str) -> list[tuple[str, str]]:
+    async def work(engine: Any) -> list[tuple[str, str]]:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                select(Message.conversation_id, Message.text).where(Message.sender == Sender.system)
+            )
+            return [(r[0], r[1]) for r in rows]
+
+    result: list[tuple[str, str]] = run_db(url, work)
+    return result
+
+
+def _still_marked(url: str) -> int:
+    async def work(engine: Any) -> int:
+        async with engine.connect() as conn:
+            q = select(Message.id).where(Message.awaiting_bot)
+            return len((await conn.execute(q)).all())
+
+    result: int = run_db(url, work)
+    return result
+
+
+def test_two_hubs_tell_each_visitor_of_a_lost_bot_answer_once(cluster_pg: str) -> None:
+    env = {**HUB_ENV, "HUB_SWEEP_SECONDS": "0.3"}
+    with FakeRasa() as rasa:
+        hubs = start_hubs(2, cluster_pg, rasa.url, env)
+        try:
+            for _ in range(5):  # several rounds: each one a chance for the sweeps to meet
+                lost = _seed_lost_replies(cluster_pg, 40)
+                wait_until(lambda: _still_marked(cluster_pg) == 0, 20, "marks cleared")
+                time.sleep(0.7)  # the other hub's next rounds too
+                told = Counter(
+                    cid
+                    for cid, said in _system_texts(cluster_pg)
+                    if said == texts.bot_reply_lost("Når kommer pengene?") and cid in lost
+                )
+                assert told == Counter(lost), f"told twice: {sum(told.values()) - len(lost)}"
+        finally:
+            stop_all(hubs)
+
+
+def _age_presence(url: str) -> None:
+    async def work(engine: Any) -> None:
+        async with engine.begin() as conn:
+            old = datetime.now(UTC) - timedelta(hours=1)
+            await conn.execute(update(Conversation).values(last_seen_at=old))
+
+    run_db(url, work)
+
+
+def test_two_hubs_resume_each_absent_visitor_once(cluster_pg: str) -> None:
+    create_advisor(cluster_pg, "sweepkari")
+    env = {**HUB_ENV, "HUB_SWEEP_SECONDS": "0.3", "HUB_CONVERSATIONS_PER_MINUTE": "0"}
+    with FakeRasa() as rasa:
+        hubs = start_hubs(2, cluster_pg, rasa.url, env)
+        try:
+            login(hubs[0].url, "sweepkari")  # someone logged in: visitors may wait
+            for _ in range(3):
+                visitors = [Visitor(hubs[i % 2].url) for i in range(20)]
+                for v in visitors:
+                    assert v.post("/queue").status_code == 200
+                _age_presence(cluster_pg)
+
+                def resumed() -> Counter[str]:
+                    return Counter(
+                        path.split("/")[2]
+                        for path, body in rasa.posts()
+                        if path.endswith("/tracker/events") and body == {"event": "resume"}
+                    )
+
+                ids = {v.id for v in visitors}
+                wait_until(lambda ids=ids: set(resumed()) >= ids, 20, "each resumed")
+                time.sleep(0.7)
+                counts = resumed()
+                assert {v.id: counts[v.id] for v in visitors} == {v.id: 1 for v in visitors}
+                rasa.clear()
+        finally:
+            stop_all(hubs)
+
+
+# ---- start-up: migrations one hub at a time ---------------------------------
+
+
+def test_hubs_starting_together_on_an_empty_database_all_start(empty_pg: str) -> None:
+    hubs = start_hubs(3, empty_pg, "http://127.0.0.1:9", HUB_ENV)
+    try:
+
+        async def version(engine: Any) -> str:
+            async with engine.connect() as conn:
+                return str(
+                    (
+                        await conn.execute(text("SELECT version_num FROM alembic_version"))
+                    ).scalar_one()
+                )
+
+        assert run_db(empty_pg, version)
+        for h in hubs:
+            assert h.proc.poll() is None
+    finally:
+        stop_all(hubs)
