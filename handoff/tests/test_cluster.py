@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select, text, update
 
@@ -28,7 +29,7 @@ from hub.db.unit import unit_of_work
 from hub.rules import texts
 from hub.services import conversations as conv_svc
 from tests.conftest import PG_SERVER, _admin, _require_pg
-from tests.fake_rasa import FakeRasa
+from tests.fake_rasa import WELCOME, FakeRasa, answer_to, echo
 from tests.live import HUB_ENV, Visitor, create_advisor, login
 from tests.stack import Proc, start_hub
 
@@ -229,3 +230,38 @@ def test_hubs_starting_together_on_an_empty_database_all_start(empty_pg: str) ->
             assert h.proc.poll() is None
     finally:
         stop_all(hubs)
+
+
+# ---- order: one visitor's messages through different hubs ---------------------
+
+
+def _slow_first(message: str) -> list[dict[str, Any]]:
+    """The bot takes longer over the first question than over the second."""
+    if message.startswith("første"):
+        time.sleep(1.0)
+    return echo(message)
+
+
+def test_answers_stay_in_order_when_a_visitors_messages_go_through_different_hubs(
+    cluster_pg: str,
+) -> None:
+    with FakeRasa(_slow_first) as rasa:
+        a, b = hubs = start_hubs(2, cluster_pg, rasa.url, HUB_ENV)
+        try:
+            for round_ in range(3):
+                v = Visitor(a.url)
+                first, second = f"første {round_}", f"andre {round_}"
+                assert v.post("/messages", json={"text": first}).status_code == 201
+                v.base = b.url  # a round-robin balancer sends the next request elsewhere
+                assert v.post("/messages", json={"text": second}).status_code == 201
+
+                def bot_texts(v: Visitor = v) -> list[str]:
+                    r = httpx.get(f"{v.base}/api/conversations/{v.id}", headers=v.headers)
+                    return [m["text"] for m in r.json()["messages"] if m["sender"] == "bot"]
+
+                wait_until(lambda: len(bot_texts()) >= 3, 15, "both answers stored")
+                assert bot_texts() == [WELCOME, answer_to(first), answer_to(second)]
+                sent = [m for m in rasa.messages() if m in (first, second)]
+                assert sent == [first, second]
+        finally:
+            stop_all(hubs)

@@ -68,6 +68,11 @@ class Context:
         async with self._write_turn, unit_of_work(self.sessions, self.broker) as u:
             yield u
 
+    def bot_reply_lost_after(self) -> float:
+        """A bot exchange ends (replies or the "not answering" notice) within the Rasa
+        timeout; a visitor message still waiting twice that plus a margin was lost."""
+        return 2 * self.settings.rasa_timeout_seconds + 5
+
     @property
     def engine(self) -> AsyncEngine:
         engine: AsyncEngine = self.sessions.kw["bind"]

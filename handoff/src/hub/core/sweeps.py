@@ -43,9 +43,7 @@ class Sweeps:
         return moved
 
     def lost_after_seconds(self) -> float:
-        """A bot exchange ends (replies or the "not answering" notice) within the
-        Rasa timeout; a mark older than twice that plus a margin was lost."""
-        return 2 * self.ctx.settings.rasa_timeout_seconds + 5
+        return self.ctx.bot_reply_lost_after()
 
     async def recover_lost_replies(self) -> list[str]:
         """Tell visitors whose message never got the bot's answer (the process died

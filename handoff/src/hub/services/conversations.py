@@ -233,6 +233,21 @@ async def answered(u: Unit, *message_ids: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def earlier_awaiting(u: Unit, conversation_id: str, message_id: int) -> bool:
+    """Whether a visitor message of the conversation stored before ``message_id`` is
+    still waiting for the bot."""
+    row = await u.session.execute(
+        select(Message.id)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.id < message_id,
+            Message.awaiting_bot,
+        )
+        .limit(1)
+    )
+    return row.first() is not None
+
+
 async def lost_bot_replies(
     u: Unit, before: datetime, exclude: Collection[int] = ()
 ) -> dict[str, list[Message]]:
