@@ -8,6 +8,7 @@ Every test starts real hub processes (tests/stack.py) on a fresh database of its
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import time
 from collections import Counter
@@ -18,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 from sqlalchemy import select, text, update
 
 from hub.adapters.broker import Broker
@@ -30,7 +32,7 @@ from hub.rules import texts
 from hub.services import conversations as conv_svc
 from tests.conftest import PG_SERVER, _admin, _require_pg
 from tests.fake_rasa import WELCOME, FakeRasa, answer_to, echo
-from tests.live import HUB_ENV, Visitor, create_advisor, login
+from tests.live import HUB_ENV, PASSWORD, Visitor, create_advisor, login
 from tests.stack import Proc, start_hub
 
 pytestmark = pytest.mark.postgres
@@ -265,3 +267,90 @@ def test_answers_stay_in_order_when_a_visitors_messages_go_through_different_hub
                 assert sent == [first, second]
         finally:
             stop_all(hubs)
+
+
+# ---- limits shared by the hubs (Redis) ----------------------------------------
+
+REDIS_URL = os.environ.get("HUB_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_env() -> Iterator[dict[str, str]]:
+    """Settings for a real Redis, under a key prefix of this test's own (deleted after)."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        client.close()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {REDIS_URL} (CI=true)")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"hub-test-{secrets.token_hex(4)}:"
+    try:
+        yield {"HUB_REDIS_URL": REDIS_URL, "HUB_REDIS_PREFIX": prefix}
+    finally:
+        keys = list(client.scan_iter(match=prefix + "*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+def test_new_conversations_per_address_are_counted_across_hubs(
+    cluster_pg: str, redis_env: dict[str, str]
+) -> None:
+    env = {**HUB_ENV, **redis_env, "HUB_CONVERSATIONS_PER_MINUTE": "4"}
+    with FakeRasa() as rasa:
+        hubs = start_hubs(2, cluster_pg, rasa.url, env)
+        try:
+            answers = [
+                httpx.post(f"{hubs[i % 2].url}/api/conversations", json={}) for i in range(8)
+            ]
+        finally:
+            stop_all(hubs)
+    assert [r.status_code for r in answers] == [201] * 4 + [429] * 4
+    # Until the first of the four is a minute old.
+    assert 50 <= answers[-1].json()["retry_after"] <= 60
+
+
+def test_failed_logins_are_counted_across_hubs(cluster_pg: str, redis_env: dict[str, str]) -> None:
+    create_advisor(cluster_pg, "lockkari")
+    env = {**HUB_ENV, **redis_env, "HUB_LOGIN_FAILURES": "3"}
+    hubs = start_hubs(2, cluster_pg, "http://127.0.0.1:9", env)
+    try:
+
+        def attempt(i: int, password: str = "feil") -> int:
+            r = httpx.post(
+                f"{hubs[i % 2].url}/api/advisor/login",
+                json={"username": "lockkari", "password": password},
+            )
+            return r.status_code
+
+        codes = [attempt(i) for i in range(6)]
+        # Locked out on both hubs, even with the right password.
+        right = [attempt(i, PASSWORD) for i in range(2)]
+    finally:
+        stop_all(hubs)
+    assert codes == [401] * 3 + [429] * 3
+    assert right == [429, 429]
+
+
+def test_messages_per_conversation_are_counted_across_hubs(cluster_pg: str) -> None:
+    env = {**HUB_ENV, "HUB_MESSAGES_PER_MINUTE": "5"}
+    with FakeRasa() as rasa:
+        hubs = start_hubs(2, cluster_pg, rasa.url, env)
+        try:
+            v = Visitor(hubs[0].url)
+
+            def send(i: int) -> int:
+                r = httpx.post(
+                    f"{hubs[i % 2].url}/api/conversations/{v.id}/messages",
+                    headers=v.headers,
+                    json={"text": f"melding {i}"},
+                )
+                return r.status_code
+
+            with ThreadPoolExecutor(12) as pool:
+                codes = list(pool.map(send, range(12)))
+        finally:
+            stop_all(hubs)
+    assert Counter(codes) == Counter({201: 5, 429: 7})

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hub.adapters.content import ContentClient
 from hub.adapters.pg_relay import PgRelay
 from hub.adapters.rasa import RasaClient
+from hub.adapters.redis_limits import RedisLimits
 from hub.adapters.trackers import tracker_eraser
 from hub.api import advisor, boost, content, internal, ops, pages, public, visitor, ws
 from hub.api.browser import setup_browser
@@ -52,6 +53,7 @@ class HubContext:
     retention: Retention | None = None
     retention_task: asyncio.Task[Any] | None = None
     relay: PgRelay | None = None
+    redis: RedisLimits | None = None
 
 
 HubApp: TypeAlias = Sanic[Config, HubContext]
@@ -122,8 +124,19 @@ def create_app(
         bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
         app.ctx.content = ContentClient(settings.content_url, settings.content_token, http)
         eraser = tracker_eraser(settings, bot)
+        if settings.redis_url:
+            app.ctx.redis = RedisLimits(settings.redis_url, settings.redis_prefix)
+            if not await app.ctx.redis.ping():
+                log.warning(
+                    "redis does not answer: the shared limits are not checked until it does"
+                )
         app.ctx.hub = Hub(
-            settings, clock or SystemClock(), session_factory(engine), bot, eraser=eraser
+            settings,
+            clock or SystemClock(),
+            session_factory(engine),
+            bot,
+            eraser=eraser,
+            shared_limits=app.ctx.redis,
         )
         if settings.pg_notify and engine.url.get_backend_name() == "postgresql":
             # Several instances share one database: events travel between them.
@@ -157,6 +170,8 @@ def create_app(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(app.ctx.hub.drain(), 5)
         await app.ctx.http.aclose()
+        if app.ctx.redis is not None:
+            await app.ctx.redis.close()
         await app.ctx.engine.dispose()
 
     return app

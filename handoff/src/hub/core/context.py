@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.adapters.broker import Broker
 from hub.clock import Clock
-from hub.core.ratelimit import Limits
+from hub.core.ratelimit import Limits, WindowFactory
 from hub.db.unit import Unit, unit_of_work
 from hub.metrics import Metrics
 from hub.rules.admission import QueuePolicy
@@ -42,6 +42,8 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     broker: Broker = field(default_factory=Broker, kw_only=True)
     metrics: Metrics = field(default_factory=Metrics, kw_only=True)
+    # Where the limits every instance shares are counted (Redis); None: in this process.
+    shared_limits: WindowFactory | None = field(default=None, kw_only=True)
     policy: QueuePolicy = field(init=False)
     limits: Limits = field(init=False)
     tz: ZoneInfo = field(init=False)
@@ -50,7 +52,9 @@ class Context:
 
     def __post_init__(self) -> None:
         self.policy = build_policy(self.settings)
-        self.limits = Limits.from_settings(self.settings, lambda: self.clock.now().timestamp())
+        self.limits = Limits.from_settings(
+            self.settings, lambda: self.clock.now().timestamp(), self.shared_limits
+        )
         self.tz = ZoneInfo(self.settings.timezone)
         bind = self.sessions.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"

@@ -49,9 +49,9 @@ class Visitors:
     ) -> tuple[Conversation, str, list[Message]]:
         """``client`` is the caller's address, for the limit on new conversations."""
         ctx = self.ctx
-        if client is not None and not ctx.limits.conversations.allow(client):
-            window = ctx.limits.conversations
-            raise TooManyConversations(window.limit, window.retry_after(client))
+        window = ctx.limits.conversations
+        if client is not None and await window.take(client) is None:
+            raise TooManyConversations(window.limit, await window.retry_after(client))
         async with ctx.unit() as u:
             conv, secret = await conv_svc.open_conversation(u, ctx.clock.now(), page)
         await self.relay.ask(conv.id, "/start")

@@ -277,6 +277,11 @@ def check_text(text: Any, max_chars: int) -> str:
 
 
 async def check_rate(u: Unit, conv: Conversation, now: datetime, per_minute: int) -> None:
+    """At most ``per_minute`` visitor messages a minute, counted in the database, so
+    every instance counts them all; the conversation's row is locked first (held to the
+    commit, as :func:`add_message` does), so simultaneous messages through several
+    instances are counted one after the other."""
+    await _take_turn(u, conv)
     count = (
         await u.session.execute(
             select(func.count(Message.id)).where(
