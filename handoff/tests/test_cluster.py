@@ -354,3 +354,25 @@ def test_messages_per_conversation_are_counted_across_hubs(cluster_pg: str) -> N
         finally:
             stop_all(hubs)
     assert Counter(codes) == Counter({201: 5, 429: 7})
+
+
+# ---- readiness: the balancer keeps the hubs while Rasa is down ------------------
+
+
+def test_hubs_stay_ready_for_the_balancer_while_rasa_is_down(cluster_pg: str) -> None:
+    with FakeRasa() as rasa:
+        hubs = start_hubs(2, cluster_pg, rasa.url, HUB_ENV)
+        try:
+            for h in hubs:
+                assert httpx.get(h.url + "/ready").status_code == 200
+                assert httpx.get(h.url + "/ready/rasa").json() == {"status": "ready", "rasa": True}
+            rasa.up = False  # Rasa answers 502 to everything
+            for h in hubs:
+                ready = httpx.get(h.url + "/ready")
+                assert ready.status_code == 200, ready.text
+                assert ready.json() == {"status": "ready", "database": True}
+                rasa_ready = httpx.get(h.url + "/ready/rasa")
+                assert rasa_ready.status_code == 503
+                assert rasa_ready.json() == {"status": "not_ready", "rasa": False}
+        finally:
+            stop_all(hubs)
