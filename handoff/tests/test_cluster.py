@@ -8,6 +8,7 @@ Every test starts real hub processes (tests/stack.py) on a fresh database of its
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import time
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 import redis
+import websockets
 from sqlalchemy import select, text, update
 
 from hub.adapters.broker import Broker
@@ -32,7 +34,7 @@ from hub.rules import texts
 from hub.services import conversations as conv_svc
 from tests.conftest import PG_SERVER, _admin, _require_pg
 from tests.fake_rasa import WELCOME, FakeRasa, answer_to, echo
-from tests.live import HUB_ENV, PASSWORD, Visitor, create_advisor, login
+from tests.live import HUB_ENV, PASSWORD, Visitor, create_advisor, login, next_frame
 from tests.stack import Proc, start_hub
 
 pytestmark = pytest.mark.postgres
@@ -376,3 +378,43 @@ def test_hubs_stay_ready_for_the_balancer_while_rasa_is_down(cluster_pg: str) ->
                 assert rasa_ready.json() == {"status": "not_ready", "rasa": False}
         finally:
             stop_all(hubs)
+
+
+# ---- fan-out: one read of the queues per change per hub ------------------------
+
+
+def _overview_reads(base: str) -> float:
+    for line in httpx.get(base + "/metrics").text.splitlines():
+        if line.startswith("hub_queue_overview_reads_total "):
+            return float(line.split()[1])
+    raise AssertionError("no hub_queue_overview_reads_total")
+
+
+async def test_a_queue_change_is_read_once_per_hub_for_all_its_advisor_sockets(
+    cluster_pg: str,
+) -> None:
+    create_advisor(cluster_pg, "fankari")
+    env = {**HUB_ENV, "HUB_WS_POLL_SECONDS": "60", "HUB_SWEEP_SECONDS": "60"}
+    a, b = hubs = start_hubs(2, cluster_pg, "http://127.0.0.1:9", env)
+    try:
+        token = login(b.url, "fankari")
+        sockets = [
+            await websockets.connect(b.url.replace("http", "ws") + "/api/advisor/ws")
+            for _ in range(20)
+        ]
+        try:
+            for ws in sockets:
+                await ws.send(json.dumps({"type": "auth", "token": token}))
+                await next_frame(ws, "queues")
+            before = _overview_reads(b.url)
+            v = Visitor(a.url)
+            assert v.post("/queue").status_code == 200  # on the other hub
+            for ws in sockets:
+                queues = await next_frame(ws, "queues", timeout=5)
+                assert any(w["conversation_id"] == v.id for q in queues for w in q["waiting"])
+            assert _overview_reads(b.url) - before == 1
+        finally:
+            for ws in sockets:
+                await ws.close()
+    finally:
+        stop_all(hubs)

@@ -36,10 +36,10 @@ async def test_reads_do_not_wait_for_a_writer(hub: Hub) -> None:
         await conv_svc.ping(u)
         reads = asyncio.gather(
             hub.accounts.account_for(token, Role.advisor),
-            hub.advisors.queue_overview(token),
+            hub.advisors.socket_overview(asyncio.get_running_loop().time()),
             hub.advisors.open_chat(kari, cid),
             hub.advisors.chats(kari),
-            hub.advisors.chat_heads(kari.id),
+            hub.advisors.chat_heads(kari.id, token),
             hub.visitors.transcript(cid, secret),
             hub.visitors.stream_view(cid, 0),
             hub.advisors.unanswered(30),
@@ -75,7 +75,7 @@ async def test_a_login_is_checked_with_its_role(hub: Hub) -> None:
     with pytest.raises(Unauthorized):
         await hub.accounts.account_for(None)
     with pytest.raises(Unauthorized):
-        await hub.advisors.queue_overview("not-a-login")
+        await hub.advisors.chat_heads(1, "not-a-login")
 
 
 async def test_a_claim_returns_the_chat_as_the_advisor_now_sees_it(hub: Hub) -> None:

@@ -36,6 +36,11 @@ class Metrics:
         self.messages = Counter(
             "hub_messages_total", "Stored messages by sender", ["sender"], registry=r
         )
+        self.queue_overview_reads = Counter(
+            "hub_queue_overview_reads",
+            "Reads of the queue overview for advisors' consoles (one per change per instance)",
+            registry=r,
+        )
         self.ws_connections = Gauge(
             "hub_websocket_connections", "Open WebSockets", ["kind"], registry=r
         )

@@ -210,13 +210,16 @@ class AdvisorStream:
 
     async def send_chats(self) -> None:
         """Each open chat's newest message id, so the console can tell that it missed a
-        ``message`` event (dropped, or raised on another instance) and read the chat."""
+        ``message`` event (dropped, or raised on another instance) and read the chat.
+        The login is checked here too: an expired one ends the socket."""
         self.chats_at = self.hub.clock.now()
-        data = views.chat_heads_json(await self.hub.advisors.chat_heads(self.advisor.id))
-        await _send(self.ws, {"type": "chats", "data": data})
+        heads = await self.hub.advisors.chat_heads(self.advisor.id, self.token)
+        await _send(self.ws, {"type": "chats", "data": views.chat_heads_json(heads)})
 
-    async def send_queues(self) -> None:
-        data = views.queues_json(await self.hub.advisors.queue_overview(self.token))
+    async def send_queues(self, since: float) -> None:
+        """The queues as read at or after ``since`` (loop time), one read for all of this
+        instance's advisor sockets."""
+        data = views.queues_json(await self.hub.advisors.socket_overview(since))
         await _send(self.ws, {"type": "queues", "data": data})
 
     async def receive(self, sub: Subscription) -> None:
@@ -245,12 +248,14 @@ class AdvisorStream:
 
     async def run(self) -> None:
         hub = self.hub
+        loop = asyncio.get_running_loop()
         with hub.broker.subscribe("queues", f"advisor:{self.advisor.id}") as sub:
-            await self.send_queues()
+            await self.send_queues(loop.time())
             receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
+                    heard = loop.time()
                     items = [ev, *sub.drain()] if ev is not None else []
                     lost = ev is None or sub.overflowed
                     refresh = lost
@@ -263,7 +268,7 @@ class AdvisorStream:
                         else:
                             await _send(self.ws, item)
                     if refresh:
-                        await self.send_queues()
+                        await self.send_queues(heard)
                     # On a timer, not on quiet: a busy hub has queue events all the time.
                     if lost or self._chats_due():
                         await self.send_chats()

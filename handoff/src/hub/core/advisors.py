@@ -3,6 +3,7 @@ ending or handing back; the FAQ search and the list of what the bot could not an
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,20 +50,63 @@ class UnansweredReport:
     titles: dict[str, str]
 
 
+class SharedOverview:
+    """The queue overview read once for every advisor WebSocket of this instance.
+
+    Each queue change reaches every console (``queues`` events, from this instance and,
+    over the PostgreSQL relay, from the others). Read per socket, one change cost one
+    transaction per connected advisor on every hub; here the sockets that heard of a
+    change at (loop) time ``since`` share one read started at or after ``since``: the
+    one running, or a new one. A read is never older than the change that asked for it.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._done: tuple[float, list[TopicQueue]] | None = None
+        self._running: tuple[float, asyncio.Future[list[TopicQueue]]] | None = None
+
+    async def _read(self) -> list[TopicQueue]:
+        async with self.ctx.read() as u:
+            self.ctx.metrics.queue_overview_reads.inc()
+            return await queue_svc.overview(u, self.ctx.clock.now())
+
+    async def get(self, since: float) -> list[TopicQueue]:
+        if self._done is not None and self._done[0] >= since:
+            return self._done[1]
+        if self._running is None or self._running[0] < since:
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            task = asyncio.ensure_future(self._read())
+            self._running = (started, task)
+
+            def finished(t: asyncio.Future[list[TopicQueue]], started: float = started) -> None:
+                if self._running is not None and self._running[1] is t:
+                    self._running = None
+                if not t.cancelled() and t.exception() is None:
+                    if self._done is None or self._done[0] < started:
+                        self._done = (started, t.result())
+
+            task.add_done_callback(finished)
+        return await asyncio.shield(self._running[1])
+
+
 class Advisors:
     def __init__(self, ctx: Context, relay: BotRelay, faq: FaqSource) -> None:
         self.ctx, self.relay, self.faq = ctx, relay, faq
+        self.shared_overview = SharedOverview(ctx)
 
     # ---- reading ---------------------------------------------------------
 
-    async def queue_overview(self, token: str | None = None) -> list[TopicQueue]:
-        """Every topic queue with who waits. With ``token``, the login must still be live
-        (an advisor's WebSocket refreshes with it: an expired login ends the socket)."""
+    async def queue_overview(self) -> list[TopicQueue]:
+        """Every topic queue with who waits."""
         async with self.ctx.read() as u:
-            now = self.ctx.clock.now()
-            if token is not None:
-                await advisor_svc.by_token(u, token, now)
-            return await queue_svc.overview(u, now)
+            self.ctx.metrics.queue_overview_reads.inc()
+            return await queue_svc.overview(u, self.ctx.clock.now())
+
+    async def socket_overview(self, since: float) -> list[TopicQueue]:
+        """The overview for an advisor's WebSocket that heard of a change at ``since``
+        (``asyncio`` loop time): shared by the instance's sockets (:class:`SharedOverview`)."""
+        return await self.shared_overview.get(since)
 
     async def _chat(self, u: Unit, advisor: Advisor, conversation_id: str) -> AdvisorChat:
         conv = await conv_svc.get(u, conversation_id)
@@ -84,8 +128,12 @@ class Advisors:
         async with self.ctx.read() as u:
             return await queue_svc.advisor_chats(u, advisor)
 
-    async def chat_heads(self, advisor_id: int) -> list[ChatHead]:
+    async def chat_heads(self, advisor_id: int, token: str | None = None) -> list[ChatHead]:
+        """Each open chat's newest message id. With ``token``, the login must still be
+        live (an advisor's WebSocket checks on this timer: an expired login ends it)."""
         async with self.ctx.read() as u:
+            if token is not None:
+                await advisor_svc.by_token(u, token, self.ctx.clock.now())
             return await queue_svc.chat_heads(u, advisor_id)
 
     async def search_faq(self, query: str) -> list[FaqEntry]:
