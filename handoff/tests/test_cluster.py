@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 import redis
 import websockets
@@ -416,5 +417,67 @@ async def test_a_queue_change_is_read_once_per_hub_for_all_its_advisor_sockets(
         finally:
             for ws in sockets:
                 await ws.close()
+    finally:
+        stop_all(hubs)
+
+
+# ---- the relay's connection drops: local sockets re-read at once ----------------
+
+
+async def _terminate_listener(url: str, hub: Proc) -> None:
+    """Ends ``hub``'s LISTEN connection from the server side (as a failover would)."""
+    ports = [
+        c.laddr.port
+        for c in psutil.Process(hub.proc.pid).net_connections("tcp")
+        if c.raddr and c.raddr.port == 5432
+    ]
+
+    async def work(engine: Any) -> int:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND query LIKE 'LISTEN%' "
+                    "AND client_port = ANY(:ports)"
+                ),
+                {"ports": ports},
+            )
+            return len(rows.all())
+
+    engine = create_engine(url, null_pool=True)
+    try:
+        assert await work(engine) == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_after_the_relay_reconnects_a_visitor_gets_what_was_missed_at_once(
+    cluster_pg: str,
+) -> None:
+    create_advisor(cluster_pg, "synckari")
+    env = {**HUB_ENV, "HUB_WS_POLL_SECONDS": "60", "HUB_SWEEP_SECONDS": "60"}
+    a, b = hubs = start_hubs(2, cluster_pg, "http://127.0.0.1:9", env)
+    try:
+        auth = {"Authorization": f"Bearer {login(b.url, 'synckari')}"}
+        v = Visitor(a.url)
+        assert v.post("/queue").status_code == 200
+        async with websockets.connect(v.ws_url()) as ws:
+            await ws.send(
+                json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": v.first[-1]["id"]})
+            )
+            await next_frame(ws, "state", owner="queue")
+            claim = httpx.post(f"{b.url}/api/advisor/conversations/{v.id}/claim", headers=auth)
+            assert claim.status_code == 200, claim.text
+            await next_frame(ws, "state", timeout=5, owner="advisor")
+            await _terminate_listener(cluster_pg, a)
+            # Sent while hub A does not listen: its notification never reaches A.
+            said = httpx.post(
+                f"{b.url}/api/advisor/conversations/{v.id}/messages",
+                headers=auth,
+                json={"text": "Sendt mens forbindelsen var nede."},
+            )
+            assert said.status_code == 201, said.text
+            got = await next_frame(ws, "message", timeout=10, sender="advisor")
+            assert got["text"] == "Sendt mens forbindelsen var nede."
     finally:
         stop_all(hubs)

@@ -265,6 +265,8 @@ class AdvisorStream:
                             return
                         if item["type"] == "queues":
                             refresh = True
+                        elif item["type"] == "sync":  # events may have been missed
+                            refresh = lost = True
                         else:
                             await _send(self.ws, item)
                     if refresh:
