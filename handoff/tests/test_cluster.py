@@ -481,3 +481,43 @@ async def test_after_the_relay_reconnects_a_visitor_gets_what_was_missed_at_once
             assert got["text"] == "Sendt mens forbindelsen var nede."
     finally:
         stop_all(hubs)
+
+
+# ---- the pool size is a setting -------------------------------------------------
+
+
+def _connections_to_postgresql(hub: Proc) -> int:
+    return sum(
+        1
+        for c in psutil.Process(hub.proc.pid).net_connections("tcp")
+        if c.raddr and c.raddr.port == 5432 and c.status == psutil.CONN_ESTABLISHED
+    )
+
+
+def test_each_hub_keeps_to_its_pool_size(cluster_pg: str) -> None:
+    env = {**HUB_ENV, "HUB_DB_POOL_SIZE": "2", "HUB_DB_MAX_OVERFLOW": "1"}
+    with FakeRasa() as rasa:
+        hubs = start_hubs(2, cluster_pg, rasa.url, env)
+        try:
+            visitors = [Visitor(hubs[i % 2].url) for i in range(4)]
+
+            def read(i: int) -> int:
+                v = visitors[i % 4]
+                base = hubs[i % 2].url
+                return httpx.get(f"{base}/api/conversations/{v.id}", headers=v.headers).status_code
+
+            most = [0, 0]
+            with ThreadPoolExecutor(24) as pool:
+                answers = pool.map(read, range(160))
+                for _ in range(20):
+                    most = [
+                        max(m, _connections_to_postgresql(h))
+                        for m, h in zip(most, hubs, strict=True)
+                    ]
+                    time.sleep(0.05)
+                codes = list(answers)
+        finally:
+            stop_all(hubs)
+    assert set(codes) == {200}
+    # size + overflow for the requests, and the event relay's two (listen, send).
+    assert max(most) <= 2 + 1 + 2, most

@@ -31,7 +31,7 @@ from hub.api.cors import setup_cors
 from hub.clock import Clock, SystemClock
 from hub.core import Hub
 from hub.core.retention import Retention
-from hub.db.engine import create_engine, session_factory
+from hub.db.engine import PoolSize, create_engine, session_factory
 from hub.db.migrate import upgrade
 from hub.logs import setup_logging
 from hub.settings import Settings
@@ -115,7 +115,10 @@ def create_app(
 
     @app.before_server_start
     async def start(app: HubApp) -> None:
-        engine = create_engine(settings.database_url)
+        pool = PoolSize(
+            settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_seconds
+        )
+        engine = create_engine(settings.database_url, pool=pool)
         if settings.auto_migrate:
             await upgrade(engine)
         http = httpx.AsyncClient(limits=httpx.Limits(max_connections=200))

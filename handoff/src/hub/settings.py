@@ -26,6 +26,11 @@ class Settings:
     # Storage
     database_url: str = "sqlite+aiosqlite:///hub.db"
     auto_migrate: bool = True
+    # On PostgreSQL: connections per instance (kept open; extra at busy moments; the wait
+    # for one before a request fails)
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout_seconds: float = 30.0
     # On PostgreSQL: carry live events between hub instances (LISTEN/NOTIFY)
     pg_notify: bool = True
     # Rasa
