@@ -521,3 +521,44 @@ def test_each_hub_keeps_to_its_pool_size(cluster_pg: str) -> None:
     assert set(codes) == {200}
     # size + overflow for the requests, and the event relay's two (listen, send).
     assert max(most) <= 2 + 1 + 2, most
+
+
+# ---- gauges: right when summed over the hubs ------------------------------------
+
+
+def _gauges(base: str) -> dict[str, float]:
+    """The queue and chat gauges of one hub's /metrics (summed over topics)."""
+    found: dict[str, float] = {}
+    for line in httpx.get(base + "/metrics").text.splitlines():
+        name = line.split("{")[0].split(" ")[0]
+        if name in ("hub_queue_length", "hub_active_chats", "hub_reports_cluster_gauges"):
+            found[name] = found.get(name, 0) + float(line.split()[-1])
+    return found
+
+
+def test_queue_and_chat_gauges_add_up_over_the_hubs(cluster_pg: str) -> None:
+    create_advisor(cluster_pg, "gaugekari")
+    with FakeRasa() as rasa:
+        hubs = start_hubs(2, cluster_pg, rasa.url, HUB_ENV)
+        try:
+            auth = {"Authorization": f"Bearer {login(hubs[1].url, 'gaugekari')}"}
+            visitors = [Visitor(hubs[i % 2].url) for i in range(3)]
+            for v in visitors:
+                assert v.post("/queue").status_code == 200
+            claim = f"{hubs[0].url}/api/advisor/conversations/{visitors[0].id}/claim"
+            assert httpx.post(claim, headers=auth).status_code == 200
+
+            def summed(names: tuple[str, ...], of: list[Proc]) -> dict[str, float]:
+                scrapes = [_gauges(h.url) for h in of]
+                return {n: sum(s.get(n, 0) for s in scrapes) for n in names}
+
+            names = ("hub_queue_length", "hub_active_chats", "hub_reports_cluster_gauges")
+            for _ in range(2):  # a second scrape too: the same one keeps reporting
+                assert summed(names, hubs) == dict(zip(names, (2, 1, 1), strict=True))
+            # The reporter stops: the other takes over at its next scrape.
+            reporter = next(h for h in hubs if _gauges(h.url)["hub_reports_cluster_gauges"])
+            reporter.stop()
+            rest = [h for h in hubs if h is not reporter]
+            assert summed(names, rest) == dict(zip(names, (2, 1, 1), strict=True))
+        finally:
+            stop_all(hubs)
