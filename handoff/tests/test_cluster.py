@@ -192,7 +192,7 @@ def test_two_hubs_resume_each_absent_visitor_once(cluster_pg: str) -> None:
         hubs = start_hubs(2, cluster_pg, rasa.url, env)
         try:
             login(hubs[0].url, "sweepkari")  # someone logged in: visitors may wait
-            for _ in range(3):
+            for _ in range(2):
                 visitors = [Visitor(hubs[i % 2].url) for i in range(20)]
                 for v in visitors:
                     assert v.post("/queue").status_code == 200
