@@ -112,3 +112,28 @@ async def test_the_visitor_view_is_one_snapshot_for_the_poll_and_the_socket(hub:
     assert (await hub.visitors.view(cid, secret, 0)).rating == "ja"
     with pytest.raises(Unauthorized):
         await hub.visitors.view(cid, "wrong", 0)
+
+
+async def test_the_shared_read_of_places_gives_each_visitor_what_their_own_read_does(
+    hub: Hub,
+    clock,  # type: ignore[no-untyped-def]
+) -> None:
+    await new_advisor(hub, "kari")
+    ids = []
+    for topic, reason in [
+        ("arbeid", "asked_for_person"),
+        ("arbeid", "unsure"),
+        ("helse", "asked_for_person"),
+        ("arbeid", "urgent"),  # ahead of the two before it
+    ]:
+        conv, _, _ = await hub.visitors.open("/dagpenger")
+        assert (await hub.relay.handoff(conv.id, reason, topic, None))["status"] == "queued"
+        ids.append(conv.id)
+        clock.advance(seconds=5)
+    shared = {
+        cid: await hub.visitors.queue_place(cid, asyncio.get_running_loop().time()) for cid in ids
+    }
+    own = {cid: (await hub.visitors.stream_view(cid, 0)).queue for cid in ids}
+    assert shared == own
+    assert [shared[cid].position for cid in ids if shared[cid]] == [2, 3, 1, 1]
+    assert await hub.visitors.queue_place("c_not_waiting", 0) is None

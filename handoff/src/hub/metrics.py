@@ -74,9 +74,10 @@ class Metrics:
         self.messages = Counter(
             "hub_messages_total", "Stored messages by sender", ["sender"], registry=r
         )
-        self.queue_overview_reads = Counter(
-            "hub_queue_overview_reads",
-            "Reads of the queue overview for advisors' consoles (one per change per instance)",
+        self.transactions = Counter(
+            "hub_db_transactions",
+            "Units of work (database transactions) by kind",
+            ["kind"],
             registry=r,
         )
         self.ws_connections = Gauge(

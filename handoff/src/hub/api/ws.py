@@ -106,6 +106,18 @@ class VisitorStream:
             await _send(self.ws, event("state", **state))
             self.state = state
 
+    async def sync_place(self, since: float) -> None:
+        """After a queue change: the visitor's new place, from the read this instance's
+        queued visitors share (a full re-read if they are no longer waiting)."""
+        info = await self.hub.visitors.queue_place(self.cid, since)
+        if info is None:
+            await self.sync()
+            return
+        state = views.queued_state_json(info)
+        if state != self.state:
+            await _send(self.ws, event("state", **state))
+            self.state = state
+
     async def receive(self, sub: Subscription) -> None:
         try:
             async for raw in self.ws:
@@ -130,6 +142,7 @@ class VisitorStream:
 
     async def run(self) -> None:
         hub = self.hub
+        loop = asyncio.get_running_loop()
         with hub.broker.subscribe(f"conv:{self.cid}", "queues") as sub:
             try:
                 await self.sync()
@@ -140,7 +153,8 @@ class VisitorStream:
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
-                    need_sync = False
+                    heard = loop.time()
+                    need_sync = queue_changed = False
                     for item in [ev, *sub.drain()] if ev is not None else []:
                         kind = item["type"]
                         if kind == "_closed":
@@ -148,7 +162,7 @@ class VisitorStream:
                         if kind in ("typing", "error"):
                             await _send(self.ws, item)
                         elif kind == "queues":
-                            need_sync = need_sync or (self.state or {}).get("owner") == "queue"
+                            queue_changed = (self.state or {}).get("owner") == "queue"
                         else:
                             need_sync = True
                     # Presence is on a timer, not on quiet: on a busy hub (a queue event
@@ -158,6 +172,8 @@ class VisitorStream:
                     if need_sync or touch or sub.overflowed:
                         sub.overflowed = False
                         await self.sync(touch=touch)
+                    elif queue_changed:
+                        await self.sync_place(heard)
             except ConnectionClosed:
                 return
             except NotFound as exc:

@@ -3,7 +3,6 @@ ending or handing back; the FAQ search and the list of what the bot could not an
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from hub.adapters.broker import event
 from hub.adapters.faq_source import FaqSource
 from hub.core.context import Context
 from hub.core.relay import BotRelay
+from hub.core.shared_read import SharedRead
 from hub.db.base import Owner, Sender
 from hub.db.models import Advisor, Conversation, Message, QueueEntry
 from hub.db.unit import Unit
@@ -50,63 +50,24 @@ class UnansweredReport:
     titles: dict[str, str]
 
 
-class SharedOverview:
-    """The queue overview read once for every advisor WebSocket of this instance.
-
-    Each queue change reaches every console (``queues`` events, from this instance and,
-    over the PostgreSQL relay, from the others). Read per socket, one change cost one
-    transaction per connected advisor on every hub; here the sockets that heard of a
-    change at (loop) time ``since`` share one read started at or after ``since``: the
-    one running, or a new one. A read is never older than the change that asked for it.
-    """
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self._done: tuple[float, list[TopicQueue]] | None = None
-        self._running: tuple[float, asyncio.Future[list[TopicQueue]]] | None = None
-
-    async def _read(self) -> list[TopicQueue]:
-        async with self.ctx.read() as u:
-            self.ctx.metrics.queue_overview_reads.inc()
-            return await queue_svc.overview(u, self.ctx.clock.now())
-
-    async def get(self, since: float) -> list[TopicQueue]:
-        if self._done is not None and self._done[0] >= since:
-            return self._done[1]
-        if self._running is None or self._running[0] < since:
-            loop = asyncio.get_running_loop()
-            started = loop.time()
-            task = asyncio.ensure_future(self._read())
-            self._running = (started, task)
-
-            def finished(t: asyncio.Future[list[TopicQueue]], started: float = started) -> None:
-                if self._running is not None and self._running[1] is t:
-                    self._running = None
-                if not t.cancelled() and t.exception() is None:
-                    if self._done is None or self._done[0] < started:
-                        self._done = (started, t.result())
-
-            task.add_done_callback(finished)
-        return await asyncio.shield(self._running[1])
-
-
 class Advisors:
     def __init__(self, ctx: Context, relay: BotRelay, faq: FaqSource) -> None:
         self.ctx, self.relay, self.faq = ctx, relay, faq
-        self.shared_overview = SharedOverview(ctx)
+        # One read of the overview per queue change for all advisor sockets here.
+        self._shared_overview = SharedRead(self.queue_overview)
 
     # ---- reading ---------------------------------------------------------
 
     async def queue_overview(self) -> list[TopicQueue]:
         """Every topic queue with who waits."""
         async with self.ctx.read() as u:
-            self.ctx.metrics.queue_overview_reads.inc()
             return await queue_svc.overview(u, self.ctx.clock.now())
 
     async def socket_overview(self, since: float) -> list[TopicQueue]:
         """The overview for an advisor's WebSocket that heard of a change at ``since``
-        (``asyncio`` loop time): shared by the instance's sockets (:class:`SharedOverview`)."""
-        return await self.shared_overview.get(since)
+        (``asyncio`` loop time), one read shared by the instance's sockets
+        (``core/shared_read.py``)."""
+        return await self._shared_overview.get(since)
 
     async def _chat(self, u: Unit, advisor: Advisor, conversation_id: str) -> AdvisorChat:
         conv = await conv_svc.get(u, conversation_id)

@@ -65,6 +65,7 @@ class Context:
         """A short transaction. On SQLite, writing units of this process take turns
         on an asyncio lock first: SQLite's own busy wait polls with sleeps of up to
         100 ms, which made a few replies ten times slower under concurrent load."""
+        self.metrics.transactions.labels("read" if read_only else "write").inc()
         if read_only or self._write_turn is None:
             async with unit_of_work(self.sessions, self.broker, read_only=read_only) as u:
                 yield u

@@ -63,6 +63,27 @@ async def queue_info(
     )
 
 
+async def places(u: Unit, now: datetime, minutes_per_chat: float) -> dict[str, QueueInfo]:
+    """Every waiting visitor's place (as :func:`queue_info` gives one), by conversation:
+    one read for all of them."""
+    entries = (
+        await u.session.execute(
+            select(QueueEntry.conversation_id, QueueEntry.topic, QueueEntry.urgent)
+            .where(QueueEntry.state == EntryState.waiting)
+            # The order of position(): urgent first, then first come, first served.
+            .order_by(QueueEntry.urgent.desc(), QueueEntry.enqueued_at, QueueEntry.id)
+        )
+    ).all()
+    _, available = await advisor_svc.logged_in_counts(u, now)
+    seen: dict[str, int] = {}
+    found: dict[str, QueueInfo] = {}
+    for cid, topic, urgent in entries:
+        seen[topic] = pos = seen.get(topic, 0) + 1
+        wait = estimate_wait_minutes(pos, available, minutes_per_chat)
+        found[cid] = QueueInfo(topic, pos, wait, bool(urgent), available)
+    return found
+
+
 async def waiting_count(u: Unit, topic: str) -> int:
     return int(
         (
