@@ -19,7 +19,7 @@ from bot.content.store import FaqStore
 from bot.evaluation.gate import Verdict
 from bot.paths import SHARED
 from bot.release.messages import Step
-from bot.release.pipeline import ContentRefused, publish_content
+from bot.release.pipeline import ContentRefused, measure_published, publish_content
 
 
 class State(StrEnum):
@@ -98,6 +98,10 @@ class Publisher:
             self._thread = threading.Thread(target=self._run, name="publish", daemon=True)
             self._thread.start()
             return self._status
+
+    def measure_published(self) -> None:
+        """Measures the running model for the gate now, in the background, not at the first publish."""
+        measure_published(self.models, self.shared)
 
     def _run(self) -> None:
         try:

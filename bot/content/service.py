@@ -158,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=Path, help="where models go (default: ROOT/models)")
     parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://127.0.0.1:5005"))
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument(
+        "--no-measure-at-start", action="store_true",
+        help="do not measure the published model for the gate at start (tests that never train)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     root = args.root.resolve()
     store = FaqStore.for_project(root, args.shared, evaluation_keys(args.shared, root))
@@ -165,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         store, args.config or root / "config.yml", args.rasa_url, args.models or root / "models", args.shared
     )
     store.published_versions()  # the content at start counts as published
+    if not args.no_measure_at_start:
+        publisher.measure_published()
     token = os.environ.get("NAV_CONTENT_TOKEN", "")
     try:
         app = create_app(publisher, token)

@@ -35,7 +35,7 @@ from bot.release.messages import (
     Step,
     not_measured,
 )
-from bot.release.quality import check_quality
+from bot.release.quality import check_quality, measure_in_background
 from bot.release.rasa_api import (
     LOAD_TIMEOUT_SECONDS,
     LoadTimedOut,
@@ -159,6 +159,22 @@ def _load_published(
     return Released(True, PUBLISHED)
 
 
+def gate_cases(shared: Path) -> Path:
+    """The set the gate measures a candidate on: the dev set."""
+    return shared / "eval" / "dev.yml"
+
+
+def scores_dir(models: Path) -> Path:
+    """Where the gate keeps each model's scores (no sentences of the set)."""
+    return models / "scores"
+
+
+def measure_published(models: Path, shared: Path) -> None:
+    """Measures the published model in the background unless it was measured before, so that
+    an editor's first publish measures only its candidate (bot/release/quality.py)."""
+    measure_in_background(models / "nav.tar.gz", gate_cases(shared), scores_dir(models))
+
+
 @dataclass(frozen=True)
 class Plan:
     """What a publish of `root` does: its route, and the texts that go live."""
@@ -227,10 +243,10 @@ def release(
     candidate = ensure_model(models / "candidate", "nav", config, root=root)
     verdict: Verdict | None = None
     details = ""
-    dev = shared / "eval" / "dev.yml"
+    dev = gate_cases(shared)
     if dev.exists():
         progress(Step.measuring)
-        verdict, details = check_quality(candidate, published, dev, models / "scores", titles)
+        verdict, details = check_quality(candidate, published, dev, scores_dir(models), titles)
         if not verdict.passed:
             return Released(False, REFUSED, f"{REFUSED_ADVICE} {details}".strip(), verdict)
     else:

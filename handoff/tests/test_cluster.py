@@ -551,7 +551,7 @@ def _gauges(base: str) -> dict[str, float]:
     found: dict[str, float] = {}
     for line in httpx.get(base + "/metrics").text.splitlines():
         name = line.split("{")[0].split(" ")[0]
-        if name in ("hub_queue_length", "hub_active_chats", "hub_reports_cluster_gauges"):
+        if name in ("hub_queue_length", "hub_active_chats", "hub_figures_reporter"):
             found[name] = found.get(name, 0) + float(line.split()[-1])
     return found
 
@@ -572,11 +572,11 @@ def test_queue_and_chat_gauges_add_up_over_the_hubs(cluster_pg: str) -> None:
                 scrapes = [_gauges(h.url) for h in of]
                 return {n: sum(s.get(n, 0) for s in scrapes) for n in names}
 
-            names = ("hub_queue_length", "hub_active_chats", "hub_reports_cluster_gauges")
+            names = ("hub_queue_length", "hub_active_chats", "hub_figures_reporter")
             for _ in range(2):  # a second scrape too: the same one keeps reporting
                 assert summed(names, hubs) == dict(zip(names, (2, 1, 1), strict=True))
             # The reporter stops: the other takes over at its next scrape.
-            reporter = next(h for h in hubs if _gauges(h.url)["hub_reports_cluster_gauges"])
+            reporter = next(h for h in hubs if _gauges(h.url)["hub_figures_reporter"])
             reporter.stop()
             rest = [h for h in hubs if h is not reporter]
             assert summed(names, rest) == dict(zip(names, (2, 1, 1), strict=True))

@@ -170,9 +170,9 @@ def create_app(
             await app.ctx.hub.eraser.close()
         if app.ctx.relay is not None:
             await app.ctx.relay.stop()
-        await app.ctx.hub.health.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(app.ctx.hub.drain(), 5)
+        await app.ctx.hub.health.close()
         await app.ctx.http.aclose()
         if app.ctx.redis is not None:
             await app.ctx.redis.close()

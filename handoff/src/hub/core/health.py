@@ -1,36 +1,21 @@
-"""What the operations endpoints read: the database answers, and the gauges.
-
-The queue and chat gauges describe the whole system, not one instance: with several
-instances each would report the same numbers, and a ``sum`` over instances would count
-them that many times. So one instance reports them: the one holding an advisory lock
-(``db/advisory.py``) on a connection it keeps for the purpose; the others leave those
-gauges out of their ``/metrics`` (``hub_reports_cluster_gauges`` says which one does).
-If that instance stops, its connection and the lock go with it, and the next instance
-scraped takes over. Per-instance numbers (WebSockets, counters, latencies) are each
-instance's own and add up as they are.
-"""
+"""What the operations endpoints read: the database answers, and the gauges."""
 
 from __future__ import annotations
 
-import contextlib
-import logging
-
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from hub.core.context import Context
-from hub.db.advisory import GAUGES_LOCK_KEY
+from hub.core.overview import Supervision
+from hub.db.advisory import REPORTER_LOCK_KEY, HeldLock
 from hub.services import conversations as conv_svc
-from hub.services import queue as queue_svc
-
-log = logging.getLogger("hub")
 
 
 class Health:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, supervision: Supervision) -> None:
         self.ctx = ctx
-        # The connection that holds the gauges' lock while this instance reports them.
-        self._reporting: AsyncConnection | None = None
+        self.supervision = supervision
+        bind = ctx.sessions.kw.get("bind")
+        # With several hubs on one PostgreSQL database only one reports the figures read
+        # from the database, so that a sum over the instances is the figure itself.
+        self.reporter = HeldLock(bind, REPORTER_LOCK_KEY) if bind is not None else None
 
     async def database_ready(self) -> bool:
         try:
@@ -40,52 +25,15 @@ class Health:
             return False
         return True
 
-    async def reports_cluster_gauges(self) -> bool:
-        """Whether this instance reports the gauges of the whole system (SQLite: one
-        instance, always)."""
-        engine = self.ctx.engine
-        if engine.dialect.name != "postgresql":
-            return True
-        if self._reporting is not None:
-            try:
-                await self._reporting.execute(text("SELECT 1"))
-                return True
-            except Exception:
-                await self.close()  # the connection, and with it the lock, is gone
-        conn = await engine.connect()
-        try:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            got = (
-                await conn.execute(
-                    text("SELECT pg_try_advisory_lock(:key)"), {"key": GAUGES_LOCK_KEY}
-                )
-            ).scalar()
-        except Exception:
-            await conn.close()
-            raise
-        if got:
-            self._reporting = conn
-            log.info("this instance reports the queue and chat gauges")
-            return True
-        await conn.close()
-        return False
-
     async def update_metrics(self) -> None:
-        """The gauges read from the database (queue lengths, chats going on), on the
-        instance that reports them; left out on the others."""
+        """The gauges read from the database (queues, chats, advisors, today's figures):
+        set by the reporting instance, left empty by the others."""
         metrics = self.ctx.metrics
-        if not await self.reports_cluster_gauges():
-            metrics.cluster_gauges_reporter.set(0)
-            metrics.cluster.clear()
+        if self.reporter is not None and not await self.reporter.held():
+            metrics.clear_database_figures()
             return
-        async with self.ctx.read() as u:
-            lengths = await queue_svc.lengths(u)
-            active = await queue_svc.active_chats(u)
-        metrics.cluster_gauges_reporter.set(1)
-        metrics.cluster.set(lengths, active)
+        metrics.set_database_figures(await self.supervision.overview())
 
     async def close(self) -> None:
-        if self._reporting is not None:
-            conn, self._reporting = self._reporting, None
-            with contextlib.suppress(Exception):
-                await conn.close()
+        if self.reporter is not None:
+            await self.reporter.close()
