@@ -209,7 +209,7 @@ async def unanswered(request: Request) -> HTTPResponse:
         raise InvalidRequest("Lista må være questions eller answers.")
     report = await hub_of(request).advisors.unanswered(days)
     if fmt == "csv":
-        name, csv = views.unanswered_csv(report, answers=which == "answers")
+        name, csv = views.unanswered_csv(report, which == "answers", hub_of(request).tz)
         return text(
             "\ufeff" + csv,  # BOM: Excel then reads UTF-8 (æøå)
             content_type="text/csv; charset=utf-8",

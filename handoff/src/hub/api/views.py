@@ -170,11 +170,11 @@ def unanswered_json(report: UnansweredReport) -> dict[str, Any]:
     }
 
 
-def unanswered_csv(report: UnansweredReport, answers: bool) -> tuple[str, str]:
-    """(file name, CSV text) of the questions, or of the votes per answer."""
+def unanswered_csv(report: UnansweredReport, answers: bool, tz: ZoneInfo) -> tuple[str, str]:
+    """(file name, CSV text) of the questions, or of the votes per answer; times in ``tz``."""
     if answers:
         return "nyttige-svar.csv", votes_csv(report.votes, report.titles)
-    return "ubesvarte-sporsmal.csv", to_csv(report.questions, report.titles)
+    return "ubesvarte-sporsmal.csv", to_csv(report.questions, report.titles, tz)
 
 
 _NAMES = {"visitor": "Du", "bot": "Chatbot", "system": "Nav"}
