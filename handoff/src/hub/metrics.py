@@ -95,6 +95,12 @@ class Metrics:
         self.messages = Counter(
             "hub_messages_total", "Stored messages by sender", ["sender"], registry=r
         )
+        self.transactions = Counter(
+            "hub_db_transactions",
+            "Units of work (database transactions) by kind",
+            ["kind"],
+            registry=r,
+        )
         self.ws_connections = Gauge(
             "hub_websocket_connections", "Open WebSockets", ["kind"], registry=r
         )

@@ -106,6 +106,11 @@ def state_json(view: ConversationView) -> dict[str, Any]:
     return {"owner": view.conversation.owner.value, "queue": queue_json(view.queue)}
 
 
+def queued_state_json(info: QueueInfo) -> dict[str, Any]:
+    """The same frame for a visitor waiting in a queue, from their place alone."""
+    return {"owner": Owner.queue.value, "queue": queue_json(info)}
+
+
 def advisor_chat_json(chat: AdvisorChat) -> dict[str, Any]:
     entry = chat.entry
     return {

@@ -111,6 +111,18 @@ class VisitorStream:
             await _send(self.ws, event("state", **state))
             self.state = state
 
+    async def sync_place(self, since: float) -> None:
+        """After a queue change: the visitor's new place, from the read this instance's
+        queued visitors share (a full re-read if they are no longer waiting)."""
+        info = await self.hub.visitors.queue_place(self.cid, since)
+        if info is None:
+            await self.sync()
+            return
+        state = views.queued_state_json(info)
+        if state != self.state:
+            await _send(self.ws, event("state", **state))
+            self.state = state
+
     async def receive(self, sub: Subscription) -> None:
         try:
             async for raw in self.ws:
@@ -135,6 +147,7 @@ class VisitorStream:
 
     async def run(self) -> None:
         hub = self.hub
+        loop = asyncio.get_running_loop()
         with hub.broker.subscribe(f"conv:{self.cid}", "queues") as sub:
             try:
                 await self.sync()
@@ -145,7 +158,8 @@ class VisitorStream:
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
-                    need_sync = False
+                    heard = loop.time()
+                    need_sync = queue_changed = False
                     for item in [ev, *sub.drain()] if ev is not None else []:
                         kind = item["type"]
                         if kind == "_closed":
@@ -153,7 +167,7 @@ class VisitorStream:
                         if kind in ("typing", "error"):
                             await _send(self.ws, item)
                         elif kind == "queues":
-                            need_sync = need_sync or (self.state or {}).get("owner") == "queue"
+                            queue_changed = (self.state or {}).get("owner") == "queue"
                         else:
                             need_sync = True
                     # Presence is on a timer, not on quiet: on a busy hub (a queue event
@@ -163,6 +177,8 @@ class VisitorStream:
                     if need_sync or touch or sub.overflowed:
                         sub.overflowed = False
                         await self.sync(touch=touch)
+                    elif queue_changed:
+                        await self.sync_place(heard)
             except ConnectionClosed:
                 return
             except NotFound as exc:
@@ -215,13 +231,16 @@ class AdvisorStream:
 
     async def send_chats(self) -> None:
         """Each open chat's newest message id, so the console can tell that it missed a
-        ``message`` event (dropped, or raised on another instance) and read the chat."""
+        ``message`` event (dropped, or raised on another instance) and read the chat.
+        The login is checked here too: an expired one ends the socket."""
         self.chats_at = self.hub.clock.now()
-        data = views.chat_heads_json(await self.hub.advisors.chat_heads(self.advisor.id))
-        await _send(self.ws, {"type": "chats", "data": data})
+        heads = await self.hub.advisors.chat_heads(self.advisor.id, self.token)
+        await _send(self.ws, {"type": "chats", "data": views.chat_heads_json(heads)})
 
-    async def send_queues(self) -> None:
-        data = views.queues_json(await self.hub.advisors.queue_overview(self.token))
+    async def send_queues(self, since: float) -> None:
+        """The queues as read at or after ``since`` (loop time), one read for all of this
+        instance's advisor sockets."""
+        data = views.queues_json(await self.hub.advisors.socket_overview(since))
         await _send(self.ws, {"type": "queues", "data": data})
 
     async def receive(self, sub: Subscription) -> None:
@@ -255,16 +274,18 @@ class AdvisorStream:
 
     async def run(self) -> None:
         hub = self.hub
+        loop = asyncio.get_running_loop()
         with hub.broker.subscribe("queues", f"advisor:{self.advisor.id}") as sub:
             # A connected console is a present advisor; it keeps so with heartbeats.
             await hub.accounts.heartbeat(self.advisor)
-            await self.send_queues()  # first, as always
+            await self.send_queues(loop.time())  # first, as always
             every = min(20.0, hub.settings.advisor_presence_seconds / 3)
             await _send(self.ws, event("presence", heartbeat_seconds=every))
             receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
+                    heard = loop.time()
                     items = [ev, *sub.drain()] if ev is not None else []
                     lost = ev is None or sub.overflowed
                     refresh = lost
@@ -274,10 +295,12 @@ class AdvisorStream:
                             return
                         if item["type"] == "queues":
                             refresh = True
+                        elif item["type"] == "sync":  # events may have been missed
+                            refresh = lost = True
                         else:
                             await _send(self.ws, item)
                     if refresh:
-                        await self.send_queues()
+                        await self.send_queues(heard)
                     # On a timer, not on quiet: a busy hub has queue events all the time.
                     if lost or self._chats_due():
                         await self.send_chats()

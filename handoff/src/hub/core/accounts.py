@@ -3,12 +3,14 @@ and role check every protected request makes, and an advisor's status."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
 from typing import Any
 
 from hub.adapters.broker import event
 from hub.core.context import Context
 from hub.core.queueing import requeue_stranded
+from hub.core.ratelimit import Window
 from hub.db.base import AdvisorStatus, Role
 from hub.db.models import Advisor
 from hub.errors import Forbidden, InvalidRequest, TooManyLogins, Unauthorized
@@ -50,22 +52,26 @@ class Accounts:
         if not isinstance(username, str) or not isinstance(password, str):
             raise InvalidRequest("Skriv inn brukernavn og passord.")
         pair = (username.strip().lower(), client)
-        windows = (
+        windows: tuple[tuple[Window, Hashable], ...] = (
             (ctx.limits.login_failures, pair),
             (ctx.limits.login_failures_per_address, client),
         )
+        started: list[tuple[Window, Hashable, Any]] = []
         for window, key in windows:
-            if window.blocked(key):
-                raise TooManyLogins(window.limit, window.retry_after(key))
-        started = [(window, key, window.add(key)) for window, key in windows]
+            handle = await window.take(key)
+            if handle is None:
+                for taken, at_key, at in started:
+                    await taken.forget(at_key, at)
+                raise TooManyLogins(window.limit, await window.retry_after(key))
+            started.append((window, key, handle))
         async with ctx.read() as u:
             found = await advisor_svc.password_hash_of(u, username)
         ok = await advisor_svc.verify_password(found[1] if found else None, password)
         if not found or not ok:
             raise Unauthorized("Feil brukernavn eller passord.")
-        for window, key, at in started:
-            window.forget(key, at)
-        ctx.limits.login_failures.reset(pair)
+        for taken, at_key, at in started:
+            await taken.forget(at_key, at)
+        await ctx.limits.login_failures.reset(pair)
         async with ctx.unit() as u:
             token, advisor = await advisor_svc.start_session(
                 u, found[0], ctx.clock.now(), ctx.settings.advisor_token_hours

@@ -15,6 +15,7 @@ from hub.adapters.broker import event
 from hub.adapters.faq_source import FaqSource
 from hub.core.context import Context
 from hub.core.relay import BotRelay
+from hub.core.shared_read import SharedRead
 from hub.db.base import Owner, Sender
 from hub.db.models import Advisor, Conversation, Message, QueueEntry
 from hub.db.unit import Unit
@@ -69,17 +70,21 @@ class UnansweredReport:
 class Advisors:
     def __init__(self, ctx: Context, relay: BotRelay, faq: FaqSource) -> None:
         self.ctx, self.relay, self.faq = ctx, relay, faq
+        # One read of the overview per queue change for all advisor sockets here.
+        self._shared_overview = SharedRead(self.queue_overview)
 
     # ---- reading ---------------------------------------------------------
 
-    async def queue_overview(self, token: str | None = None) -> list[TopicQueue]:
-        """Every topic queue with who waits. With ``token``, the login must still be live
-        (an advisor's WebSocket refreshes with it: an expired login ends the socket)."""
+    async def queue_overview(self) -> list[TopicQueue]:
+        """Every topic queue with who waits."""
         async with self.ctx.read() as u:
-            now = self.ctx.clock.now()
-            if token is not None:
-                await advisor_svc.by_token(u, token, now)
-            return await queue_svc.overview(u, now)
+            return await queue_svc.overview(u, self.ctx.clock.now())
+
+    async def socket_overview(self, since: float) -> list[TopicQueue]:
+        """The overview for an advisor's WebSocket that heard of a change at ``since``
+        (``asyncio`` loop time), one read shared by the instance's sockets
+        (``core/shared_read.py``)."""
+        return await self._shared_overview.get(since)
 
     async def _titles(self) -> dict[str, str]:
         """The FAQ titles for a chat's summary: the copy at hand, or (before the first) Rasa
@@ -115,8 +120,12 @@ class Advisors:
         async with self.ctx.read() as u:
             return await queue_svc.advisor_chats(u, advisor)
 
-    async def chat_heads(self, advisor_id: int) -> list[ChatHead]:
+    async def chat_heads(self, advisor_id: int, token: str | None = None) -> list[ChatHead]:
+        """Each open chat's newest message id. With ``token``, the login must still be
+        live (an advisor's WebSocket checks on this timer: an expired login ends it)."""
         async with self.ctx.read() as u:
+            if token is not None:
+                await advisor_svc.by_token(u, token, self.ctx.clock.now())
             return await queue_svc.chat_heads(u, advisor_id)
 
     async def suggestions(self, advisor: Advisor, conversation_id: str) -> Suggestions:

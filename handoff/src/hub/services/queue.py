@@ -101,6 +101,31 @@ async def queue_info(
     return QueueInfo(entry.topic, pos, minutes, entry.urgent, capacity.advisors)
 
 
+async def places(
+    u: Unit, now: datetime, minutes_per_chat: float, present_since: datetime | None = None
+) -> dict[str, QueueInfo]:
+    """Every waiting visitor's place (as :func:`queue_info` gives one), by conversation:
+    one read for all of them."""
+    entries = (
+        await u.session.execute(
+            select(QueueEntry.conversation_id, QueueEntry.topic, QueueEntry.urgent)
+            .where(QueueEntry.state == EntryState.waiting)
+            # The order of _before(): urgent first, then first come, first served.
+            .order_by(QueueEntry.urgent.desc(), QueueEntry.enqueued_at, QueueEntry.id)
+        )
+    ).all()
+    capacity = await advisor_svc.available_capacity(u, now, present_since)
+    minutes_each = await chat_minutes(u, minutes_per_chat) if capacity.advisors and entries else 0.0
+    seen: dict[str, int] = {}
+    found: dict[str, QueueInfo] = {}
+    # ``ahead`` counts every topic: advisors take chats from all queues (ahead_in_all_queues).
+    for ahead, (cid, topic, urgent) in enumerate(entries):
+        seen[topic] = pos = seen.get(topic, 0) + 1
+        wait = estimate_wait_minutes(ahead, capacity, minutes_each) if capacity.advisors else None
+        found[cid] = QueueInfo(topic, pos, wait, bool(urgent), capacity.advisors)
+    return found
+
+
 async def waiting_count(u: Unit, topic: str) -> int:
     return int(
         (
