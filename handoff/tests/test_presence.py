@@ -98,3 +98,14 @@ async def test_two_hubs_sweeping_at_once_move_a_chat_once(db_url, settings, cloc
             await h.drain()
             await h.bot.client.aclose()
             await h.sessions.kw["bind"].dispose()
+
+
+async def test_the_supervisors_overview_counts_an_advisor_without_a_console_as_away(
+    hub, clock
+) -> None:  # type: ignore[no-untyped-def]
+    await new_advisor(hub, "kari", max_chats=3)
+    o = await hub.supervision.overview()
+    assert (o.advisors.available, o.advisors.away, o.advisors.free_seats) == (1, 0, 3)
+    clock.advance(seconds=MINUTE + 1)  # the console closed: no heartbeat since
+    o = await hub.supervision.overview()
+    assert (o.advisors.available, o.advisors.away, o.advisors.free_seats) == (0, 1, 0)

@@ -17,6 +17,6 @@ class Supervision:
         since = day_start(now, self.ctx.tz)
         async with self.ctx.read() as u:
             entries = await overview_svc.entry_facts(u, since)
-            advisors = await overview_svc.advisor_facts(u, now)
+            advisors = await overview_svc.advisor_facts(u, now, self.ctx.present_since(now))
             ratings = await overview_svc.rating_facts(u, since)
         return build_overview(now, since, entries, advisors, ratings)

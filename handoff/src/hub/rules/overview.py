@@ -51,6 +51,9 @@ class AdvisorFact:
     status: AdvisorStatus
     chats: int
     max_chats: int
+    # A console showed them lately (settings.advisor_presence_seconds): "available" with
+    # no console open is nobody at work, as the queue and the estimate count it.
+    at_console: bool = True
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def build_overview(
     for r in ratings:
         for f in (topics.setdefault(r.topic, Figures()), total):
             f.ratings_today[r.value.value] += 1
-    available = [a for a in advisors if a.status == AdvisorStatus.available]
+    available = [a for a in advisors if a.status == AdvisorStatus.available and a.at_console]
     return Overview(
         at=now,
         day_start=since,

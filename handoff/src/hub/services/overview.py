@@ -10,6 +10,7 @@ from hub.db.base import EntryState, Role
 from hub.db.models import Advisor, AdvisorSession, QueueEntry, Rating
 from hub.db.unit import Unit
 from hub.rules.overview import AdvisorFact, EntryFact, RatingFact
+from hub.services import advisors as advisor_svc
 
 
 async def entry_facts(u: Unit, since: datetime) -> list[EntryFact]:
@@ -27,8 +28,11 @@ async def entry_facts(u: Unit, since: datetime) -> list[EntryFact]:
     return [EntryFact(*row) for row in rows.all()]
 
 
-async def advisor_facts(u: Unit, now: datetime) -> list[AdvisorFact]:
-    """Advisors (the role, not editors or supervisors) with a live login, with their chats."""
+async def advisor_facts(
+    u: Unit, now: datetime, present_since: datetime | None = None
+) -> list[AdvisorFact]:
+    """Advisors (the role, not editors or supervisors) with a live login, with their chats,
+    and whether a console showed them since ``present_since``."""
     live = (
         select(AdvisorSession.advisor_id)
         .where(AdvisorSession.expires_at > now)
@@ -41,11 +45,14 @@ async def advisor_facts(u: Unit, now: datetime) -> list[AdvisorFact]:
         .scalar_subquery()
     )
     rows = await u.session.execute(
-        select(Advisor.status, chats, Advisor.max_chats).where(
+        select(Advisor.status, chats, Advisor.max_chats, advisor_svc.present(present_since)).where(
             Advisor.role == Role.advisor, Advisor.id.in_(live)
         )
     )
-    return [AdvisorFact(status, int(n), max_chats) for status, n, max_chats in rows.all()]
+    return [
+        AdvisorFact(status, int(n), max_chats, bool(seen))
+        for status, n, max_chats, seen in rows.all()
+    ]
 
 
 async def rating_facts(u: Unit, since: datetime) -> list[RatingFact]:
