@@ -54,6 +54,14 @@ class Site:
     database_path: Path | None = None
     # The stack's Rasa (its HTTP API), for a test that checks which model it runs.
     rasa_url: str | None = None
+    # A supervisor's login (role leder) and two more advisors (user, name), same password.
+    leder_user: str = "sjef"
+    more_advisors: tuple[tuple[str, str], ...] = (("per", "Per"), ("liv", "Liv"))
+    # The second advisor of tests with two advisors at once (one of more_advisors).
+    second_advisor_user: str = "per"
+    second_advisor_name: str = "Per"
+    # The hub's bot secret, for a test that hands off as the bot does (an urgent chat).
+    bot_secret: str | None = None
 
 
 def _require_build() -> None:
@@ -80,6 +88,9 @@ def site() -> Iterator[Site]:
             os.environ.get("E2E_ADVISOR_USER", "kari"),
             os.environ.get("E2E_ADVISOR_PASSWORD", "passord-kari-123"),
             os.environ.get("E2E_ADVISOR_NAME", "Kari"),
+            second_advisor_user=os.environ.get("E2E_ADVISOR2_USER", "per"),
+            second_advisor_name=os.environ.get("E2E_ADVISOR2_NAME", "Per"),
+            bot_secret=os.environ.get("E2E_BOT_SECRET"),
         )
         return
     from stack_support import running_stack

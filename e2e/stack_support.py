@@ -73,6 +73,9 @@ def running_stack() -> Iterator[Site]:
     database_url = f"sqlite:///{tmp / 'hub.db'}"
     _create_account(database_url, ADVISOR_USER, ADVISOR_NAME, "advisor")
     _create_account(database_url, EDITOR_USER, "Redaktør", "editor")
+    _create_account(database_url, "sjef", "Sjef", "leder")
+    for user, name in Site.more_advisors:
+        _create_account(database_url, user, name, "advisor")
     bot_secret = secrets.token_urlsafe(16)
     hub_port = stack.free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"
@@ -113,11 +116,15 @@ def running_stack() -> Iterator[Site]:
                 # The console's catch-up after a lost message event waits for the next
                 # `chats` frame (test_console_catch_up.py): every 3 s, not every 15.
                 "HUB_WS_POLL_SECONDS": "3",
+                # A console closed for 6 s is away, found by a sweep every 2 s
+                # (test_presence.py); open consoles send a heartbeat every 2 s.
+                "HUB_ADVISOR_PRESENCE_SECONDS": "6",
+                "HUB_SWEEP_SECONDS": "2",
             },
         )
         yield Site(
             hub.url, ADVISOR_USER, ADVISOR_PASSWORD, ADVISOR_NAME, embed_origin, EDITOR_USER, content_root,
-            database_path=tmp / "hub.db", rasa_url=rasa.rasa_url,
+            database_path=tmp / "hub.db", rasa_url=rasa.rasa_url, bot_secret=bot_secret,
         )  # fmt: skip
     finally:
         if hub is not None:

@@ -14,14 +14,17 @@ editors read it. Content already published is not trained, measured or loaded ag
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from bot.evaluation.gate import Verdict
+from bot.release import history
 from bot.release.changes import Route, route
 from bot.release.messages import (
+    HISTORY_NOT_SAVED,
     LOAD_REFUSED,
     LOAD_TIMED_OUT,
     NOT_RUNNING,
@@ -79,6 +82,8 @@ class Content(Protocol):
     def titles(self) -> dict[str, str]: ...
 
     def record_published(self, versions: dict[str, str]) -> None: ...
+
+    def published_versions(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -267,10 +272,13 @@ def publish_content(
     shared: Path,
     progress: Progress,
     load_timeout: float = LOAD_TIMEOUT_SECONDS,
+    by: str = "",
+    keep_models: int = history.DEFAULT_KEEP_MODELS,
 ) -> Released | ContentRefused:
     """The whole release of `content`: `check` it (unless None; with True when only texts
     changed, so only the checks on texts run), then `release` it, and record what was
-    published so the editors' page marks the rest unpublished."""
+    published so the editors' page marks the rest unpublished, and in the publication history
+    (`bot/release/history.py`, by `by`, keeping the last `keep_models` models)."""
     # Read before the checks: an editor's save during the release stays unpublished. The
     # texts are read with the versions (again if a save came in between), so the live
     # texts are exactly the content recorded as published.
@@ -286,9 +294,18 @@ def publish_content(
         if failed:
             return ContentRefused(failed)
         progress(Step.checked)
-    done = release(
-        content.root, config, models, rasa_url, shared, progress, content.titles(), load_timeout, planned
-    )
+    published = models / "nav.tar.gz"
+    with contextlib.suppress(OSError):  # the history is a record: it never stops a publish
+        history.record_start(published, content.published_versions(), keep_models)
+    titles = content.titles()
+    done = release(content.root, config, models, rasa_url, shared, progress, titles, load_timeout, planned)
     if done.published:
         content.record_published(versions)
+    if done.published and done.route in (Route.texts, Route.model):
+        kind = history.Kind.texts if done.route == Route.texts else history.Kind.model
+        scores = done.quality.as_json() if done.quality is not None else None
+        try:
+            history.record(published, kind, by, versions, titles, scores, keep=keep_models)
+        except OSError as exc:
+            done = replace(done, details=f"{done.details}\n{HISTORY_NOT_SAVED} ({exc})".strip())
     return done

@@ -116,7 +116,14 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(rasa_url=CLOSED_PORT_URL, rasa_timeout_seconds=2, bot_secret="s")
+    # Presence is a day here: these tests move the clock by hours with advisors who have
+    # no console; presence has its own tests (test_presence.py), with the default minute.
+    return Settings(
+        rasa_url=CLOSED_PORT_URL,
+        rasa_timeout_seconds=2,
+        bot_secret="s",
+        advisor_presence_seconds=24 * 3600,
+    )
 
 
 async def make_hub(url: str, settings: Settings, clock: FixedClock) -> Hub:
@@ -136,6 +143,7 @@ async def hub(db_url: str, settings: Settings, clock: FixedClock) -> AsyncIterat
     h = await make_hub(db_url, settings, clock)
     yield h
     await h.drain()
+    await h.health.close()  # the metrics' reporter lock, if a test took it
     await h.bot.client.aclose()
     bind = h.sessions.kw["bind"]
     await bind.dispose()

@@ -120,7 +120,7 @@ class FakeRasa:
         self.held = threading.Event()  # a message is being held back
         self.stopping = threading.Event()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler(keep_alive))
+        self.server = _Server(("127.0.0.1", port), self._handler(keep_alive))
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -283,6 +283,12 @@ class FakeRasa:
                 self.wfile.write(raw)
 
         return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog (5) resets connections in a burst (a sweep resuming
+    # twenty conversations at once from one hub).
+    request_queue_size = 256
 
 
 def _wait_ready(url: str, timeout: float = 5) -> None:

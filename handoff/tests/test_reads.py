@@ -36,10 +36,10 @@ async def test_reads_do_not_wait_for_a_writer(hub: Hub) -> None:
         await conv_svc.ping(u)
         reads = asyncio.gather(
             hub.accounts.account_for(token, Role.advisor),
-            hub.advisors.queue_overview(token),
+            hub.advisors.socket_overview(asyncio.get_running_loop().time()),
             hub.advisors.open_chat(kari, cid),
             hub.advisors.chats(kari),
-            hub.advisors.chat_heads(kari.id),
+            hub.advisors.chat_heads(kari.id, token),
             hub.visitors.transcript(cid, secret),
             hub.visitors.stream_view(cid, 0),
             hub.advisors.unanswered(30),
@@ -75,7 +75,7 @@ async def test_a_login_is_checked_with_its_role(hub: Hub) -> None:
     with pytest.raises(Unauthorized):
         await hub.accounts.account_for(None)
     with pytest.raises(Unauthorized):
-        await hub.advisors.queue_overview("not-a-login")
+        await hub.advisors.chat_heads(1, "not-a-login")
 
 
 async def test_a_claim_returns_the_chat_as_the_advisor_now_sees_it(hub: Hub) -> None:
@@ -112,3 +112,28 @@ async def test_the_visitor_view_is_one_snapshot_for_the_poll_and_the_socket(hub:
     assert (await hub.visitors.view(cid, secret, 0)).rating == "ja"
     with pytest.raises(Unauthorized):
         await hub.visitors.view(cid, "wrong", 0)
+
+
+async def test_the_shared_read_of_places_gives_each_visitor_what_their_own_read_does(
+    hub: Hub,
+    clock,  # type: ignore[no-untyped-def]
+) -> None:
+    await new_advisor(hub, "kari")
+    ids = []
+    for topic, reason in [
+        ("arbeid", "asked_for_person"),
+        ("arbeid", "unsure"),
+        ("helse", "asked_for_person"),
+        ("arbeid", "urgent"),  # ahead of the two before it
+    ]:
+        conv, _, _ = await hub.visitors.open("/dagpenger")
+        assert (await hub.relay.handoff(conv.id, reason, topic, None))["status"] == "queued"
+        ids.append(conv.id)
+        clock.advance(seconds=5)
+    shared = {
+        cid: await hub.visitors.queue_place(cid, asyncio.get_running_loop().time()) for cid in ids
+    }
+    own = {cid: (await hub.visitors.stream_view(cid, 0)).queue for cid in ids}
+    assert shared == own
+    assert [shared[cid].position for cid in ids if shared[cid]] == [2, 3, 1, 1]
+    assert await hub.visitors.queue_place("c_not_waiting", 0) is None

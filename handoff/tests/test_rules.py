@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
+from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused
+from hub.rules.estimate import Capacity, estimate_wait_minutes, handling_minutes
 from hub.rules.hours import OpeningHours, easter_sunday, norwegian_public_holidays
 from hub.settings import Settings
 
@@ -77,13 +78,54 @@ def test_closed_comes_first_and_says_when() -> None:
     assert always.decide(QueueFacts(saturday, 0, 1, False)) == Admitted()
 
 
-def test_wait_estimate() -> None:
-    assert estimate_wait_minutes(1, 1, 6) == 3
-    assert estimate_wait_minutes(3, 1, 6) == 15
-    assert estimate_wait_minutes(3, 2, 6) == 9
-    # Nobody available (all away, or nobody logged in): no number to promise.
-    assert estimate_wait_minutes(2, 0, 6) is None
-    assert estimate_wait_minutes(1, 0, 6) is None
+def test_wait_estimate_counts_the_free_seats_of_one_advisor_who_takes_three_chats() -> None:
+    one_advisor = Capacity(advisors=1, seats=3, free=3)
+    # Places 1-3 get a free seat at once; place 4 waits for one of 3 chats to end.
+    assert [estimate_wait_minutes(ahead, one_advisor, 6) for ahead in range(7)] == [
+        1, 1, 1, 2, 4, 6, 8
+    ]  # fmt: skip
+    # Not 21 minutes for place 4, as the old (position - 1) / advisors + ½ chats said.
+    assert estimate_wait_minutes(3, one_advisor, 6) == 2
+
+
+def test_wait_estimate_with_busy_seats_and_several_advisors() -> None:
+    busy = Capacity(advisors=1, seats=3, free=0)
+    assert estimate_wait_minutes(0, busy, 6) == 2  # the first of 3 chats to end
+    two = Capacity(advisors=2, seats=6, free=1)
+    assert estimate_wait_minutes(0, two, 6) == 1
+    assert estimate_wait_minutes(1, two, 6) == 1
+    assert estimate_wait_minutes(6, two, 6) == 6
+    # Nobody available (all away, or nobody at a console): no number to promise.
+    assert estimate_wait_minutes(2, Capacity(0, 0, 0), 6) is None
+    assert estimate_wait_minutes(0, Capacity(0, 0, 0), 6) is None
+
+
+def test_handling_time_is_the_median_of_recent_chats_once_there_are_enough() -> None:
+    assert handling_minutes([], 6) == 6
+    assert handling_minutes([120, 180, 240, 300], 6) == 6  # too few to tell
+    assert handling_minutes([120, 180, 240, 300, 100_000], 6) == 4  # the median, not the mean
+    assert handling_minutes([5] * 5, 6) == 1  # at least a minute
+    assert handling_minutes([10 * 3600] * 5, 6) == 60  # forgotten chats are capped
+
+
+def test_unanswered_messages_are_the_visitors_since_the_queue_after_the_last_advisor() -> None:
+    from hub.rules.queue import unanswered_ids
+
+    t0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    queued = t0 + timedelta(minutes=1)
+    at = [t0 + timedelta(seconds=30 * i) for i in range(10)]
+    assert unanswered_ids([], queued) == []
+    msgs = [
+        (1, "visitor", at[0]),  # to the bot, before the queue
+        (2, "bot", at[1]),
+        (3, "system", at[2]),  # "Du er satt i kø"
+        (4, "visitor", at[3]),
+        (5, "bot", at[4]),  # the bot's late reply to the request: does not answer
+        (6, "visitor", at[5]),
+    ]
+    assert unanswered_ids(msgs, queued) == [4, 6]
+    assert unanswered_ids([*msgs, (7, "advisor", at[6])], queued) == []
+    assert unanswered_ids([*msgs, (7, "advisor", at[6]), (8, "visitor", at[7])], queued) == [8]
 
 
 def test_settings_from_env() -> None:

@@ -24,7 +24,7 @@ from hub.services import advisors as advisor_svc
 from hub.services import conversations as conv_svc
 from hub.services import queue as queue_svc
 from tests.conftest import new_advisor
-from tests.support import FNR, MASK_FNR, messages_of, open_conv
+from tests.support import FNR, MASK_FNR, handed_off, messages_of, open_conv
 
 
 async def test_open_with_rasa_down_gives_a_clear_message_and_a_way_to_a_person(hub) -> None:  # type: ignore[no-untyped-def]
@@ -165,8 +165,42 @@ async def test_waiting_information_is_honest_when_no_advisor_is_available(hub) -
         entry = await queue_svc.open_entry(u, cid)
         assert entry is not None
         info = await queue_svc.queue_info(u, entry, hub.clock.now(), 6)
-    assert (info.advisors_available, info.estimated_wait_minutes) == (1, 3)
+    assert (info.advisors_available, info.estimated_wait_minutes) == (1, 1)  # a free seat
     assert "omtrent 3 minutter" in texts.queued(1, 3)
+    assert "omtrent 1 minutt." in texts.queued(1, 1)
+
+
+async def test_the_wait_estimate_uses_the_free_seats_and_the_measured_chat_time(hub) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari", max_chats=3)
+    waiting = [await handed_off(hub, topic=t) for t in ("arbeid", "familie", "arbeid", "helse")]
+
+    async def minutes(cid: str) -> int | None:
+        async with hub.unit() as u:
+            entry = await queue_svc.open_entry(u, cid)
+            assert entry is not None
+            info = await queue_svc.queue_info(u, entry, hub.clock.now(), 6)
+            return info.estimated_wait_minutes
+
+    # One advisor with 3 seats: the first three (in any topic) get one at once; the
+    # fourth waits for one of 3 chats of 6 minutes to end (it was told 21 minutes).
+    assert [await minutes(c) for c in waiting] == [1, 1, 1, 2]
+    # Three chats taken and ended after 12 minutes each, two more after 12: measured now.
+    for cid in waiting[:3]:
+        await hub.advisors.claim(kari, cid)
+    assert await minutes(waiting[3]) == 2  # no seat free: the first of 3 chats to end
+    hub.clock.advance(minutes=12)
+    for cid in waiting[:3]:
+        await hub.advisors.end(kari, cid, "besvart")
+    more = [await handed_off(hub) for _ in range(2)]
+    for cid in more:
+        await hub.advisors.claim(kari, cid)
+    hub.clock.advance(minutes=12)
+    for cid in more:
+        await hub.advisors.end(kari, cid, "besvart")
+    await hub.advisors.claim(kari, waiting[3])
+    later = [await handed_off(hub) for _ in range(3)]
+    # 5 chats of 12 minutes measured; 2 seats free: the third waits for one of 3 to end.
+    assert [await minutes(c) for c in later] == [1, 1, 4]
 
 
 async def test_visitor_leaves_and_ends(hub) -> None:  # type: ignore[no-untyped-def]
@@ -199,3 +233,21 @@ async def test_new_conversations_are_limited_per_client_address(hub, clock) -> N
     await hub.visitors.open(None)  # the hub's own callers: no address, no limit
     clock.advance(seconds=60)
     await hub.visitors.open(None, "203.0.113.7")
+
+
+async def test_a_message_written_while_queued_is_acknowledged_once_and_new_to_the_advisor(
+    hub,
+) -> None:  # type: ignore[no-untyped-def]
+    kari, _ = await new_advisor(hub, "kari")
+    cid, secret, _ = await open_conv(hub)
+    await hub.visitors.request_queue(cid, secret, "arbeid")
+    first = await hub.visitors.message(cid, secret, "Jeg glemte å si at jeg er permittert.", None)
+    second = await hub.visitors.message(cid, secret, "Fra 1. desember.", None)
+    stored = await messages_of(hub, cid)
+    assert [m.text for m in stored].count(texts.WRITTEN_WHILE_QUEUED) == 1  # once for the run
+    assert stored[-1].id == second.id
+    chat = await hub.advisors.claim(kari, cid)
+    assert views.advisor_chat_json(chat)["unanswered"] == [first.id, second.id]
+    await hub.advisors.message(kari, cid, "Takk, da ser jeg på det.")
+    again = await hub.advisors.open_chat(kari, cid)
+    assert views.advisor_chat_json(again)["unanswered"] == []

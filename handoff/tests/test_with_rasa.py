@@ -60,7 +60,7 @@ async def _bot_messages(ws: websockets.ClientConnection, at_least: int = 1) -> l
 async def test_visitor_bot_handoff_advisor_handback_bot(rasa_hub: tuple[Proc, RasaStack]) -> None:
     hub, _ = rasa_hub
     base = hub.url
-    assert httpx.get(base + "/ready").json()["rasa"] is True
+    assert httpx.get(base + "/ready/rasa").json() == {"status": "ready", "rasa": True}
     token = login(base, "kari")
     auth = {"Authorization": f"Bearer {token}"}
     v = Visitor(base)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hub.adapters.content import ContentClient
 from hub.adapters.pg_relay import PgRelay
 from hub.adapters.rasa import RasaClient
+from hub.adapters.redis_limits import RedisLimits
 from hub.adapters.trackers import tracker_eraser
 from hub.api import advisor, boost, content, internal, ops, pages, public, visitor, ws
 from hub.api.browser import setup_browser
@@ -30,7 +31,7 @@ from hub.api.cors import setup_cors
 from hub.clock import Clock, SystemClock
 from hub.core import Hub
 from hub.core.retention import Retention
-from hub.db.engine import create_engine, session_factory
+from hub.db.engine import PoolSize, create_engine, session_factory
 from hub.db.migrate import upgrade
 from hub.logs import setup_logging
 from hub.settings import Settings
@@ -52,6 +53,7 @@ class HubContext:
     retention: Retention | None = None
     retention_task: asyncio.Task[Any] | None = None
     relay: PgRelay | None = None
+    redis: RedisLimits | None = None
 
 
 HubApp: TypeAlias = Sanic[Config, HubContext]
@@ -113,7 +115,10 @@ def create_app(
 
     @app.before_server_start
     async def start(app: HubApp) -> None:
-        engine = create_engine(settings.database_url)
+        pool = PoolSize(
+            settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout_seconds
+        )
+        engine = create_engine(settings.database_url, pool=pool)
         if settings.auto_migrate:
             await upgrade(engine)
         http = httpx.AsyncClient(limits=httpx.Limits(max_connections=200))
@@ -122,8 +127,19 @@ def create_app(
         bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
         app.ctx.content = ContentClient(settings.content_url, settings.content_token, http)
         eraser = tracker_eraser(settings, bot)
+        if settings.redis_url:
+            app.ctx.redis = RedisLimits(settings.redis_url, settings.redis_prefix)
+            if not await app.ctx.redis.ping():
+                log.warning(
+                    "redis does not answer: the shared limits are not checked until it does"
+                )
         app.ctx.hub = Hub(
-            settings, clock or SystemClock(), session_factory(engine), bot, eraser=eraser
+            settings,
+            clock or SystemClock(),
+            session_factory(engine),
+            bot,
+            eraser=eraser,
+            shared_limits=app.ctx.redis,
         )
         if settings.pg_notify and engine.url.get_backend_name() == "postgresql":
             # Several instances share one database: events travel between them.
@@ -156,7 +172,10 @@ def create_app(
             await app.ctx.relay.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(app.ctx.hub.drain(), 5)
+        await app.ctx.hub.health.close()
         await app.ctx.http.aclose()
+        if app.ctx.redis is not None:
+            await app.ctx.redis.close()
         await app.ctx.engine.dispose()
 
     return app

@@ -26,6 +26,11 @@ class Settings:
     # Storage
     database_url: str = "sqlite+aiosqlite:///hub.db"
     auto_migrate: bool = True
+    # On PostgreSQL: connections per instance (kept open; extra at busy moments; the wait
+    # for one before a request fails)
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout_seconds: float = 30.0
     # On PostgreSQL: carry live events between hub instances (LISTEN/NOTIFY)
     pg_notify: bool = True
     # Rasa
@@ -49,7 +54,7 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     messages_per_minute: int = 20
     # Per client address (0 = no limit). Generous: one office or home network behind one
-    # address opens many; this only stops a script. Counted per hub instance.
+    # address opens many; this only stops a script. Counted across instances with redis_url.
     conversations_per_minute: int = 30
     # Failed logins: after this many for one user name from one address within
     # login_lockout_minutes, that pair gets 429 until the oldest failure is that old.
@@ -57,10 +62,18 @@ class Settings:
     # Failed logins from one address, whatever the user name.
     login_failures_per_address: int = 50
     login_lockout_minutes: float = 15.0
+    # Redis for the limits that several hub instances share (new conversations, failed
+    # logins); empty: counted in this process (one instance, `make run`).
+    redis_url: str = ""
+    redis_prefix: str = "hub:"
     # Typing events per conversation and side per second; more are dropped silently.
     typing_per_second: int = 5
     # Advisors
     advisor_token_hours: float = 8.0
+    # An advisor counts as at work (available, staffing the queue) only while a console
+    # shows it: a login, then a WebSocket heartbeat (or a poll) at least this often. After
+    # that their chats go back to the queue (the sweep, every sweep_seconds).
+    advisor_presence_seconds: float = 60.0
     default_max_chats: int = 3
     # The login cookie is Secure when the browser came over TLS; true forces it always.
     cookie_secure: bool = False

@@ -3,6 +3,9 @@ import type { Message } from "../src/shared/types";
 import {
   type Chat,
   claimErrorText,
+  urgentAcrossTopics,
+  nextWaiting,
+  shortcutFor,
   faqExcerpt,
   languageTag,
   markEnded,
@@ -89,11 +92,51 @@ describe("queues and tabs", () => {
   });
 
   it("explains a failed claim", () => {
-    expect(claimErrorText("already_claimed", "x", 3)).toBe("En annen veileder har allerede tatt denne samtalen.");
+    expect(claimErrorText("already_claimed", "x", 3)).toBe("Du fikk ikke samtalen. En annen veileder tok den før deg.");
     expect(claimErrorText("too_many_chats", "x", 3)).toBe(
-      "Du har allerede så mange samtaler som du kan ha samtidig (3). Avslutt en samtale først.",
+      "Du fikk ikke samtalen, fordi du har så mange samtaler du kan ha. Du kan ha 3 samtaler samtidig. Avslutt en samtale før du tar en ny.",
     );
     expect(claimErrorText("other", "Fra huben.", 3)).toBe("Fra huben.");
+  });
+});
+
+describe("urgent chats", () => {
+  it("lists every topic's urgent chats together, the longest wait first", () => {
+    const w = (id: string, urgent: boolean, waiting_seconds: number) => ({ conversation_id: id, reason: urgent ? "urgent" : "asked_for_person", urgent, waiting_seconds, first_lines: [] });
+    const found = urgentAcrossTopics([
+      { topic: "arbeid", waiting: [w("a1", false, 900), w("a2", true, 60)] },
+      { topic: "generell", waiting: [w("g1", true, 300), w("g2", false, 30)] },
+    ]);
+    expect(found.map((f) => [f.topic, f.waiting.conversation_id])).toEqual([
+      ["generell", "g1"],
+      ["arbeid", "a2"],
+    ]);
+  });
+});
+
+describe("keyboard shortcuts", () => {
+  const key = (k: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => ({
+    key: k,
+    altKey: false,
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    ...mods,
+  });
+  it("knows Alt+N, Alt+A and Alt+PageDown, and nothing typed", () => {
+    expect(shortcutFor(key("n", { altKey: true }))).toBe("next");
+    expect(shortcutFor(key("N", { altKey: true }))).toBe("next");
+    expect(shortcutFor(key("a", { altKey: true }))).toBe("end");
+    expect(shortcutFor(key("PageDown", { altKey: true }))).toBe("nextTab");
+    expect(shortcutFor(key("a"))).toBeNull();
+    expect(shortcutFor(key("å", { altKey: true }))).toBeNull(); // Option+A on a Mac types å
+    expect(shortcutFor(key("a", { altKey: true, ctrlKey: true }))).toBeNull(); // AltGr
+  });
+  it("takes the urgent chat first, then the longest wait", () => {
+    const w = (id: string, urgent: boolean, waiting_seconds: number) => ({ conversation_id: id, reason: "asked_for_person", urgent, waiting_seconds, first_lines: [] });
+    expect(nextWaiting([])).toBeNull();
+    expect(nextWaiting([{ topic: "arbeid", waiting: [w("a", false, 600)] }, { topic: "helse", waiting: [w("h", false, 900)] }])).toBe("h");
+    expect(nextWaiting([{ topic: "arbeid", waiting: [w("a", false, 600)] }, { topic: "generell", waiting: [w("g", true, 5)] }])).toBe("g");
   });
 });
 

@@ -86,6 +86,12 @@ class Broker:
         for sub in list(self._subs.get(channel, ())):
             sub.put(ev)
 
+    def deliver_to_everyone(self, ev: Event) -> None:
+        """To every subscription of this process, once each (whatever its channels)."""
+        subs = {sub for channel_subs in self._subs.values() for sub in channel_subs}
+        for sub in subs:
+            sub.put(ev)
+
     def subscriber_count(self) -> int:
         return sum(len(s) for s in self._subs.values())
 

@@ -11,6 +11,12 @@ instances this way too.
 
 PostgreSQL caps a notification's payload at 8000 bytes: a larger event is sent as
 the bare hint (``sync``) for its conversation.
+
+A dropped connection: whatever the others sent while this instance was not listening
+is gone, so once it listens again every local subscription gets a ``sync`` (a visitor's
+socket re-reads its messages after its last id and its state, an advisor's the queues
+and its chats' newest ids) instead of waiting for its poll. The event this instance was
+sending when its sending connection failed is sent again on the new one.
 """
 
 from __future__ import annotations
@@ -75,6 +81,7 @@ class PgRelay:
         self._task: asyncio.Task[Any] | None = None
         self.sent = 0
         self.received = 0
+        self.reconnects = 0
 
     async def start(self) -> None:
         """Listens before anything is sent, so no event of ours is missed by a peer
@@ -113,21 +120,28 @@ class PgRelay:
     async def _run(self) -> None:
         """Sends queued events in order; reconnects both connections after a failure."""
         sender: asyncpg.Connection | None = None
+        unsent: tuple[str, Event] | None = None
         while True:
             try:
                 if self._listener is None or self._listener.is_closed():
                     self._listener = await self._listen()
-                    log.info("relay listening again")
+                    self.reconnects += 1
+                    log.info("relay listening again; local connections re-read")
+                    # What the others sent meanwhile was missed: everyone here catches up.
+                    self.broker.deliver_to_everyone(event("sync"))
                 if sender is None or sender.is_closed():
                     sender = await asyncpg.connect(self.dsn)
-                try:
-                    channel, ev = await asyncio.wait_for(self._outgoing.get(), RECONNECT_SECONDS)
-                except TimeoutError:
-                    continue  # look at the connections again
+                if unsent is None:
+                    try:
+                        unsent = await asyncio.wait_for(self._outgoing.get(), RECONNECT_SECONDS)
+                    except TimeoutError:
+                        continue  # look at the connections again
+                channel, ev = unsent
                 payload = encode(self.origin, channel, ev)
                 if payload is not None:
                     await sender.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
                     self.sent += 1
+                unsent = None
             except asyncio.CancelledError:
                 if sender is not None:
                     with contextlib.suppress(Exception):

@@ -18,13 +18,24 @@ async def health(request: Request) -> HTTPResponse:
 
 @bp.get("/ready")
 async def ready(request: Request) -> HTTPResponse:
-    hub = hub_of(request)
-    database = await hub.health.database_ready()
-    rasa = await hub.bot.ready()
-    ok = database and rasa
+    """For the load balancer: this instance can serve (its database answers). Rasa is
+    left out on purpose: every hub shares one Rasa, and while it is down the hub still
+    answers (the "not answering" notice, the queue, the advisors), so taking every hub
+    out of the balancer would only make it worse. Rasa has ``/ready/rasa``."""
+    database = await hub_of(request).health.database_ready()
     return json(
-        {"status": "ready" if ok else "not_ready", "database": database, "rasa": rasa},
-        status=200 if ok else 503,
+        {"status": "ready" if database else "not_ready", "database": database},
+        status=200 if database else 503,
+    )
+
+
+@bp.get("/ready/rasa")
+async def ready_rasa(request: Request) -> HTTPResponse:
+    """Whether Rasa answers this instance (for monitoring and alerts, not the balancer)."""
+    rasa = await hub_of(request).bot.ready()
+    return json(
+        {"status": "ready" if rasa else "not_ready", "rasa": rasa},
+        status=200 if rasa else 503,
     )
 
 

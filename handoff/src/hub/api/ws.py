@@ -5,8 +5,13 @@ broker, and re-reads the database when told something changed (or every
 ``ws_poll_seconds``). Client frames go to the same use cases as HTTP.
 
 Visitor server frames (``{"type", "data"}``): ``message``, ``state``, ``typing``,
-``error``. Advisor server frames: ``queues``, ``message``, ``typing``,
-``conversation``, ``chats``, ``error``.
+``error``. Advisor server frames: ``queues`` (first), ``presence`` (next: how often
+to send a ``heartbeat``), ``message``, ``typing``, ``conversation``, ``chats``,
+``error``; advisor client frames: ``heartbeat``, ``message``, ``typing``. A
+supervisor's login (role ``leder``) on the advisors' socket gets ``overview`` frames
+instead: the whole overview on connecting, after every queue or advisor change, and
+every ``ws_poll_seconds`` (each frame is the full state, so a dropped event or a
+reconnect only delays the next).
 
 Some work runs on a timer of ``ws_poll_seconds`` (hub clock) whatever the traffic:
 marking a connected visitor present, and telling the console each chat's newest
@@ -28,7 +33,7 @@ from websockets.exceptions import ConnectionClosed
 from hub.adapters.broker import Event, Subscription, event
 from hub.api import views
 from hub.api.common import ADVISOR_COOKIE, hub_of
-from hub.core import Advisor, Hub
+from hub.core import Advisor, Hub, check_role
 from hub.errors import HubError, InternalError, InvalidRequest, NotFound
 from hub.rules.inputs import is_id, parse_json
 from hub.rules.kinds import Role
@@ -106,6 +111,18 @@ class VisitorStream:
             await _send(self.ws, event("state", **state))
             self.state = state
 
+    async def sync_place(self, since: float) -> None:
+        """After a queue change: the visitor's new place, from the read this instance's
+        queued visitors share (a full re-read if they are no longer waiting)."""
+        info = await self.hub.visitors.queue_place(self.cid, since)
+        if info is None:
+            await self.sync()
+            return
+        state = views.queued_state_json(info)
+        if state != self.state:
+            await _send(self.ws, event("state", **state))
+            self.state = state
+
     async def receive(self, sub: Subscription) -> None:
         try:
             async for raw in self.ws:
@@ -130,6 +147,7 @@ class VisitorStream:
 
     async def run(self) -> None:
         hub = self.hub
+        loop = asyncio.get_running_loop()
         with hub.broker.subscribe(f"conv:{self.cid}", "queues") as sub:
             try:
                 await self.sync()
@@ -140,7 +158,8 @@ class VisitorStream:
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
-                    need_sync = False
+                    heard = loop.time()
+                    need_sync = queue_changed = False
                     for item in [ev, *sub.drain()] if ev is not None else []:
                         kind = item["type"]
                         if kind == "_closed":
@@ -148,7 +167,7 @@ class VisitorStream:
                         if kind in ("typing", "error"):
                             await _send(self.ws, item)
                         elif kind == "queues":
-                            need_sync = need_sync or (self.state or {}).get("owner") == "queue"
+                            queue_changed = (self.state or {}).get("owner") == "queue"
                         else:
                             need_sync = True
                     # Presence is on a timer, not on quiet: on a busy hub (a queue event
@@ -158,6 +177,8 @@ class VisitorStream:
                     if need_sync or touch or sub.overflowed:
                         sub.overflowed = False
                         await self.sync(touch=touch)
+                    elif queue_changed:
+                        await self.sync_place(heard)
             except ConnectionClosed:
                 return
             except NotFound as exc:
@@ -210,13 +231,16 @@ class AdvisorStream:
 
     async def send_chats(self) -> None:
         """Each open chat's newest message id, so the console can tell that it missed a
-        ``message`` event (dropped, or raised on another instance) and read the chat."""
+        ``message`` event (dropped, or raised on another instance) and read the chat.
+        The login is checked here too: an expired one ends the socket."""
         self.chats_at = self.hub.clock.now()
-        data = views.chat_heads_json(await self.hub.advisors.chat_heads(self.advisor.id))
-        await _send(self.ws, {"type": "chats", "data": data})
+        heads = await self.hub.advisors.chat_heads(self.advisor.id, self.token)
+        await _send(self.ws, {"type": "chats", "data": views.chat_heads_json(heads)})
 
-    async def send_queues(self) -> None:
-        data = views.queues_json(await self.hub.advisors.queue_overview(self.token))
+    async def send_queues(self, since: float) -> None:
+        """The queues as read at or after ``since`` (loop time), one read for all of this
+        instance's advisor sockets."""
+        data = views.queues_json(await self.hub.advisors.socket_overview(since))
         await _send(self.ws, {"type": "queues", "data": data})
 
     async def receive(self, sub: Subscription) -> None:
@@ -225,6 +249,11 @@ class AdvisorStream:
             async for raw in self.ws:
                 try:
                     frame = _parse(raw)
+                    if frame["type"] == "heartbeat":
+                        # The console is open: the advisor is at work (settings:
+                        # advisor_presence_seconds).
+                        await hub.accounts.heartbeat(self.advisor)
+                        continue
                     cid = frame.get("conversation_id")
                     if not isinstance(cid, str):
                         raise InvalidRequest("«conversation_id» mangler.")
@@ -245,12 +274,18 @@ class AdvisorStream:
 
     async def run(self) -> None:
         hub = self.hub
+        loop = asyncio.get_running_loop()
         with hub.broker.subscribe("queues", f"advisor:{self.advisor.id}") as sub:
-            await self.send_queues()
+            # A connected console is a present advisor; it keeps so with heartbeats.
+            await hub.accounts.heartbeat(self.advisor)
+            await self.send_queues(loop.time())  # first, as always
+            every = min(20.0, hub.settings.advisor_presence_seconds / 3)
+            await _send(self.ws, event("presence", heartbeat_seconds=every))
             receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
+                    heard = loop.time()
                     items = [ev, *sub.drain()] if ev is not None else []
                     lost = ev is None or sub.overflowed
                     refresh = lost
@@ -260,10 +295,12 @@ class AdvisorStream:
                             return
                         if item["type"] == "queues":
                             refresh = True
+                        elif item["type"] == "sync":  # events may have been missed
+                            refresh = lost = True
                         else:
                             await _send(self.ws, item)
                     if refresh:
-                        await self.send_queues()
+                        await self.send_queues(heard)
                     # On a timer, not on quiet: a busy hub has queue events all the time.
                     if lost or self._chats_due():
                         await self.send_chats()
@@ -281,6 +318,58 @@ class AdvisorStream:
                     await receiver
 
 
+class OverviewStream:
+    """A supervisor's live overview: re-read and sent whenever a queue or an advisor
+    changed (the ``queues`` hint), and on the poll timer (today's figures, waits)."""
+
+    def __init__(self, hub: Hub, ws: WebsocketImplProtocol, token: str) -> None:
+        self.hub, self.ws, self.token = hub, ws, token
+
+    async def send_overview(self) -> None:
+        # The login must still be live: an expired one ends the socket (HubError).
+        await self.hub.accounts.account_for(self.token, Role.leder)
+        data = views.overview_json(await self.hub.supervision.overview())
+        await _send(self.ws, {"type": "overview", "data": data})
+
+    async def receive(self, sub: Subscription) -> None:
+        try:
+            async for raw in self.ws:
+                try:
+                    _parse(raw)
+                    raise InvalidRequest("Oversikten tar ikke imot meldinger.")
+                except HubError as exc:
+                    sub.put(_error(exc))
+        except ConnectionClosed:
+            pass
+        finally:
+            sub.put(_CLOSED)
+
+    async def run(self) -> None:
+        hub = self.hub
+        with hub.broker.subscribe("queues") as sub:
+            await self.send_overview()
+            receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
+            try:
+                while True:
+                    ev = await sub.get(hub.settings.ws_poll_seconds)
+                    items = [ev, *sub.drain()] if ev is not None else []
+                    sub.overflowed = False
+                    for item in items:
+                        if item["type"] == "_closed":
+                            return
+                        if item["type"] == "error":
+                            await _send(self.ws, item)
+                    await self.send_overview()
+            except HubError as exc:  # the login expired
+                await _refuse(self.ws, exc)
+            except ConnectionClosed:
+                return
+            finally:
+                receiver.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await receiver
+
+
 @bp.websocket("/api/advisor/ws")
 async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
     hub = hub_of(request)
@@ -291,7 +380,9 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
         token = first.get("token", request.cookies.get(ADVISOR_COOKIE))
         if first["type"] != "auth" or not isinstance(token, str):
             raise InvalidRequest("Første melding må være «auth» med innloggingen din.")
-        advisor = await hub.accounts.account_for(token, Role.advisor)
+        account = await hub.accounts.account_for(token, None)
+        if account.role != Role.leder:
+            check_role(account, Role.advisor)
     except HubError as exc:
         await _refuse(ws, exc)
         return
@@ -301,9 +392,13 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
         log.exception("websocket auth failed", extra={"path": request.path})
         await _refuse(ws, InternalError())
         return
-    gauge = hub.metrics.ws_connections.labels("advisor")
+    kind = "leder" if account.role == Role.leder else "advisor"
+    gauge = hub.metrics.ws_connections.labels(kind)
     gauge.inc()
     try:
-        await AdvisorStream(hub, ws, advisor, token).run()
+        if kind == "leder":
+            await OverviewStream(hub, ws, token).run()
+        else:
+            await AdvisorStream(hub, ws, account, token).run()
     finally:
         gauge.dec()

@@ -3,11 +3,14 @@ and role check every protected request makes, and an advisor's status."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from datetime import datetime
 from typing import Any
 
 from hub.adapters.broker import event
 from hub.core.context import Context
 from hub.core.queueing import requeue_stranded
+from hub.core.ratelimit import Window
 from hub.db.base import AdvisorStatus, Role
 from hub.db.models import Advisor
 from hub.errors import Forbidden, InvalidRequest, TooManyLogins, Unauthorized
@@ -17,15 +20,25 @@ from hub.services import advisors as advisor_svc
 
 def check_role(account: Advisor, role: Role | None) -> None:
     """Who may do what: ``role`` None is any console login; advisors chat (the queues
-    are not for editors); editors change the bot's answers."""
+    are not for editors or supervisors); editors change the bot's answers; supervisors
+    (``leder``) see the overview. One role per account: a supervisor who also chats
+    has an advisor account too, so that watching the overview never counts as staff."""
     if role is None or account.role == role:
         return
-    raise Forbidden(texts.EDITOR_ONLY if role == Role.advisor else texts.CONTENT_EDITORS_ONLY)
+    if role == Role.advisor:
+        message = texts.LEDER_NOT_ADVISOR if account.role == Role.leder else texts.EDITOR_ONLY
+    elif role == Role.leder:
+        message = texts.LEDERS_ONLY
+    else:
+        message = texts.CONTENT_EDITORS_ONLY
+    raise Forbidden(message)
 
 
 class Accounts:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        # advisor id -> when this process last wrote their console's heartbeat
+        self._heartbeats: dict[int, datetime] = {}
 
     async def login(self, username: Any, password: Any, client: str) -> tuple[str, Advisor]:
         """Check the password and start a login (advisors start ``available``).
@@ -39,22 +52,26 @@ class Accounts:
         if not isinstance(username, str) or not isinstance(password, str):
             raise InvalidRequest("Skriv inn brukernavn og passord.")
         pair = (username.strip().lower(), client)
-        windows = (
+        windows: tuple[tuple[Window, Hashable], ...] = (
             (ctx.limits.login_failures, pair),
             (ctx.limits.login_failures_per_address, client),
         )
+        started: list[tuple[Window, Hashable, Any]] = []
         for window, key in windows:
-            if window.blocked(key):
-                raise TooManyLogins(window.limit, window.retry_after(key))
-        started = [(window, key, window.add(key)) for window, key in windows]
+            handle = await window.take(key)
+            if handle is None:
+                for taken, at_key, at in started:
+                    await taken.forget(at_key, at)
+                raise TooManyLogins(window.limit, await window.retry_after(key))
+            started.append((window, key, handle))
         async with ctx.read() as u:
             found = await advisor_svc.password_hash_of(u, username)
         ok = await advisor_svc.verify_password(found[1] if found else None, password)
         if not found or not ok:
             raise Unauthorized("Feil brukernavn eller passord.")
-        for window, key, at in started:
-            window.forget(key, at)
-        ctx.limits.login_failures.reset(pair)
+        for taken, at_key, at in started:
+            await taken.forget(at_key, at)
+        await ctx.limits.login_failures.reset(pair)
         async with ctx.unit() as u:
             token, advisor = await advisor_svc.start_session(
                 u, found[0], ctx.clock.now(), ctx.settings.advisor_token_hours
@@ -84,6 +101,20 @@ class Accounts:
             account = await advisor_svc.by_token(u, token, self.ctx.clock.now())
         check_role(account, role)
         return account
+
+    async def heartbeat(self, advisor: Advisor) -> bool:
+        """A console of this advisor is open (its WebSocket's heartbeat, or a poll). Written
+        at most every quarter of ``advisor_presence_seconds`` per advisor and process;
+        True when written."""
+        now = self.ctx.clock.now()
+        last = self._heartbeats.get(advisor.id)
+        every = self.ctx.settings.advisor_presence_seconds / 4
+        if last is not None and (now - last).total_seconds() < every:
+            return False
+        self._heartbeats[advisor.id] = now
+        async with self.ctx.unit() as u:
+            await advisor_svc.touch_console(u, advisor.id, now)
+        return True
 
     async def set_status(self, advisor: Advisor, status: Any) -> Advisor:
         async with self.ctx.unit() as u:

@@ -47,13 +47,16 @@ async def join_queue(
             faq_id=None,
             now=now,
             policy=ctx.policy,
+            present_since=ctx.present_since(now),
         )
         if isinstance(result, Refused):
             message = texts.refused(result.reason, result.next_open, ctx.tz, conv.language)
             if announce_refusal:
                 await conv_svc.add_message(u, conv, Sender.system, message, now)
         else:
-            info = await queue_svc.queue_info(u, result, now, ctx.settings.average_chat_minutes)
+            info = await queue_svc.queue_info(
+                u, result, now, ctx.settings.average_chat_minutes, ctx.present_since(now)
+            )
             if result.enqueued_at == now:
                 await conv_svc.add_message(
                     u,
@@ -71,9 +74,14 @@ async def join_queue(
     return info
 
 
-async def requeue_stranded(u: Unit, now: datetime, advisor_id: int | None) -> list[str]:
-    """Chats whose advisor has no live login go back to the queue, each with a notice."""
-    entries = await queue_svc.requeue_stranded(u, now, advisor_id=advisor_id)
+async def requeue_stranded(
+    u: Unit, now: datetime, advisor_id: int | None, present_since: datetime | None = None
+) -> list[str]:
+    """Chats whose advisor has no live login (or, with ``present_since``, no console seen
+    since then) go back to the queue, each with a notice."""
+    entries = await queue_svc.requeue_stranded(
+        u, now, advisor_id=advisor_id, present_since=present_since
+    )
     for entry in entries:
         conv = await conv_svc.get(u, entry.conversation_id)
         notice = texts.in_language(texts.ADVISOR_LEFT, conv.language)

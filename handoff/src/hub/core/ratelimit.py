@@ -1,10 +1,14 @@
-"""Counting limits in memory: at most ``limit`` events per key within a sliding window.
+"""Counting limits: at most ``limit`` events per key within a sliding window.
 
 Plain code with an injected clock (seconds as a float), so tests move time by hand.
 The hub keeps one window per kind of limit (:class:`Limits`: new conversations per
-client address, failed logins, typing events). Counts live in this process: with
-several hub instances each counts on its own, so the effective limit is that many
-times higher (still a bound on what one address can make each instance do).
+client address, failed logins, typing events).
+
+Where the counts live: in this process (:class:`SlidingWindow`, behind the async
+:class:`Window` interface as :class:`LocalWindow`), or, with ``HUB_REDIS_URL``, in Redis
+(``adapters/redis_limits.py``: the same rule in one Lua script per call), shared by
+every hub instance, so N instances still allow the limit once, not N times. Typing
+events are always counted in the process: dropping a few more of them costs nothing.
 
 Why not a library: ``limits`` and ``pyrate-limiter`` read the system clock (the
 tests run on the hub's own clock) and bring storage backends the hub does not use;
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from hub.settings import Settings
 
@@ -118,26 +123,88 @@ class SlidingWindow:
             del self._events[next(iter(self._events))]
 
 
+class Window(Protocol):
+    """A sliding window as the use cases see it (in this process or shared)."""
+
+    limit: int
+
+    async def take(self, key: Hashable) -> Any | None:
+        """Record an event for ``key`` if there is room (atomically): a handle for
+        :meth:`forget`, or None when the key is over the limit."""
+
+    async def forget(self, key: Hashable, handle: Any) -> None:
+        """Take back the event :meth:`take` recorded."""
+
+    async def retry_after(self, key: Hashable) -> float:
+        """Seconds until ``key`` may have an event again (0 when it may now)."""
+
+    async def reset(self, key: Hashable) -> None:
+        """Forget every event of ``key``."""
+
+
+class LocalWindow:
+    """A :class:`SlidingWindow` of this process behind the :class:`Window` interface."""
+
+    def __init__(self, window: SlidingWindow) -> None:
+        self.window = window
+        self.limit = window.limit
+
+    async def take(self, key: Hashable) -> Any | None:
+        if self.window.blocked(key):
+            return None
+        return self.window.add(key)
+
+    async def forget(self, key: Hashable, handle: Any) -> None:
+        self.window.forget(key, handle)
+
+    async def retry_after(self, key: Hashable) -> float:
+        return self.window.retry_after(key)
+
+    async def reset(self, key: Hashable) -> None:
+        self.window.reset(key)
+
+
+class WindowFactory(Protocol):
+    """Makes shared windows (``adapters/redis_limits.py``)."""
+
+    def window(
+        self, name: str, limit: int, window_seconds: float, clock: Callable[[], float]
+    ) -> Window: ...
+
+
 @dataclass(frozen=True)
 class Limits:
     """The hub's limits (settings: ``HUB_CONVERSATIONS_PER_MINUTE``, ``HUB_LOGIN_*``,
     ``HUB_TYPING_PER_SECOND``)."""
 
     # New conversations per client address.
-    conversations: SlidingWindow
+    conversations: Window
     # Login attempts that failed, per user name and client address, and per address
     # (one address trying many user names: each attempt costs an argon2 hash).
-    login_failures: SlidingWindow
-    login_failures_per_address: SlidingWindow
+    login_failures: Window
+    login_failures_per_address: Window
     # Typing events per conversation and side; the rest are dropped without a word.
+    # Always in this process.
     typing: SlidingWindow
 
     @classmethod
-    def from_settings(cls, settings: Settings, clock: Callable[[], float]) -> Limits:
+    def from_settings(
+        cls,
+        settings: Settings,
+        clock: Callable[[], float],
+        shared: WindowFactory | None = None,
+    ) -> Limits:
+        """``shared``: where the windows every instance shares live (None: this process)."""
         lockout = settings.login_lockout_minutes * 60
+
+        def window(name: str, limit: int, seconds: float) -> Window:
+            if shared is not None and limit > 0:
+                return shared.window(name, limit, seconds, clock)
+            return LocalWindow(SlidingWindow(limit, seconds, clock))
+
         return cls(
-            SlidingWindow(settings.conversations_per_minute, 60, clock),
-            SlidingWindow(settings.login_failures, lockout, clock),
-            SlidingWindow(settings.login_failures_per_address, lockout, clock),
+            window("conversations", settings.conversations_per_minute, 60),
+            window("login_failures", settings.login_failures, lockout),
+            window("login_failures_per_address", settings.login_failures_per_address, lockout),
             SlidingWindow(settings.typing_per_second, 1, clock),
         )

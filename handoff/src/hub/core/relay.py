@@ -4,6 +4,15 @@ per conversation, never leaving the visitor in silence; and the bot's own reques
 
 State kept in this process: a lock per conversation with an exchange going on, and the
 visitor messages whose reply is on its way here (the lost-reply sweep leaves those).
+
+Order across instances: behind a load balancer a visitor's next message may reach
+another hub while the first is still with Rasa. The exchange for a message waits
+until no earlier message of the conversation is still waiting for the bot (its mark,
+``awaiting_bot``, is cleared in the transaction that stores its replies), so Rasa
+gets the messages in order and their answers are stored in order, whichever hub took
+each. No transaction or lock is held meanwhile: it re-reads on each event of the
+conversation (the earlier answer, relayed from the other hub) and every half second,
+and gives up waiting after the time the lost-reply sweep allows an exchange.
 """
 
 from __future__ import annotations
@@ -28,6 +37,9 @@ from hub.services import queue as queue_svc
 from hub.services import unanswered as unanswered_svc
 
 log = logging.getLogger("hub")
+
+# How often an exchange waiting for an earlier one re-reads without an event.
+ORDER_POLL_SECONDS = 0.5
 
 
 class BotRelay:
@@ -67,8 +79,34 @@ class BotRelay:
             if answering is not None:
                 self.awaiting.discard(answering)
 
+    async def _after_earlier_messages(self, conversation_id: str, message_id: int) -> None:
+        """Wait until the conversation's earlier visitor messages have their answers
+        (see the module's docstring). SQLite: one process, whose lock keeps the order."""
+        ctx = self.ctx
+        if ctx.engine.dialect.name == "sqlite":
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ctx.bot_reply_lost_after()
+        with ctx.broker.subscribe(f"conv:{conversation_id}") as sub:
+            while True:
+                async with ctx.read() as u:
+                    if not await conv_svc.earlier_awaiting(u, conversation_id, message_id):
+                        return
+                left = deadline - loop.time()
+                if left <= 0:
+                    log.warning(
+                        "an earlier bot exchange did not end; answering this one anyway",
+                        extra={"conversation_id": conversation_id},
+                    )
+                    return
+                if await sub.get(min(ORDER_POLL_SECONDS, left)) is not None:
+                    sub.drain()
+
     async def _exchange(self, conversation_id: str, text: str, answering: int | None) -> None:
         ctx = self.ctx
+        if answering is not None:
+            # Before the lock of this process: an earlier message taken here waits on it.
+            await self._after_earlier_messages(conversation_id, answering)
         async with self._conversation_turn(conversation_id):
             ctx.broker.publish(
                 f"conv:{conversation_id}", event("typing", sender="bot", typing=True)
@@ -200,7 +238,14 @@ class BotRelay:
             if language is not None:
                 conv.language = language
             result = await queue_svc.enqueue(
-                u, conv, topic=topic, reason=reason, faq_id=faq_id, now=now, policy=ctx.policy
+                u,
+                conv,
+                topic=topic,
+                reason=reason,
+                faq_id=faq_id,
+                now=now,
+                policy=ctx.policy,
+                present_since=ctx.present_since(now),
             )
             if isinstance(result, Refused):
                 answer: dict[str, Any] = {
@@ -209,7 +254,9 @@ class BotRelay:
                     "next_open": result.next_open.isoformat() if result.next_open else None,
                 }
             else:
-                info = await queue_svc.queue_info(u, result, now, ctx.settings.average_chat_minutes)
+                info = await queue_svc.queue_info(
+                    u, result, now, ctx.settings.average_chat_minutes, ctx.present_since(now)
+                )
                 answer = {
                     "status": "queued",
                     "queue": info.topic,

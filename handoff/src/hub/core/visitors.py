@@ -15,6 +15,7 @@ from hub.adapters.trackers import TrackerEraser, TrackersNotErased
 from hub.core.context import Context
 from hub.core.queueing import join_queue
 from hub.core.relay import BotRelay
+from hub.core.shared_read import SharedRead
 from hub.db.base import Helpful, Owner, Sender
 from hub.db.models import Conversation, Message
 from hub.db.unit import Unit
@@ -43,15 +44,18 @@ class Visitors:
     def __init__(self, ctx: Context, relay: BotRelay, eraser: TrackerEraser | None) -> None:
         # ``eraser`` erases Rasa's memory of a conversation the visitor deletes.
         self.ctx, self.relay, self.eraser = ctx, relay, eraser
+        # One read of every waiting visitor's place per queue change, for all the queued
+        # visitors' sockets here.
+        self._shared_places = SharedRead(self._places)
 
     async def open(
         self, page: str | None, client: str | None = None
     ) -> tuple[Conversation, str, list[Message]]:
         """``client`` is the caller's address, for the limit on new conversations."""
         ctx = self.ctx
-        if client is not None and not ctx.limits.conversations.allow(client):
-            window = ctx.limits.conversations
-            raise TooManyConversations(window.limit, window.retry_after(client))
+        window = ctx.limits.conversations
+        if client is not None and await window.take(client) is None:
+            raise TooManyConversations(window.limit, await window.retry_after(client))
         async with ctx.unit() as u:
             conv, secret = await conv_svc.open_conversation(u, ctx.clock.now(), page)
         await self.relay.ask(conv.id, "/start")
@@ -95,6 +99,14 @@ class Visitors:
             msg = await conv_svc.add_message(
                 u, conv, Sender.visitor, text, now, payload=payload, awaiting_bot=to_bot
             )
+            if conv.owner == Owner.queue and not wants_advisor:
+                # Stored for the advisor: the visitor is told so, once while waiting (the
+                # bot's reply to the request for a person may come after the first).
+                last = await conv_svc.last_notice(u, conv.id)
+                if last is None or last.text != texts.WRITTEN_WHILE_QUEUED:
+                    await conv_svc.add_message(
+                        u, conv, Sender.system, texts.WRITTEN_WHILE_QUEUED, now
+                    )
         ctx.metrics.messages.labels("visitor").inc()
         if wants_advisor:
             ctx.spawn(self.relay.queue_from_chat(conversation_id), f"queue:{conversation_id}")
@@ -209,7 +221,11 @@ class Visitors:
             entry = await queue_svc.open_entry(u, conv.id)
             if entry is not None:
                 queue = await queue_svc.queue_info(
-                    u, entry, now, self.ctx.settings.average_chat_minutes
+                    u,
+                    entry,
+                    now,
+                    self.ctx.settings.average_chat_minutes,
+                    self.ctx.present_since(now),
                 )
         messages = await conv_svc.messages_after(u, conv.id, after)
         return ConversationView(
@@ -241,6 +257,19 @@ class Visitors:
             if touch and conv.owner == Owner.queue:
                 conv_svc.touch(conv, now)
             return await self._view(u, conv, after, now, rating=False)
+
+    async def _places(self) -> dict[str, QueueInfo]:
+        async with self.ctx.read() as u:
+            now = self.ctx.clock.now()
+            return await queue_svc.places(
+                u, now, self.ctx.settings.average_chat_minutes, self.ctx.present_since(now)
+            )
+
+    async def queue_place(self, conversation_id: str, since: float) -> QueueInfo | None:
+        """A waiting visitor's place for their WebSocket, which heard of a queue change at
+        ``since`` (``asyncio`` loop time): one read shared by the instance's sockets
+        (``core/shared_read.py``). None: not waiting (any more)."""
+        return (await self._shared_places.get(since)).get(conversation_id)
 
     async def transcript(
         self, conversation_id: str, secret: str | None

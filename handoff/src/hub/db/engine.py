@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
@@ -29,7 +30,21 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, null_pool: bool = False) -> AsyncEngine:
+@dataclass(frozen=True)
+class PoolSize:
+    """PostgreSQL connections per instance (``HUB_DB_POOL_SIZE`` and the like): kept open,
+    opened beyond that at busy moments, and how long a unit waits for one. With several
+    instances, PostgreSQL's ``max_connections`` must cover each one's
+    ``size + overflow`` plus two (the event relay's own connections)."""
+
+    size: int = 10
+    overflow: int = 20
+    timeout_seconds: float = 30.0
+
+
+def create_engine(
+    url: str, *, null_pool: bool = False, pool: PoolSize | None = None
+) -> AsyncEngine:
     url = normalise_url(url)
     # A failed statement's exception must not carry its parameters (visitor text) into
     # the logs; the statement itself has only placeholders.
@@ -38,12 +53,11 @@ def create_engine(url: str, *, null_pool: bool = False) -> AsyncEngine:
         kwargs["poolclass"] = NullPool
     if is_sqlite(url):
         kwargs["connect_args"] = {"timeout": 30}
-    else:
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
-        if null_pool:
-            kwargs.pop("pool_size")
-            kwargs.pop("max_overflow")
+    elif not null_pool:
+        pool = pool or PoolSize()
+        kwargs["pool_size"] = pool.size
+        kwargs["max_overflow"] = pool.overflow
+        kwargs["pool_timeout"] = pool.timeout_seconds
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
         _sqlite_setup(engine)

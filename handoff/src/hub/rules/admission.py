@@ -6,7 +6,6 @@ and this module decides. Nothing here knows of HTTP or the database.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -58,19 +57,3 @@ class QueuePolicy:
         if not facts.urgent and facts.waiting_in_topic >= self.capacity:
             return Refused("queue_full")
         return Admitted()
-
-
-def estimate_wait_minutes(
-    position: int, available_advisors: int, minutes_per_chat: float
-) -> int | None:
-    """A simple estimate: the people ahead share the available advisors.
-
-    None when no advisor is available (all away, or nobody logged in): any number
-    would be a promise nobody is there to keep.
-    """
-    if position <= 0:
-        return 0
-    if available_advisors <= 0:
-        return None
-    per_advisor = (position - 1) / available_advisors
-    return max(1, math.ceil((per_advisor + 0.5) * minutes_per_chat))

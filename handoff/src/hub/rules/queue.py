@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hub.errors import InvalidRequest
@@ -22,6 +23,21 @@ def check_outcome(outcome: Any) -> str:
     if outcome not in OUTCOMES:
         raise InvalidRequest(f"Utfallet må være ett av: {', '.join(OUTCOMES)}.")
     return str(outcome)
+
+
+def unanswered_ids(messages: list[tuple[int, str, datetime]], queued_at: datetime) -> list[int]:
+    """The visitor's messages no advisor has answered, written since the conversation went
+    to the queue (``queued_at``; what the bot was told before is the bot's part): those
+    after the last advisor message. ``messages`` are ``(id, sender, created_at)`` in order.
+    An advisor who takes a chat sees these marked as new. The bot's own reply to the
+    request for a person may come after the first of them, so bot messages do not count."""
+    tail: list[int] = []
+    for message_id, sender, created_at in messages:
+        if sender == "advisor":
+            tail = []
+        elif sender == "visitor" and created_at >= queued_at:
+            tail.append(message_id)
+    return tail
 
 
 @dataclass(frozen=True)

@@ -68,10 +68,15 @@ def queued(position: int, minutes: int | None, language: str | None = None) -> s
             "Du beholder plassen din i køen."
         )
     else:
-        wait = f"Ventetid er omtrent {minutes} minutter."
+        wait = f"Ventetid er omtrent {minutes} {'minutt' if minutes == 1 else 'minutter'}."
     return f"Du er satt i kø for å snakke med en veileder. {ahead} {wait}"
 
 
+# A visitor writes while waiting in the queue: said once for a run of messages.
+WRITTEN_WHILE_QUEUED = (
+    "Vi har fått meldingen din. Veilederen ser den når samtalen starter. "
+    "Du beholder plassen din i køen."
+)
 LEFT_QUEUE = "Du har forlatt køen. Chatboten hjelper deg videre."
 QUEUE_TIMEOUT = "Du ble tatt ut av køen fordi vi ikke har hørt fra deg på en stund."
 ADVISOR_JOINED = "{name} er veileder og har tatt over samtalen."
@@ -93,6 +98,13 @@ RATING_QUESTION = "Fikk du svar på det du lurte på?"
 EDITOR_ONLY = (
     "Denne brukeren kan bare se spørsmål chatboten ikke kunne svare på og redigere svarene."
 )
+# A supervisor's login asked for an advisor's page or action.
+LEDER_NOT_ADVISOR = (
+    "Denne brukeren er leder og kan se oversikten, men ikke ta chatter. "
+    "Bruk en veilederbruker for å chatte."
+)
+# An advisor's or editor's login asked for the supervisors' overview.
+LEDERS_ONLY = "Bare ledere kan se oversikten over køene og veilederne."
 # An advisor's login asked for the editors' content pages.
 CONTENT_EDITORS_ONLY = "Bare redaktører kan endre svarene til chatboten."
 # A change sent from another website's page with the advisor's login (api/browser.py).

@@ -10,12 +10,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, true, update
 
-from hub.db.base import AdvisorStatus, Role
-from hub.db.models import Advisor, AdvisorSession
+from hub.db.base import AdvisorStatus, EntryState, Role
+from hub.db.models import Advisor, AdvisorSession, QueueEntry
 from hub.db.unit import Unit
 from hub.errors import Conflict, InvalidRequest, Unauthorized
+from hub.rules.estimate import Capacity
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both paths cost the same.
@@ -60,7 +61,7 @@ async def create_advisor(
     try:
         role = Role(role)
     except ValueError:
-        raise InvalidRequest("Rollen må være «advisor» eller «editor».") from None
+        raise InvalidRequest("Rollen må være «advisor», «editor» eller «leder».") from None
     advisor = Advisor(
         username=username,
         name=name.strip(),
@@ -100,7 +101,25 @@ async def start_session(
     )
     await u.session.execute(delete(AdvisorSession).where(AdvisorSession.expires_at < now))
     advisor = await u.session.get_one(Advisor, advisor_id)
+    advisor.console_seen_at = now  # the console opens next
     return token, advisor
+
+
+async def touch_console(u: Unit, advisor_id: int, now: datetime) -> None:
+    """A console of this advisor is open now (its heartbeat)."""
+    await u.session.execute(
+        update(Advisor)
+        .where(Advisor.id == advisor_id)
+        .values(console_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def present(present_since: datetime | None) -> ColumnElement[bool]:
+    """Advisors a console has shown since ``present_since`` (None: every advisor)."""
+    if present_since is None:
+        return true()
+    return Advisor.console_seen_at >= present_since
 
 
 async def by_token(u: Unit, token: str | None, now: datetime) -> Advisor:
@@ -132,16 +151,60 @@ async def set_status(u: Unit, advisor: Advisor, status: Any) -> Advisor:
     return advisor
 
 
-async def logged_in_counts(u: Unit, now: datetime) -> tuple[int, int]:
-    """(advisors with a live login, of whom available). Editors do not count."""
+async def logged_in_counts(
+    u: Unit, now: datetime, present_since: datetime | None = None
+) -> tuple[int, int]:
+    """(advisors with a live login and a console seen since ``present_since``, of whom
+    available). Editors do not count."""
     rows = (
         await u.session.execute(
             select(Advisor.status, func.count(func.distinct(Advisor.id)))
             .join(AdvisorSession, AdvisorSession.advisor_id == Advisor.id)
-            .where(AdvisorSession.expires_at > now, Advisor.role == Role.advisor)
+            .where(
+                AdvisorSession.expires_at > now,
+                Advisor.role == Role.advisor,
+                present(present_since),
+            )
             .group_by(Advisor.status)
         )
     ).all()
     counts = {status: n for status, n in rows}
     available = counts.get(AdvisorStatus.available, 0)
     return available + counts.get(AdvisorStatus.away, 0), available
+
+
+async def available_capacity(
+    u: Unit, now: datetime, present_since: datetime | None = None
+) -> Capacity:
+    """The available advisors (a live login, a console seen since ``present_since``,
+    status available; not editors), their seats
+    (``max_chats`` each) and how many of those seats no chat takes now."""
+    advisors = (
+        await u.session.execute(
+            select(Advisor.id, Advisor.max_chats).where(
+                Advisor.role == Role.advisor,
+                Advisor.status == AdvisorStatus.available,
+                present(present_since),
+                select(AdvisorSession.token_hash)
+                .where(AdvisorSession.advisor_id == Advisor.id, AdvisorSession.expires_at > now)
+                .exists(),
+            )
+        )
+    ).all()
+    if not advisors:
+        return Capacity(0, 0, 0)
+    busy = dict(
+        (
+            await u.session.execute(
+                select(QueueEntry.advisor_id, func.count(QueueEntry.id))
+                .where(
+                    QueueEntry.state == EntryState.assigned,
+                    QueueEntry.advisor_id.in_([a for a, _ in advisors]),
+                )
+                .group_by(QueueEntry.advisor_id)
+            )
+        ).all()
+    )
+    seats = sum(m for _, m in advisors)
+    free = sum(max(0, m - int(busy.get(a, 0))) for a, m in advisors)
+    return Capacity(len(advisors), seats, free)

@@ -188,6 +188,18 @@ async def mask_split_number(u: Unit, conv: Conversation, text: str) -> str:
     return text
 
 
+async def last_notice(u: Unit, conversation_id: str) -> Message | None:
+    """The newest system message of the conversation."""
+    return (
+        await u.session.execute(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.sender == Sender.system)
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
 async def offered_payloads(u: Unit, conversation_id: str) -> frozenset[str]:
     """The payloads of every button shown in the conversation (bot and hub messages)."""
     rows = await u.session.execute(
@@ -217,15 +229,35 @@ async def assigned_advisor_id(u: Unit, conversation_id: str) -> int | None:
     ).scalar_one_or_none()
 
 
-async def answered(u: Unit, *message_ids: int) -> None:
-    """The bot's exchange for these visitor messages is over (replies or notice stored)."""
-    await u.session.execute(
+async def answered(u: Unit, *message_ids: int) -> int:
+    """The bot's exchange for these visitor messages is over (replies or notice stored).
+
+    Conditional: returns how many were still marked. Of two instances clearing the same
+    marks at once, the second waits for the first's row locks and then finds none.
+    """
+    result = await u.session.execute(
         update(Message)
         .where(Message.id.in_(message_ids), Message.awaiting_bot)
         .values(awaiting_bot=False)
         # Nothing loaded needs refreshing: skip the ORM's session bookkeeping.
         .execution_options(synchronize_session=False)
     )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def earlier_awaiting(u: Unit, conversation_id: str, message_id: int) -> bool:
+    """Whether a visitor message of the conversation stored before ``message_id`` is
+    still waiting for the bot."""
+    row = await u.session.execute(
+        select(Message.id)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.id < message_id,
+            Message.awaiting_bot,
+        )
+        .limit(1)
+    )
+    return row.first() is not None
 
 
 async def lost_bot_replies(
@@ -257,6 +289,11 @@ def check_text(text: Any, max_chars: int) -> str:
 
 
 async def check_rate(u: Unit, conv: Conversation, now: datetime, per_minute: int) -> None:
+    """At most ``per_minute`` visitor messages a minute, counted in the database, so
+    every instance counts them all; the conversation's row is locked first (held to the
+    commit, as :func:`add_message` does), so simultaneous messages through several
+    instances are counted one after the other."""
+    await _take_turn(u, conv)
     count = (
         await u.session.execute(
             select(func.count(Message.id)).where(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 
 from hub.adapters.broker import event
 from hub.db.base import EntryState, Owner
 from hub.db.models import Advisor, AdvisorSession, Conversation, Message, QueueEntry
 from hub.db.unit import Unit
 from hub.errors import AlreadyClaimed, ConversationClosed, Forbidden, TooManyChats
-from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused, estimate_wait_minutes
+from hub.rules.admission import Admitted, QueueFacts, QueuePolicy, Refused
+from hub.rules.estimate import estimate_wait_minutes, handling_minutes
 from hub.rules.queue import ChatHead, QueueInfo, TopicQueue, Waiting, check_topic
 from hub.rules.topics import TOPICS
 from hub.services import advisors as advisor_svc
@@ -26,8 +27,8 @@ async def open_entry(u: Unit, conversation_id: str, *, lock: bool = False) -> Qu
     return (await u.session.execute(stmt)).scalar_one_or_none()
 
 
-async def position(u: Unit, entry: QueueEntry) -> int:
-    """1-based place in its topic queue: urgent first, then first come first served."""
+def _before(entry: QueueEntry) -> ColumnElement[bool]:
+    """Waiting entries served before ``entry``: urgent first, then first come first served."""
     earlier = and_(
         QueueEntry.urgent.is_(entry.urgent),
         or_(
@@ -36,31 +37,93 @@ async def position(u: Unit, entry: QueueEntry) -> int:
         ),
     )
     before = earlier if entry.urgent else or_(QueueEntry.urgent.is_(True), earlier)
+    return and_(QueueEntry.state == EntryState.waiting, QueueEntry.id != entry.id, before)
+
+
+async def position(u: Unit, entry: QueueEntry) -> int:
+    """1-based place in its topic queue: urgent first, then first come first served."""
     ahead = (
         await u.session.execute(
-            select(func.count(QueueEntry.id)).where(
-                QueueEntry.topic == entry.topic,
-                QueueEntry.state == EntryState.waiting,
-                QueueEntry.id != entry.id,
-                before,
-            )
+            select(func.count(QueueEntry.id)).where(QueueEntry.topic == entry.topic, _before(entry))
         )
     ).scalar_one()
     return int(ahead) + 1
 
 
-async def queue_info(
-    u: Unit, entry: QueueEntry, now: datetime, minutes_per_chat: float
-) -> QueueInfo:
-    pos = await position(u, entry)
-    _, available = await advisor_svc.logged_in_counts(u, now)
-    return QueueInfo(
-        entry.topic,
-        pos,
-        estimate_wait_minutes(pos, available, minutes_per_chat),
-        entry.urgent,
-        available,
+async def ahead_in_all_queues(u: Unit, entry: QueueEntry) -> int:
+    """Visitors served before ``entry`` in every topic: advisors take chats from all queues."""
+    return int(
+        (
+            await u.session.execute(select(func.count(QueueEntry.id)).where(_before(entry)))
+        ).scalar_one()
     )
+
+
+# The chats the handling time is measured over: the most recent that an advisor ended.
+HANDLING_SAMPLE = 50
+
+
+async def chat_minutes(u: Unit, default_minutes: float) -> float:
+    """How long a chat takes, measured over the last finished chats (claim to end)."""
+    rows = await u.session.execute(
+        select(QueueEntry.assigned_at, QueueEntry.closed_at)
+        .where(
+            QueueEntry.state == EntryState.closed,
+            QueueEntry.assigned_at.is_not(None),
+            QueueEntry.closed_at.is_not(None),
+        )
+        .order_by(QueueEntry.closed_at.desc())
+        .limit(HANDLING_SAMPLE)
+    )
+    durations = [
+        (closed - assigned).total_seconds()
+        for assigned, closed in rows.all()
+        if closed and assigned
+    ]
+    return handling_minutes(durations, default_minutes)
+
+
+async def queue_info(
+    u: Unit,
+    entry: QueueEntry,
+    now: datetime,
+    minutes_per_chat: float,
+    present_since: datetime | None = None,
+) -> QueueInfo:
+    """``minutes_per_chat`` is the configured average, used until enough chats are measured;
+    only advisors whose console was seen since ``present_since`` count."""
+    pos = await position(u, entry)
+    capacity = await advisor_svc.available_capacity(u, now, present_since)
+    minutes = None
+    if capacity.advisors:
+        ahead = await ahead_in_all_queues(u, entry)
+        minutes = estimate_wait_minutes(ahead, capacity, await chat_minutes(u, minutes_per_chat))
+    return QueueInfo(entry.topic, pos, minutes, entry.urgent, capacity.advisors)
+
+
+async def places(
+    u: Unit, now: datetime, minutes_per_chat: float, present_since: datetime | None = None
+) -> dict[str, QueueInfo]:
+    """Every waiting visitor's place (as :func:`queue_info` gives one), by conversation:
+    one read for all of them."""
+    entries = (
+        await u.session.execute(
+            select(QueueEntry.conversation_id, QueueEntry.topic, QueueEntry.urgent)
+            .where(QueueEntry.state == EntryState.waiting)
+            # The order of _before(): urgent first, then first come, first served.
+            .order_by(QueueEntry.urgent.desc(), QueueEntry.enqueued_at, QueueEntry.id)
+        )
+    ).all()
+    capacity = await advisor_svc.available_capacity(u, now, present_since)
+    minutes_each = await chat_minutes(u, minutes_per_chat) if capacity.advisors and entries else 0.0
+    seen: dict[str, int] = {}
+    found: dict[str, QueueInfo] = {}
+    # ``ahead`` counts every topic: advisors take chats from all queues (ahead_in_all_queues).
+    for ahead, (cid, topic, urgent) in enumerate(entries):
+        seen[topic] = pos = seen.get(topic, 0) + 1
+        wait = estimate_wait_minutes(ahead, capacity, minutes_each) if capacity.advisors else None
+        found[cid] = QueueInfo(topic, pos, wait, bool(urgent), capacity.advisors)
+    return found
 
 
 async def waiting_count(u: Unit, topic: str) -> int:
@@ -84,6 +147,7 @@ async def enqueue(
     faq_id: str | None,
     now: datetime,
     policy: QueuePolicy,
+    present_since: datetime | None = None,
 ) -> QueueEntry | Refused:
     """Put the conversation in its topic queue, or say why not.
 
@@ -109,7 +173,7 @@ async def enqueue(
     if existing is not None:
         return existing
     urgent = reason == "urgent"
-    logged_in, _ = await advisor_svc.logged_in_counts(u, now)
+    logged_in, _ = await advisor_svc.logged_in_counts(u, now, present_since)
     decision = policy.decide(QueueFacts(now, await waiting_count(u, topic), logged_in, urgent))
     if not isinstance(decision, Admitted):
         return decision
@@ -195,10 +259,11 @@ async def claim(u: Unit, advisor: Advisor, conversation_id: str, now: datetime) 
 
 
 async def requeue_stranded(
-    u: Unit, now: datetime, *, advisor_id: int | None = None
+    u: Unit, now: datetime, *, advisor_id: int | None = None, present_since: datetime | None = None
 ) -> list[QueueEntry]:
     """Chats whose advisor has no live login any more (logged out everywhere, or every
-    login expired, or the account is gone) go back to their queue: waiting, no advisor,
+    login expired, or the account is gone), or, with ``present_since``, no console seen
+    since then (the browser closed), go back to their queue: waiting, no advisor,
     the original ``enqueued_at`` (so they come before those who came later).
 
     ``advisor_id`` limits it to one advisor (at logout). Each entry moves with a
@@ -207,8 +272,19 @@ async def requeue_stranded(
     live_login = exists().where(
         AdvisorSession.advisor_id == QueueEntry.advisor_id, AdvisorSession.expires_at > now
     )
+    gone = ~live_login
+    if present_since is not None:
+        away = (
+            select(Advisor.id)
+            .where(
+                Advisor.id == QueueEntry.advisor_id,
+                or_(Advisor.console_seen_at.is_(None), Advisor.console_seen_at < present_since),
+            )
+            .exists()
+        )
+        gone = or_(gone, away)
     stmt = select(QueueEntry.id, QueueEntry.conversation_id, QueueEntry.advisor_id).where(
-        QueueEntry.state == EntryState.assigned, ~live_login
+        QueueEntry.state == EntryState.assigned, gone
     )
     if advisor_id is not None:
         stmt = stmt.where(QueueEntry.advisor_id == advisor_id)

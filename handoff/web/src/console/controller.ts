@@ -17,11 +17,16 @@ import {
   type ConversationDetail,
   type Faq,
   markEnded,
+  needsSuggestions,
+  latestVisitorId,
+  nextWaiting,
   type QueueTopic,
+  shortcutFor,
   staleChats,
+  type Suggestions,
   upsertChat,
 } from "./state";
-import { loginView, queueError, renderQueues, renderShell, type Shell, tickWaited } from "./view";
+import { clearClaimNotice, loginView, renderQueues, renderShell, type Shell, showClaimNotice, tickWaited } from "./view";
 
 // Where an older console kept the login; read by no one now, only removed. The login is
 // the hub's HttpOnly cookie, which no script on the page can read.
@@ -36,6 +41,9 @@ export class Console {
   private chats = new Map<string, Chat>();
   private active: string | null = null;
   private tickTimer: number | undefined;
+  /** The console's heartbeat on its WebSocket: the hub counts the advisor as at work only
+   * while it comes (a closed browser is away after a minute, and its chats go back). */
+  private heartbeatTimer: number | undefined;
   private lastTypingSent = 0;
   /** Chats being read again after a `chats` frame (one reading each at a time). */
   private catchingUp = new Set<string>();
@@ -130,7 +138,10 @@ export class Console {
   }
 
   private stop(): void {
+    document.removeEventListener("keydown", this.onShortcut);
     window.clearInterval(this.tickTimer);
+    window.clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
     this.live.stop();
   }
 
@@ -141,6 +152,11 @@ export class Console {
     if (me.role === "editor") {
       // Editors have one page here: what the bot could not answer.
       window.location.assign("/veileder/ubesvart");
+      return;
+    }
+    if (me.role === "leder") {
+      // Supervisors watch the queues and the advisors; they take no chats.
+      window.location.assign("/veileder/oversikt");
       return;
     }
     // The topic names and the length limit before the first drawing (a failure leaves ids and no limit).
@@ -166,8 +182,32 @@ export class Console {
     this.renderChats();
     await Promise.all([this.loadQueues(), this.loadChats()]);
     this.live.connect();
+    document.addEventListener("keydown", this.onShortcut);
     this.tickTimer = window.setInterval(() => tickWaited(this.shell?.queueBox ?? this.app, (Date.now() - this.queuesAt) / 1000), 15000);
   }
+
+  /** Alt+N takes the next chat, Alt+A ends the open one, Alt+PageDown goes to the next tab
+   * (listed under «Hurtigtaster»; Enter sends, in the reply field). */
+  private readonly onShortcut = (e: KeyboardEvent): void => {
+    const action = shortcutFor(e);
+    if (!action || !this.shell) return;
+    e.preventDefault();
+    if (action === "next") {
+      const id = nextWaiting(this.queues);
+      if (id) void this.claim(id);
+      else this.announce("Ingen venter på svar.");
+    } else if (action === "end") {
+      const chat = this.active ? this.chats.get(this.active) : undefined;
+      const button = this.area?.box.querySelector<HTMLButtonElement>('button[data-action="end"]');
+      if (chat?.owner === "advisor" && button) button.click();
+      else this.announce("Du har ingen åpen samtale å avslutte.");
+    } else {
+      const ids = [...this.chats.keys()];
+      if (ids.length < 2 || !this.active) return;
+      this.select(ids[(ids.indexOf(this.active) + 1) % ids.length]);
+      this.area?.box.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+    }
+  };
 
   private async setStatus(status: string): Promise<void> {
     try {
@@ -200,6 +240,7 @@ export class Console {
   }
 
   private async claim(id: string): Promise<void> {
+    if (this.shell) clearClaimNotice(this.shell.claimNotice);
     try {
       const conv = await this.api<ConversationDetail>("POST", `/api/advisor/conversations/${encodeURIComponent(id)}/claim`);
       upsertChat(this.chats, { ...conv, id: conv?.id ?? id, owner: conv?.owner ?? "advisor" });
@@ -207,11 +248,16 @@ export class Console {
       await this.refreshChat(id);
       this.renderChats();
       this.area?.focusComposer();
-      this.announce("Du har tatt samtalen.");
+      const fresh = this.chats.get(id)?.fresh.size ?? 0;
+      this.announce(
+        fresh === 0
+          ? "Du har tatt samtalen."
+          : `Du har tatt samtalen. ${fresh === 1 ? "1 melding" : `${fresh} meldinger`} fra brukeren er ikke besvart.`,
+      );
       void this.loadQueues();
     } catch (err) {
       const e = err as ApiFailure;
-      if (this.shell) queueError(this.shell.queueBox, claimErrorText(e.code, e.message, this.me?.max_chats));
+      if (this.shell) showClaimNotice(this.shell.claimNotice, claimErrorText(e.code, e.message, this.me?.max_chats));
       void this.loadQueues();
     }
   }
@@ -237,9 +283,23 @@ export class Console {
       const chat = upsertChat(this.chats, detail);
       if (chat.owner !== "advisor") markEnded(chat, chat.owner);
       if (chat.messages.size !== before && id === this.active) this.area?.renderActiveLog(chat);
+      void this.suggest(chat);
     } catch {
       /* try again later */
     }
+  }
+
+  /** The answer bank's suggestions for the visitor's newest message, read once per message. */
+  private async suggest(chat: Chat): Promise<void> {
+    if (!needsSuggestions(chat)) return;
+    chat.suggestedFor = latestVisitorId(chat);
+    try {
+      const found = await this.api<Suggestions>("GET", `/api/advisor/conversations/${encodeURIComponent(chat.id)}/suggestions`);
+      chat.suggestions = found?.answers ?? [];
+    } catch {
+      chat.suggestions = []; // the search still works, and says why if it does not
+    }
+    if (chat.id === this.active) this.area?.refreshFaq(chat);
   }
 
   /** A `chats` frame: read again each chat whose newest message the console does not have
@@ -396,6 +456,9 @@ export class Console {
 
   private onFrame(frame: Frame): void {
     switch (frame.type) {
+      case "presence":
+        this.startHeartbeat(Number((frame.data as { heartbeat_seconds?: number })?.heartbeat_seconds));
+        break;
       case "queues":
         this.setQueues(frame.data as QueueTopic[]);
         break;
@@ -417,6 +480,13 @@ export class Console {
     }
   }
 
+  private startHeartbeat(seconds: number): void {
+    window.clearInterval(this.heartbeatTimer);
+    const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 20_000;
+    // Sent on whichever socket is open; while there is none, the HTTP polling counts instead.
+    this.heartbeatTimer = window.setInterval(() => this.live.send({ type: "heartbeat" }), ms);
+  }
+
   private onMessage(d: { conversation_id: string; message: Message }): void {
     const chat = this.chats.get(d.conversation_id);
     if (!chat) {
@@ -427,6 +497,7 @@ export class Console {
     chat.messages.set(d.message.id, d.message);
     if (d.message.sender === "visitor") {
       chat.typing = false;
+      void this.suggest(chat);
       if (d.conversation_id !== this.active) {
         chat.unread++;
         const box = this.area?.box;

@@ -20,6 +20,9 @@ class Advisor(Base):
     role: Mapped[Role] = mapped_column(default=Role.advisor, server_default=Role.advisor.value)
     max_chats: Mapped[int]
     created_at: Mapped[datetime]
+    # The last sign of a console (a login, a WebSocket heartbeat, a poll): the advisor is
+    # at work only while this is newer than settings.advisor_presence_seconds.
+    console_seen_at: Mapped[datetime | None]
 
 
 class AdvisorSession(Base):
