@@ -19,6 +19,7 @@ from hub.rules.boost import POST_TYPES as BOOST_POST_TYPES
 from hub.rules.inputs import MAX_ID
 from hub.rules.kinds import AdvisorStatus, RatingValue
 from hub.rules.queue import OUTCOMES, REASONS
+from hub.rules.texts import LANGUAGES
 from hub.rules.topics import TOPICS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,6 +70,7 @@ HANDOFF = json_body(
     reason={"type": "string", "enum": list(REASONS)},
     topic=TOPIC,
     faq_id={"type": "string", "nullable": True},
+    language={"type": "string", "enum": list(LANGUAGES), "nullable": True},
     transcript={"type": "array", "items": {"type": "object"}},
 )
 BOOST_COMMAND = json_body(
