@@ -31,6 +31,15 @@ REFUSAL_RESPONSES = {
 }
 
 
+def wait_phrase(minutes: int, language: str = "nb") -> str:
+    """The estimated wait as the queue text says it: "1 minutt", "3 minutter"
+    ("1 minute", "3 minutes" in English); never under one minute."""
+    minutes = max(1, minutes)
+    if language == "en":
+        return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
+    return f"{minutes} minutt" if minutes == 1 else f"{minutes} minutter"
+
+
 def handoff_reason(intent: str | None, faq_id: str | None, handoff_offered: bool) -> HandoffReason:
     """Urgent need first; an accepted offer after unsure turns; else the visitor asked."""
     if intent == "urgent" or (intent == "faq" and faq_id in URGENT_FAQS):
@@ -136,7 +145,9 @@ class ActionHandoff(Action):
                 )
             else:
                 dispatcher.utter_message(
-                    response="utter_handoff_queued", position=outcome.position, wait=max(1, wait)
+                    response="utter_handoff_queued",
+                    position=outcome.position,
+                    wait=wait_phrase(wait, language),
                 )
         elif reason is HandoffReason.URGENT:
             # Chat is closed most of the week; in acute need the visitor must get

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback import ActionCallback
 from actions.faq import ActionAnswerFaq
 from actions.frustrated import ActionFrustrated
-from actions.handoff import ActionHandoff
+from actions.handoff import ActionHandoff, wait_phrase
 from actions.unsure import ActionUnsure, suggestion_ids
 from tests.contract_hub import ContractHub
 
@@ -181,7 +181,7 @@ async def test_handoff_sends_the_contract_and_pauses_when_queued(
     assert (sent["reason"], sent["topic"], sent["faq_id"]) == ("asked_for_person", "helse", "sykmelding")
     assert [line["sender"] for line in sent["transcript"]] == ["bot", "visitor"]  # "/start" left out
     assert messages[0]["response"] == "utter_handoff_queued"
-    assert (messages[0]["position"], messages[0]["wait"]) == (3, 6)
+    assert (messages[0]["position"], messages[0]["wait"]) == (3, "6 minutter")
     assert [(e["event"], e.get("name")) for e in events[-2:]] == [
         ("pause", None),
         ("action", "action_listen"),
@@ -337,3 +337,9 @@ def test_the_acute_need_answer_is_suggested_only_when_acute_need_is_likely() -> 
     ranking = [("kontonummer_endre", 0.3), ("nodhjelp", 0.25), ("utbetalingsdatoer", 0.2)]
     assert "nodhjelp" not in suggestion_ids(ranking, frozenset({"nodhjelp"}))
     assert "nodhjelp" in suggestion_ids(ranking)
+
+
+def test_the_queue_text_says_one_minute_in_the_singular() -> None:
+    # "omtrent 1 minutter" was what a visitor read when the estimate said one minute.
+    assert [wait_phrase(n) for n in (0, 1, 2)] == ["1 minutt", "1 minutt", "2 minutter"]
+    assert [wait_phrase(n, "en") for n in (1, 5)] == ["1 minute", "5 minutes"]

@@ -104,8 +104,11 @@ def test_the_published_texts_answer_in_the_conversations_language() -> None:
     assert english["text"].startswith("First, register as a job seeker")
     assert norwegian["text"].startswith("Først registrerer du deg")
     assert render(responses, "utter_faq/dagpenger_soke", {})["text"] == norwegian["text"]
-    queued = render(responses, "utter_handoff_queued", {"language": "en"}, None, {"position": 2, "wait": 4})
+    queued = render(
+        responses, "utter_handoff_queued", {"language": "en"}, None, {"position": 2, "wait": "4 minutes"}
+    )
     assert queued["text"].startswith("I am transferring you to an advisor. You are number 2 in the queue")
+    assert "about 4 minutes." in queued["text"]
 
 
 def test_a_replaced_snapshot_is_read_on_the_next_request_and_a_broken_one_is_not(tmp_path: Path) -> None:
