@@ -2,6 +2,11 @@
 
 `make run` starts Rasa with `--enable-api` on 127.0.0.1: `GET /status` names the model it
 runs, `PUT /model` makes it load another one without a restart.
+
+Several Rasa instances (`make run-cluster`, deploy/): they share their trackers (PostgreSQL)
+and locks (Redis), but each holds its own model, so a release names every instance
+(`RASA_URLS`, see `instances`) and loads them one after another (`load_each`): while one
+loads, the others answer.
 """
 
 from __future__ import annotations
@@ -9,6 +14,9 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 # Loading a model takes Rasa 10-40 s on this machine kind; allow for a busy one.
@@ -77,3 +85,57 @@ def load_model(rasa_url: str, model: Path, timeout: float = LOAD_TIMEOUT_SECONDS
         # Connected and sent, no answer in time (urllib raises this one unwrapped).
         raise LoadTimedOut(f"no answer from Rasa within {timeout:.0f} s") from exc
     return loaded_model(rasa_url)
+
+
+def instances(rasa: str | Sequence[str]) -> tuple[str, ...]:
+    """The Rasa instances a release reaches: one URL, or several (a sequence, or one string
+    of URLs separated by commas or spaces, as `RASA_URLS` gives them), each once."""
+    parts = rasa.replace(",", " ").split() if isinstance(rasa, str) else [u.strip() for u in rasa]
+    urls = tuple(dict.fromkeys(url.rstrip("/") for url in parts if url))
+    if not urls:
+        raise ValueError("no Rasa URL given")
+    return urls
+
+
+def running_model_ids(rasa: str | Sequence[str]) -> dict[str, str | None]:
+    """Each instance's running model id; None for an instance that does not answer."""
+    return {url: running_model_id(url) for url in instances(rasa)}
+
+
+class Outcome(StrEnum):
+    """How loading a model into one instance ended."""
+
+    loaded = "loaded"
+    not_running = "not_running"
+    refused = "refused"
+    timed_out = "timed_out"
+
+
+@dataclass(frozen=True)
+class InstanceLoad:
+    url: str
+    outcome: Outcome
+    detail: str = ""  # the model id loaded, or why not
+
+
+def load_each(
+    rasa: str | Sequence[str], model: Path, timeout: float = LOAD_TIMEOUT_SECONDS
+) -> list[InstanceLoad]:
+    """Loads `model` into the instances one after another (never two at once: an instance
+    that loads answers nobody meanwhile), stopping at the first that refuses it or does not
+    finish in time; the instances after that one are not in the list."""
+    done: list[InstanceLoad] = []
+    for url in instances(rasa):
+        try:
+            loaded = load_model(url, model, timeout)
+        except NotRunning as exc:
+            done.append(InstanceLoad(url, Outcome.not_running, str(exc)))
+            continue
+        except RuntimeError as exc:
+            done.append(InstanceLoad(url, Outcome.refused, str(exc)))
+            break
+        except LoadTimedOut as exc:
+            done.append(InstanceLoad(url, Outcome.timed_out, str(exc)))
+            break
+        done.append(InstanceLoad(url, Outcome.loaded, loaded["model_id"]))
+    return done
