@@ -11,6 +11,7 @@
 # Settings (environment; the defaults suit `make run-cluster`, the cluster tests set their own):
 #   PORT (8000)              nginx, for browsers
 #   CLUSTER_PORT_BASE (8100) the processes behind it take ports from here up
+#   CLUSTER_HUBS (2), CLUSTER_RASA (2)  how many hubs and Rasa instances (1-9 each)
 #   CLUSTER_DIR (.cache/cluster)  logs, pids (pids/<name>.pid), nginx's files
 #   CLUSTER_MODELS (models)  the published model nav.tar.gz; a publish writes here
 #   CLUSTER_CONFIG (config.yml)  the training config the published model was trained with
@@ -43,16 +44,15 @@ export NAV_CONTENT_TOKEN="${NAV_CONTENT_TOKEN:-$(secret)}"
 
 # Ports: nginx's internal Rasa balancer, then per instance.
 RASA_LB=$((BASE + 0)) CONTENT_PORT=$((BASE + 1))
-HUB_PORTS=($((BASE + 10)) $((BASE + 11)))
-RASA_PORTS=($((BASE + 20)) $((BASE + 21)))
-ACTION_PORTS=($((BASE + 30)) $((BASE + 31)))
-NLG_PORTS=($((BASE + 40)) $((BASE + 41)))
+HUBS="${CLUSTER_HUBS:-2}" RASAS="${CLUSTER_RASA:-2}"
+HUB_PORTS=() RASA_PORTS=() ACTION_PORTS=() NLG_PORTS=()
+for ((i = 0; i < HUBS; i++)); do HUB_PORTS+=($((BASE + 10 + i))); done
+for ((i = 0; i < RASAS; i++)); do
+    RASA_PORTS+=($((BASE + 20 + i))) ACTION_PORTS+=($((BASE + 30 + i))) NLG_PORTS+=($((BASE + 40 + i)))
+done
 
-if ! command -v nginx > /dev/null && [ ! -x /usr/sbin/nginx ]; then
-    echo "Installing Debian's nginx ..."
-    apt-get install -y -qq nginx > /dev/null || { apt-get update -qq && apt-get install -y -qq nginx > /dev/null; }
-fi
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+bash scripts/setup_cluster.sh  # Debian's nginx, if missing
+NGINX=/usr/sbin/nginx
 
 # The databases, once (trust authentication on 127.0.0.1, as for the hub's tests).
 for db in "$HUB_DB" "$RASA_DB"; do
@@ -98,14 +98,12 @@ http {
     client_body_temp_path $DIR/nginx/body;
     proxy_temp_path $DIR/nginx/proxy;
     upstream hubs {
-        server 127.0.0.1:${HUB_PORTS[0]} max_fails=2 fail_timeout=10s;
-        server 127.0.0.1:${HUB_PORTS[1]} max_fails=2 fail_timeout=10s;
+$(for p in "${HUB_PORTS[@]}"; do echo "        server 127.0.0.1:$p max_fails=2 fail_timeout=10s;"; done)
         keepalive 16;
     }
     upstream rasa {
         least_conn;
-        server 127.0.0.1:${RASA_PORTS[0]} max_fails=2 fail_timeout=10s;
-        server 127.0.0.1:${RASA_PORTS[1]} max_fails=2 fail_timeout=10s;
+$(for p in "${RASA_PORTS[@]}"; do echo "        server 127.0.0.1:$p max_fails=2 fail_timeout=10s;"; done)
         keepalive 8;
     }
     server { listen 127.0.0.1:$PORT; include $ROOT/deploy/nginx/hub-locations.conf; }
@@ -115,11 +113,11 @@ CONF
 "$NGINX" -t -q -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf"
 start nginx "$NGINX" -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf"
 
-# Two Rasa instances, each with its own action server and NLG server beside it on 127.0.0.1
+# The Rasa instances, each with its own action server and NLG server beside it on 127.0.0.1
 # (deploy/endpoints.cluster.yml reads their addresses from the environment).
 export HUB_URL="http://127.0.0.1:$PORT"
 RASA_URLS=""
-for i in 0 1; do
+for ((i = 0; i < RASAS; i++)); do
     n=$((i + 1))
     start "actions$n" .venv/bot/bin/python -m bot.runtime.action_server --port "${ACTION_PORTS[$i]}"
     start "nlg$n" .venv/bot/bin/python -m bot.runtime.nlg_server --port "${NLG_PORTS[$i]}" \
@@ -150,20 +148,22 @@ wait_for() { .venv/bot/bin/python -c "from bot.runtime.processes import wait_for
 # The first hub migrates the database; the second starts once it has.
 start hub1 .venv/hub/bin/hub serve --host 127.0.0.1 --port "${HUB_PORTS[0]}"
 wait_for "http://127.0.0.1:${HUB_PORTS[0]}/health" 60
-start hub2 .venv/hub/bin/hub serve --host 127.0.0.1 --port "${HUB_PORTS[1]}"
+for ((i = 1; i < HUBS; i++)); do
+    start "hub$((i + 1))" .venv/hub/bin/hub serve --host 127.0.0.1 --port "${HUB_PORTS[$i]}"
+done
 # Demo accounts, once (as `make run`): veileder / veileder123, redaktor / redaktor123.
 echo "veileder123" | .venv/hub/bin/hub advisor create --username veileder --name "Demo-veileder" \
     --max-chats 3 --password-stdin > /dev/null 2>&1 || true
 echo "redaktor123" | .venv/hub/bin/hub advisor create --username redaktor --name "Demo-redaktør" \
     --role editor --password-stdin > /dev/null 2>&1 || true
 
-echo "Starting the cluster (two Rasa instances load the model: 1-2 minutes; logs in $DIR/logs/) ..."
-wait_for "http://127.0.0.1:${HUB_PORTS[1]}/health" 60
+echo "Starting the cluster (the Rasa instances load the model: 1-2 minutes; logs in $DIR/logs/) ..."
+for p in "${HUB_PORTS[@]}"; do wait_for "http://127.0.0.1:$p/health" 60; done
 for p in "${RASA_PORTS[@]}"; do wait_for "http://127.0.0.1:$p/status" 600; done
 wait_for "http://127.0.0.1:$PORT/health" 10
 cat <<MSG
 
-  Nav chat assistant is running as a cluster: 2 hubs and 2 Rasa instances behind nginx.
+  Nav chat assistant is running as a cluster: $HUBS hubs and $RASAS Rasa instances behind nginx.
     Demo page with the chat widget:  http://127.0.0.1:$PORT/
     Advisor console:                 http://127.0.0.1:$PORT/veileder   (veileder / veileder123)
     Content editors:                 http://127.0.0.1:$PORT/veileder   (redaktor / redaktor123)
