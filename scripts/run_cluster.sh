@@ -101,15 +101,15 @@ http {
 $(for p in "${HUB_PORTS[@]}"; do echo "        server 127.0.0.1:$p max_fails=2 fail_timeout=10s;"; done)
         keepalive 16;
     }
-    upstream rasa {
-        least_conn;
-$(for p in "${RASA_PORTS[@]}"; do echo "        server 127.0.0.1:$p max_fails=2 fail_timeout=10s;"; done)
-        keepalive 8;
-    }
+    # Written by scripts/cluster_drain.sh, which leaves out an instance while it loads a model.
+    include $DIR/nginx/rasa-upstream.conf;
     server { listen 127.0.0.1:$PORT; include $ROOT/deploy/nginx/hub-locations.conf; }
     server { listen 127.0.0.1:$RASA_LB; include $ROOT/deploy/nginx/rasa-locations.conf; }
 }
 CONF
+printf '%s\n' "${RASA_PORTS[@]}" > "$DIR/nginx/rasa-ports"
+: > "$DIR/nginx/drained"
+bash scripts/cluster_drain.sh "$DIR" write
 "$NGINX" -t -q -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf"
 start nginx "$NGINX" -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf"
 
@@ -129,8 +129,11 @@ for ((i = 0; i < RASAS; i++)); do
     RASA_URLS="${RASA_URLS:+$RASA_URLS,}http://127.0.0.1:${RASA_PORTS[$i]}"
 done
 
-# The content service publishes to every instance (bot/release/rasa_api.py, RASA_URLS).
-RASA_URLS="$RASA_URLS" start content .venv/bot/bin/python -m bot.content.service --port "$CONTENT_PORT" \
+# The content service publishes to every instance (bot/release/rasa_api.py, RASA_URLS), each
+# left out of nginx's Rasa upstream while it loads the model (RASA_DRAIN_COMMAND).
+export RASA_URLS RASA_DRAIN_COMMAND="bash $ROOT/scripts/cluster_drain.sh $DIR"
+export RASA_DRAIN_SECONDS="${RASA_DRAIN_SECONDS:-5}"
+start content .venv/bot/bin/python -m bot.content.service --port "$CONTENT_PORT" \
     --models "$MODELS" --config "$TRAIN_CONFIG"
 
 # The hubs: one database, live events between them by LISTEN/NOTIFY, Rasa through nginx, and

@@ -10,7 +10,7 @@ import pytest
 
 from bot.release.messages import NOT_RUNNING
 from bot.release.pipeline import install
-from bot.release.rasa_api import instances, running_model_ids
+from bot.release.rasa_api import Drain, Outcome, instances, load_each, running_model_ids
 from bot.release.stamp import Stamp
 from bot.runtime.processes import free_port
 
@@ -34,3 +34,24 @@ def test_with_no_instance_answering_the_gated_model_waits_for_their_next_start(
     done = install(candidate, published, urls, "fingerprint")
     assert (done.published, done.message, done.details) == (False, NOT_RUNNING, urls.replace(",", ", "))
     assert Stamp.read(published) is not None
+
+
+def test_each_instance_is_drained_from_the_balancer_while_it_loads_and_put_back(
+    test_model: Path, tmp_path: Path
+) -> None:
+    calls = tmp_path / "calls"
+    recorder = tmp_path / "drain.sh"
+    recorder.write_text(f'echo "$1 $2" >> {calls}\n')
+    one, two = f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"
+    loads = load_each([one, two], test_model, drain=Drain(("bash", str(recorder)), grace=0))
+    assert [load.outcome for load in loads] == [Outcome.not_running, Outcome.not_running]
+    assert calls.read_text().splitlines() == [
+        f"drain {one}",
+        f"undrain {one}",
+        f"drain {two}",
+        f"undrain {two}",
+    ]
+    # One instance alone is never drained: there is nothing to send its visitors to.
+    calls.unlink()
+    load_each(one, test_model, drain=Drain(("bash", str(recorder)), grace=0))
+    assert not calls.exists()
