@@ -29,6 +29,7 @@ esac
         fi
     done < "$NGINX_DIR/rasa-ports"
     echo "    keepalive 8;"
+    echo "    keepalive_timeout 4s;  # below Rasa's (Sanic's) 5 s: deploy/nginx/nginx.conf"
     echo "}"
 } > "$NGINX_DIR/rasa-upstream.conf.new"
 mv "$NGINX_DIR/rasa-upstream.conf.new" "$NGINX_DIR/rasa-upstream.conf"

@@ -100,6 +100,7 @@ http {
     upstream hubs {
 $(for p in "${HUB_PORTS[@]}"; do echo "        server 127.0.0.1:$p max_fails=2 fail_timeout=10s;"; done)
         keepalive 16;
+        keepalive_timeout 4s;  # below the hub's (Sanic's) 5 s: deploy/nginx/nginx.conf
     }
     # Written by scripts/cluster_drain.sh, which leaves out an instance while it loads a model.
     include $DIR/nginx/rasa-upstream.conf;
