@@ -6,7 +6,9 @@
 2. Example change: one example added to the same FAQ, timed from the publish request
    until the publish job succeeded and Rasa runs the new model. Target: <= 3 min on
    2 cores. This one trains (the test stacks' quick config, `TEST_EPOCHS`), measures
-   the new and the running model on the dev set, and loads the new model.
+   the new model on the dev set, and loads it. The running model was measured when the
+   content service started (as `make run` starts it); the bench waits for that first
+   and reports how long it took.
 
 All the while one visitor asks the bot a question every 0.5 s through Rasa's REST
 channel; every request that fails or gets no answer is counted (target: 0). Everything
@@ -97,16 +99,34 @@ class Visitor(threading.Thread):
 
 
 def _publish(content: str, token: str, timeout: float) -> tuple[float, float, dict[str, Any]]:
-    """Starts a publish; returns when it started, when it finished, and the finished job."""
+    """Starts a publish; returns when it started, when it finished, and the finished job with
+    `steps`: how long each step the editors' page shows took, in seconds."""
     started = time.monotonic()
     _call(f"{content}/publish", "POST", {}, token)
     deadline = started + timeout
+    steps: dict[str, float] = {}
+    step, since = "", started
     while time.monotonic() < deadline:
         status = _call(f"{content}/publish", token=token)
+        now = time.monotonic()
+        if status["state"] != "running" or status["message"] != step:
+            if step:
+                steps[step] = round(steps.get(step, 0) + now - since, 1)
+            step, since = status["message"], now
         if status["state"] != "running":
-            return started, time.monotonic(), dict(status)
+            return started, now, dict(status) | {"steps": steps}
         time.sleep(0.2)
     raise TimeoutError("the publish did not finish")
+
+
+def _measured(scores: Path, timeout: float) -> float:
+    """Waits until the content service measured the published model at start; its seconds."""
+    started = time.monotonic()
+    while time.monotonic() < started + timeout:
+        if any(scores.glob("*.json")):
+            return time.monotonic() - started
+        time.sleep(1)
+    raise TimeoutError("the published model was not measured")
 
 
 def _load() -> list[float]:
@@ -164,7 +184,9 @@ def main() -> int:
         texts=published.with_name("nav.texts.json"),
     )
     token = secrets.token_urlsafe(16)
-    content = stack.start_content_service(content_root, token=token, rasa_url=rasa.rasa_url, config=config)
+    content = stack.start_content_service(
+        content_root, token=token, rasa_url=rasa.rasa_url, config=config, measure_at_start=True
+    )
     visitor = Visitor(rasa.rasa_url)
     try:
         visitor.start()
@@ -190,8 +212,13 @@ def main() -> int:
         }
         print(f"text change: {result['text_change']}", flush=True)
 
-        # 2. An example change: trained, measured, loaded.
+        # 2. An example change: trained, measured, loaded. In the steady state: the content
+        # service measured the running model when it started (as in production, where it
+        # starts with the bot), so the publish measures only its candidate.
         if not args.skip_examples:
+            waited = _measured(published.parent / "scores", 1200)
+            result["running_model_measured_at_start_seconds"] = round(waited, 1)
+            print(f"running model measured at start: {waited:.0f} s after the text change", flush=True)
             entry = _call(f"{content.url}/faqs/{FAQ}", token=token)
             examples = [*entry["examples"], NEW_EXAMPLE]
             _call(f"{content.url}/faqs/{FAQ}", "PUT", {**entry, "examples": examples}, token)
@@ -205,6 +232,7 @@ def main() -> int:
                 "state": job["state"],
                 "message": job["message"],
                 "to_live_seconds": round(finished - started, 1),
+                "steps_seconds": job["steps"],
                 "model_loaded": model_after != model_before,
                 "failed_visitor_requests": len(visitor.failures) - failures_before,
                 "visitor_requests": len(visitor.answers)

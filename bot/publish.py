@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     done = publish_content(
         store, None if args.skip_checks else lambda texts_only: check_content(PROJECT_ROOT, SHARED, texts_only),
         CONFIG, MODELS, args.rasa_url, SHARED, lambda step: print(step, flush=True),
+        by=os.environ.get("USER") or "make publish",  # who, in the publication history
     )  # fmt: skip
     if isinstance(done, ContentRefused):
         for result in done.failed:

@@ -54,6 +54,9 @@ class Site:
     database_path: Path | None = None
     # The stack's Rasa (its HTTP API), for a test that checks which model it runs.
     rasa_url: str | None = None
+    # A supervisor's login (role leder) and two more advisors (user, name), same password.
+    leder_user: str = "sjef"
+    more_advisors: tuple[tuple[str, str], ...] = (("per", "Per"), ("liv", "Liv"))
 
 
 def _require_build() -> None:

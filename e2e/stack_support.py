@@ -73,6 +73,9 @@ def running_stack() -> Iterator[Site]:
     database_url = f"sqlite:///{tmp / 'hub.db'}"
     _create_account(database_url, ADVISOR_USER, ADVISOR_NAME, "advisor")
     _create_account(database_url, EDITOR_USER, "Redaktør", "editor")
+    _create_account(database_url, "sjef", "Sjef", "leder")
+    for user, name in Site.more_advisors:
+        _create_account(database_url, user, name, "advisor")
     bot_secret = secrets.token_urlsafe(16)
     hub_port = stack.free_port()
     hub_url = f"http://127.0.0.1:{hub_port}"

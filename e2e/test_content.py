@@ -320,3 +320,82 @@ def test_an_editor_corrects_an_answer_and_publishes_it_to_the_bot(
     expect(advisor.get_by_test_id("unpublished")).to_have_text("Alle lagrede endringer er publisert.")
     expect(advisor.get_by_test_id("entry-state")).to_have_text("Publisert")
     shot(advisor, "editor-content-published")
+
+
+def test_an_editor_sees_a_publication_in_the_history_and_puts_the_one_before_back(
+    advisor: Page, visitor: Page, content_site: Site
+) -> None:
+    open_and_start(visitor)
+    send(visitor, "hvordan søker jeg dagpenger")
+    answered = messages(visitor, "bot").filter(has_text=re.compile("registrer"))
+    expect(answered.first).to_be_visible(timeout=60_000)
+    # Whatever text is live now (an earlier test may have published one) is what comes back.
+    shown = " ".join(answered.first.inner_text().split())
+    live_before = shown.split("skriver:", 1)[1].split("Var svaret nyttig?", 1)[0].strip()
+    assert "registrer" in live_before
+    model_before = _rasa(content_site, "/status")["model_id"]
+
+    login_editor(advisor, content_site.editor_user, content_site.advisor_password, content_site.base_url)
+    advisor.goto("/veileder/innhold#dagpenger_soke")
+    answer = advisor.get_by_label("Svaret boten gir")
+    original = answer.input_value()
+    changed = original.replace("registrerer du deg", "melder du deg", 1)
+    assert changed != original
+    answer.fill(changed)
+    advisor.get_by_role("button", name="Lagre").click()
+    expect(advisor.get_by_test_id("saved")).to_contain_text("Lagret.")
+    # The list's length: the status box may still show an earlier test's publish.
+    history = advisor.get_by_test_id("publications")
+    summary = history.locator("summary")
+    expect(summary).to_have_text(re.compile(r"^Publiseringer \(\d+\)$"))
+    listed = int(re.findall(r"\d+", summary.inner_text())[0])
+    advisor.get_by_role("button", name="Publiser endringene").click()
+    expect(summary).to_have_text(f"Publiseringer ({listed + 1})", timeout=TEXT_LIVE_MS)
+    expect(advisor.get_by_test_id("publish-status")).to_contain_text(
+        "Publisert: boten svarer nå med de nye tekstene."
+    )
+    bot_count = messages(visitor, "bot").count()
+    send(visitor, "hvordan søker jeg dagpenger")
+    expect(messages(visitor, "bot").nth(bot_count)).to_contain_text("melder du deg", timeout=TEXT_LIVE_MS)
+
+    # The publication is the newest in the list: what, who, which answer, in use now.
+    summary.click()
+    newest = history.get_by_test_id("publication").first
+    expect(newest).to_have_attribute("data-kind", "texts")
+    expect(newest).to_contain_text("Nye svartekster, samme modell")
+    expect(newest).to_contain_text(f"av {content_site.editor_user}")
+    expect(newest).to_contain_text("Endret: «Hvordan søker jeg om dagpenger?».")
+    expect(newest.get_by_test_id("publication-current")).to_have_text("I bruk nå")
+    expect(newest.get_by_role("button", name="Ta i bruk igjen")).to_have_count(0)
+    newest_id = int(newest.get_attribute("data-id") or "0")
+    earlier = history.locator(f'[data-testid="publication"][data-id="{newest_id - 1}"]')
+    expect(earlier.get_by_role("button", name="Ta i bruk igjen")).to_be_enabled()
+    assert_no_serious(advisor, "the publication history")
+    history.scroll_into_view_if_needed()
+    shot(advisor, "editor-publications-desktop")
+    size = advisor.viewport_size
+    advisor.set_viewport_size({"width": 390, "height": 844})
+    assert advisor.evaluate("document.documentElement.scrollWidth") <= 390
+    history.scroll_into_view_if_needed()
+    shot(advisor, "editor-publications-phone")
+    if size:
+        advisor.set_viewport_size(size)
+
+    # "Ta i bruk igjen" on the one before: its texts are live again, no model was loaded.
+    advisor.once("dialog", lambda dialog: dialog.accept())
+    earlier.get_by_role("button", name="Ta i bruk igjen").click()
+    expect(summary).to_have_text(f"Publiseringer ({listed + 2})", timeout=TEXT_LIVE_MS)
+    expect(advisor.get_by_test_id("publish-status")).to_contain_text(
+        "Tatt i bruk igjen: boten svarer nå som etter den valgte publiseringen."
+    )
+    bot_count = messages(visitor, "bot").count()
+    send(visitor, "hvordan søker jeg dagpenger")
+    expect(messages(visitor, "bot").nth(bot_count)).to_contain_text(live_before, timeout=TEXT_LIVE_MS)
+    expect(messages(visitor, "bot").nth(bot_count)).not_to_contain_text("melder du deg")
+    assert _rasa(content_site, "/status")["model_id"] == model_before
+    restored = history.get_by_test_id("publication").first
+    expect(restored).to_have_attribute("data-kind", "restore")
+    expect(restored).to_contain_text(f"Publisering {newest_id - 1} tatt i bruk igjen")
+    # The saved text is still there, waiting to be published again.
+    expect(advisor.get_by_test_id("unpublished")).to_have_text("1 svar er endret og ikke publisert.")
+    expect(answer).to_have_value(changed)

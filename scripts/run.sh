@@ -57,6 +57,9 @@ echo "veileder123" | .venv/hub/bin/hub advisor create --username veileder --name
 # A demo content editor: "redaktor", password "redaktor123".
 echo "redaktor123" | .venv/hub/bin/hub advisor create --username redaktor --name "Demo-redaktør" \
     --role editor --password-stdin > /dev/null 2>&1 || true
+# A demo supervisor (leder): "leder", password "leder12345"; sees /veileder/oversikt.
+echo "leder12345" | .venv/hub/bin/hub advisor create --username leder --name "Demo-leder" \
+    --role leder --password-stdin > /dev/null 2>&1 || true
 .venv/hub/bin/hub serve --host 127.0.0.1 --port "$PORT" > .cache/logs/hub.log 2>&1 &
 pids+=($!)
 
@@ -73,6 +76,7 @@ cat <<MSG
     Demo page with the chat widget:  http://127.0.0.1:$PORT/
     Advisor console:                 http://127.0.0.1:$PORT/veileder   (veileder / veileder123)
     Content editors:                 http://127.0.0.1:$PORT/veileder   (redaktor / redaktor123)
+    Supervisors' overview:           http://127.0.0.1:$PORT/veileder   (leder / leder12345)
     API description:                 http://127.0.0.1:$PORT/docs
   Ctrl+C stops everything.
 MSG

@@ -21,9 +21,10 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from bot.content.publishing import AlreadyRunning, Publisher
+from bot.content.publishing import AlreadyRunning, NotKept, Publisher
 from bot.content.store import Conflict, FaqStore, Invalid, NotFound, evaluation_keys
 from bot.paths import PROJECT_ROOT, SHARED
+from bot.release import history
 
 STORE = web.AppKey("store", FaqStore)
 PUBLISHER = web.AppKey("publisher", Publisher)
@@ -131,6 +132,35 @@ async def start_publish(request: web.Request) -> web.Response:
     return web.json_response(status.as_json(), status=202)
 
 
+async def list_publications(request: web.Request) -> web.Response:
+    publisher = request.app[PUBLISHER]
+    return web.json_response(await asyncio.to_thread(publisher.publications))
+
+
+async def restore_publication(request: web.Request) -> web.Response:
+    publisher = request.app[PUBLISHER]
+    raw = request.match_info["publication_id"]
+    if not raw.isdigit() or len(raw) > 9:
+        return _error(404, "not_found", "Fant ikke denne publiseringen.")
+    try:
+        status = await asyncio.to_thread(publisher.start_restore, _editor(request), int(raw))
+    except NotKept:
+        return _error(
+            404, "not_kept", "Denne publiseringen kan ikke tas i bruk igjen: modellfilen er slettet."
+        )
+    except AlreadyRunning:
+        return _error(409, "publish_running", "En publisering pågår allerede. Vent til den er ferdig.")
+    return web.json_response(status.as_json(), status=202)
+
+
+def _keep_models(raw: str) -> int:
+    """NAV_MODELS_KEPT: how many models the history keeps (at least 1; 5 when unset)."""
+    try:
+        return max(1, int(raw)) if raw.strip() else history.DEFAULT_KEEP_MODELS
+    except ValueError:
+        raise SystemExit(f"error: NAV_MODELS_KEPT must be a whole number, not {raw!r}") from None
+
+
 def create_app(publisher: Publisher, token: str) -> web.Application:
     if not token:
         raise ValueError("the content service needs a token (NAV_CONTENT_TOKEN)")
@@ -144,6 +174,8 @@ def create_app(publisher: Publisher, token: str) -> web.Application:
     app.router.add_put("/faqs/{faq_id}", put_faq)
     app.router.add_get("/publish", get_publish)
     app.router.add_post("/publish", start_publish)
+    app.router.add_get("/publications", list_publications)
+    app.router.add_post("/publications/{publication_id}/restore", restore_publication)
     return app
 
 
@@ -162,13 +194,28 @@ def main(argv: list[str] | None = None) -> int:
         help="the running Rasa, or several separated by commas: a publish loads each in turn",
     )
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument(
+        "--keep-models",
+        type=int,
+        default=_keep_models(os.environ.get("NAV_MODELS_KEPT", "")),
+        help="how many published models the history keeps for 'Ta i bruk igjen' (default 5)",
+    )
+    parser.add_argument(
+        "--no-measure-at-start", action="store_true",
+        help="do not measure the published model for the gate at start (tests that never train)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     root = args.root.resolve()
     store = FaqStore.for_project(root, args.shared, evaluation_keys(args.shared, root))
     publisher = Publisher(
-        store, args.config or root / "config.yml", args.rasa_url, args.models or root / "models", args.shared
-    )
-    store.published_versions()  # the content at start counts as published
+        store, args.config or root / "config.yml", args.rasa_url, args.models or root / "models", args.shared,
+        max(1, args.keep_models),
+    )  # fmt: skip
+    # The content at start counts as published: the history's first line (or a new one when
+    # the bot starts with a model or texts no publish made).
+    history.record_start(publisher.published, store.published_versions(), publisher.keep_models)
+    if not args.no_measure_at_start:
+        publisher.measure_published()
     token = os.environ.get("NAV_CONTENT_TOKEN", "")
     try:
         app = create_app(publisher, token)

@@ -18,6 +18,7 @@ class Step(StrEnum):
     measuring = "Tester den nye modellen på testspørsmål (1–2 minutter) …"
     loading = "Boten laster det nye innholdet …"
     loading_published = "Boten laster det publiserte innholdet …"
+    restoring = "Tar i bruk den valgte publiseringen igjen …"
 
 
 PUBLISHED = "Publisert: boten svarer nå med det nye innholdet."
@@ -49,6 +50,12 @@ LOAD_TIMED_OUT = (
 NOT_SAVED = (
     "Boten bruker det nye innholdet, men modellfilen kunne ikke lagres, så neste oppstart bruker den forrige."
 )
+HISTORY_NOT_SAVED = "Publiseringen kunne ikke skrives i historikken, så den kan ikke tas i bruk igjen senere."
+RESTORED = "Tatt i bruk igjen: boten svarer nå som etter den valgte publiseringen."
+RESTORE_NOT_RUNNING = (
+    "Den valgte publiseringen er satt tilbake, men boten svarer ikke nå. Den brukes når boten starter."
+)
+RESTORE_GONE = "Denne publiseringen kan ikke tas i bruk igjen: modellfilen er slettet."
 UNMEASURED_RUNNING = "Modellen boten bruker nå, kunne ikke måles. Bare målene avgjør."
 
 

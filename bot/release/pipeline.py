@@ -14,14 +14,17 @@ editors read it. Content already published is not trained, measured or loaded ag
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from bot.evaluation.gate import Verdict
+from bot.release import history
 from bot.release.changes import Route, route
 from bot.release.messages import (
+    HISTORY_NOT_SAVED,
     LOAD_REFUSED,
     LOAD_TIMED_OUT,
     NOT_RUNNING,
@@ -36,7 +39,7 @@ from bot.release.messages import (
     instance_line,
     not_measured,
 )
-from bot.release.quality import check_quality
+from bot.release.quality import check_quality, measure_in_background
 from bot.release.rasa_api import (
     LOAD_TIMEOUT_SECONDS,
     InstanceLoad,
@@ -81,6 +84,8 @@ class Content(Protocol):
     def titles(self) -> dict[str, str]: ...
 
     def record_published(self, versions: dict[str, str]) -> None: ...
+
+    def published_versions(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,22 @@ def _load_published(
     return Released(True, PUBLISHED, _report(rasa_url, loads))
 
 
+def gate_cases(shared: Path) -> Path:
+    """The set the gate measures a candidate on: the dev set."""
+    return shared / "eval" / "dev.yml"
+
+
+def scores_dir(models: Path) -> Path:
+    """Where the gate keeps each model's scores (no sentences of the set)."""
+    return models / "scores"
+
+
+def measure_published(models: Path, shared: Path) -> None:
+    """Measures the published model in the background unless it was measured before, so that
+    an editor's first publish measures only its candidate (bot/release/quality.py)."""
+    measure_in_background(models / "nav.tar.gz", gate_cases(shared), scores_dir(models))
+
+
 @dataclass(frozen=True)
 class Plan:
     """What a publish of `root` does: its route, and the texts that go live."""
@@ -262,10 +283,10 @@ def release(
     candidate = ensure_model(models / "candidate", "nav", config, root=root)
     verdict: Verdict | None = None
     details = ""
-    dev = shared / "eval" / "dev.yml"
+    dev = gate_cases(shared)
     if dev.exists():
         progress(Step.measuring)
-        verdict, details = check_quality(candidate, published, dev, models / "scores", titles)
+        verdict, details = check_quality(candidate, published, dev, scores_dir(models), titles)
         if not verdict.passed:
             return Released(False, REFUSED, f"{REFUSED_ADVICE} {details}".strip(), verdict)
     else:
@@ -286,10 +307,13 @@ def publish_content(
     shared: Path,
     progress: Progress,
     load_timeout: float = LOAD_TIMEOUT_SECONDS,
+    by: str = "",
+    keep_models: int = history.DEFAULT_KEEP_MODELS,
 ) -> Released | ContentRefused:
     """The whole release of `content`: `check` it (unless None; with True when only texts
     changed, so only the checks on texts run), then `release` it, and record what was
-    published so the editors' page marks the rest unpublished."""
+    published so the editors' page marks the rest unpublished, and in the publication history
+    (`bot/release/history.py`, by `by`, keeping the last `keep_models` models)."""
     # Read before the checks: an editor's save during the release stays unpublished. The
     # texts are read with the versions (again if a save came in between), so the live
     # texts are exactly the content recorded as published.
@@ -305,9 +329,18 @@ def publish_content(
         if failed:
             return ContentRefused(failed)
         progress(Step.checked)
-    done = release(
-        content.root, config, models, rasa_url, shared, progress, content.titles(), load_timeout, planned
-    )
+    published = models / "nav.tar.gz"
+    with contextlib.suppress(OSError):  # the history is a record: it never stops a publish
+        history.record_start(published, content.published_versions(), keep_models)
+    titles = content.titles()
+    done = release(content.root, config, models, rasa_url, shared, progress, titles, load_timeout, planned)
     if done.published:
         content.record_published(versions)
+    if done.published and done.route in (Route.texts, Route.model):
+        kind = history.Kind.texts if done.route == Route.texts else history.Kind.model
+        scores = done.quality.as_json() if done.quality is not None else None
+        try:
+            history.record(published, kind, by, versions, titles, scores, keep=keep_models)
+        except OSError as exc:
+            done = replace(done, details=f"{done.details}\n{HISTORY_NOT_SAVED} ({exc})".strip())
     return done

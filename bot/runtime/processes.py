@@ -157,12 +157,21 @@ def quiet_rasa_logs() -> None:
 
 @contextlib.contextmanager
 def content_service(
-    root: Path, token: str, rasa_url: str, config: Path | None = None, log: Path | None = None
+    root: Path,
+    token: str,
+    rasa_url: str,
+    config: Path | None = None,
+    log: Path | None = None,
+    measure_at_start: bool = False,
 ) -> Iterator[str]:
-    """Runs the content service for the project at `root`; yields its base URL."""
+    """Runs the content service for the project at `root`; yields its base URL.
+
+    Without `measure_at_start` it leaves the published model unmeasured until a publish needs it.
+    """
     port = free_port()
     command = [sys.executable, "-m", "bot.content.service", "--port", str(port), "--root", str(root)]
     command += ["--rasa-url", rasa_url] + (["--config", str(config)] if config else [])
+    command += [] if measure_at_start else ["--no-measure-at-start"]
     env = {"NAV_CONTENT_TOKEN": token, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
     with _serving(command, f"http://127.0.0.1:{port}/health", env, log, timeout=60):
         yield f"http://127.0.0.1:{port}"

@@ -136,6 +136,7 @@ async def hub(db_url: str, settings: Settings, clock: FixedClock) -> AsyncIterat
     h = await make_hub(db_url, settings, clock)
     yield h
     await h.drain()
+    await h.health.close()  # the metrics' reporter lock, if a test took it
     await h.bot.client.aclose()
     bind = h.sessions.kw["bind"]
     await bind.dispose()

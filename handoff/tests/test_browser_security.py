@@ -80,6 +80,7 @@ CHANGES = (
 EDITOR_CHANGES = (
     ("PUT", "/api/content/faqs/dagpenger"),
     ("POST", "/api/content/publish"),
+    ("POST", "/api/content/publications/1/restore"),
 )
 
 

@@ -165,3 +165,18 @@ def test_a_missing_content_service_is_said_plainly(
         assert r.status_code == 503 and r.json()["error"] == "content_unavailable"
     finally:
         hub.stop()
+
+
+def test_editors_read_the_publication_history_through_the_hub(hub: Proc) -> None:
+    auth = login(hub, "redaktor")
+    # No published model in this copy: an empty history, and nothing to put back.
+    listed = httpx.get(f"{hub.url}/api/content/publications", headers=auth)
+    assert listed.status_code == 200 and listed.json() == []
+    gone = httpx.post(f"{hub.url}/api/content/publications/1/restore", headers=auth)
+    assert gone.status_code == 404 and gone.json()["error"] == "not_kept"
+    assert gone.json()["message"].startswith("Denne publiseringen kan ikke tas i bruk igjen")
+    # Advisors are not editors.
+    advisor = login(hub, "kari")
+    assert httpx.get(f"{hub.url}/api/content/publications", headers=advisor).status_code == 403
+    refused = httpx.post(f"{hub.url}/api/content/publications/1/restore", headers=advisor)
+    assert refused.status_code == 403

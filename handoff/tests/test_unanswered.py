@@ -8,6 +8,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import func, select
@@ -15,8 +16,17 @@ from sqlalchemy import func, select
 from hub.adapters.rasa import BotSignal, signal_of
 from hub.db.base import Sender
 from hub.db.models import BotSignal as BotSignalRow
-from hub.rules.unanswered import KINDS, Unanswered, group, next_step, question_key, to_csv
+from hub.rules.unanswered import (
+    KINDS,
+    Unanswered,
+    csv_time,
+    group,
+    next_step,
+    question_key,
+    to_csv,
+)
 from hub.services import conversations as conv_svc
+from hub.services import feedback as feedback_svc
 from hub.services import unanswered as unanswered_svc
 
 AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -101,10 +111,21 @@ def test_csv_is_semicolon_separated_with_a_header() -> None:
     )
     lines = to_csv(questions, {"a": "Skatt"}).splitlines()
     assert lines[0].startswith("spørsmål;antall;sist")
+    # 09:00 UTC is 10:00 in Oslo in November: ISO 8601 with the offset, never a bare time.
     assert lines[1].startswith(
-        '"Hva med «lønn»; skatt?";1;2026-11-24 09:00;Usikker, foreslo svar (1)'
+        '"Hva med «lønn»; skatt?";1;2026-11-24T10:00+01:00;Usikker, foreslo svar (1)'
     )
     assert lines[1].endswith(";arbeid;Skatt;Valgte «Skatt» (1);")  # no answer given
+
+
+def test_csv_times_carry_their_offset_in_summer_and_winter_and_from_a_naive_utc_time() -> None:
+    summer = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+    assert csv_time(summer, ZoneInfo("Europe/Oslo")) == "2026-07-02T00:30+02:00"
+    assert csv_time(AT.replace(tzinfo=None), ZoneInfo("Europe/Oslo")) == "2026-11-24T10:00+01:00"
+    assert csv_time(AT, ZoneInfo("UTC")) == "2026-11-24T09:00+00:00"
+    row = to_csv(group([Unanswered("når kommer pengene", "unsure", summer)]), {}).splitlines()[1]
+    [cell] = [c for c in row.split(";") if c.startswith("2026")]
+    assert datetime.fromisoformat(cell) == summer  # the same moment, read back
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula_start_with_an_apostrophe() -> None:
@@ -162,7 +183,15 @@ async def test_this_does_not_help_is_filed_under_the_question_before(hub) -> Non
         first = await conv_svc.add_message(u, c, Sender.visitor, "dere er så trege", now)
         await unanswered_svc.record(u, c.id, first.id, "not_helped", [], now)
         asked = await conv_svc.add_message(u, c, Sender.visitor, "hvordan søker jeg aap", now)
-        await conv_svc.add_message(u, c, Sender.bot, "Du søker om AAP digitalt …", now)
+        await conv_svc.add_message(
+            u,
+            c,
+            Sender.bot,
+            "Du søker om AAP digitalt …",
+            now,
+            faq_id="aap_soke",
+            reply_to=asked.id,
+        )
         await conv_svc.add_message(u, c, Sender.visitor, "Søke", now, payload=FAQ)
         angry = await conv_svc.add_message(u, c, Sender.visitor, "dette hjelper ikke", now)
         await unanswered_svc.record(u, c.id, angry.id, "not_helped", ["aap_soke"], now)
@@ -170,12 +199,76 @@ async def test_this_does_not_help_is_filed_under_the_question_before(hub) -> Non
         [case] = await unanswered_svc.cases_since(u, now - timedelta(days=1))
         stored = (await u.session.execute(select(BotSignalRow.message_id))).scalars().all()
     assert stored == [asked.id]
-    assert (case.text, case.kind, case.suggestions) == (
+    # The answer it got in that turn is the one that did not help.
+    assert (case.text, case.kind, case.answered, case.suggestions) == (
         "hvordan søker jeg aap",
         "not_helped",
-        ("aap_soke",),
+        "aap_soke",
+        (),
     )
     assert KINDS[case.kind] == "Svaret hjalp ikke"
+
+
+async def test_this_does_not_help_is_not_paired_with_an_answer_from_an_earlier_turn(hub) -> None:  # type: ignore[no-untyped-def]
+    now = hub.clock.now()
+    conv, _, _ = await hub.visitors.open(None)
+    async with hub.unit() as u:
+        c = await conv_svc.get(u, conv.id)
+        first = await conv_svc.add_message(u, c, Sender.visitor, "hvordan søker jeg dagpenger", now)
+        await conv_svc.add_message(
+            u,
+            c,
+            Sender.bot,
+            "Først registrerer du deg …",
+            now,
+            faq_id="dagpenger_soke",
+            reply_to=first.id,
+        )
+        asked = await conv_svc.add_message(u, c, Sender.visitor, "kan jeg kjøpe bil for dem", now)
+        await unanswered_svc.record(u, c.id, asked.id, "out_of_scope", [], now)
+        await conv_svc.add_message(
+            u, c, Sender.bot, "Det kan jeg ikke svare på.", now, reply_to=asked.id
+        )
+        # The bot still remembers the dagpenger answer (its faq_id slot) and sends it along.
+        angry = await conv_svc.add_message(u, c, Sender.visitor, "dette hjelper ikke", now)
+        await unanswered_svc.record(u, c.id, angry.id, "not_helped", ["dagpenger_soke"], now)
+    async with hub.unit(read_only=True) as u:
+        cases = await unanswered_svc.cases_since(u, now - timedelta(days=1))
+    assert {(c.text, c.kind, c.answered) for c in cases} == {
+        ("kan jeg kjøpe bil for dem", "out_of_scope", None),
+        ("kan jeg kjøpe bil for dem", "not_helped", None),  # not the dagpenger answer
+    }
+    # Typed once: counted once, with both things the bot noted about it.
+    [question] = group(cases)
+    assert question.count == 1
+    assert dict(question.kinds) == {"out_of_scope": 1, "not_helped": 1}
+    assert not question.answered and not question.suggestions
+
+
+async def test_a_no_vote_and_this_does_not_help_on_one_answer_count_the_question_once(hub) -> None:  # type: ignore[no-untyped-def]
+    now = hub.clock.now()
+    conv, _, _ = await hub.visitors.open(None)
+    async with hub.unit() as u:
+        c = await conv_svc.get(u, conv.id)
+        asked = await conv_svc.add_message(u, c, Sender.visitor, "hvordan søker jeg aap", now)
+        answer = await conv_svc.add_message(
+            u,
+            c,
+            Sender.bot,
+            "Du søker om AAP digitalt …",
+            now,
+            faq_id="aap_soke",
+            reply_to=asked.id,
+        )
+        await feedback_svc.vote(u, c, answer.id, "nei", now)
+        angry = await conv_svc.add_message(u, c, Sender.visitor, "dette hjelper ikke", now)
+        await unanswered_svc.record(u, c.id, angry.id, "not_helped", ["aap_soke"], now)
+    async with hub.unit(read_only=True) as u:
+        cases = await unanswered_svc.cases_since(u, now - timedelta(days=1))
+    [question] = group(cases)
+    assert (question.text, question.count) == ("hvordan søker jeg aap", 1)
+    assert dict(question.kinds) == {"wrong_answer": 1, "not_helped": 1}
+    assert dict(question.answered) == {"aap_soke": 1}
 
 
 async def test_purging_old_conversations_deletes_their_unanswered_marks(hub, clock) -> None:  # type: ignore[no-untyped-def]

@@ -127,6 +127,7 @@ async function buildAll() {
       demo: join(root, "src/demo/demo.ts"),
       editor: join(root, "src/editor/index.ts"),
       content: join(root, "src/content/index.ts"),
+      oversikt: join(root, "src/oversikt/index.ts"),
     },
     outdir: staticDir,
     entryNames: "[name]",
@@ -139,13 +140,14 @@ async function buildAll() {
       console: join(root, "src/console/console.css"),
       editor: join(root, "src/editor/editor.css"),
       content: join(root, "src/content/content.css"),
+      oversikt: join(root, "src/oversikt/oversikt.css"),
     },
     outdir: staticDir,
     loader: { ".woff2": "file" },
   });
   await buildFrida(common);
   // Pages and images.
-  for (const page of ["demo.html", "veileder.html", "ubesvart.html", "innhold.html", "frida.html"]) {
+  for (const page of ["demo.html", "veileder.html", "ubesvart.html", "innhold.html", "oversikt.html", "frida.html"]) {
     cpSync(join(root, "pages", page), join(dist, page));
   }
   // The hub serves "/" from index.html; demo.html is the same page under its own name.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -12,9 +13,14 @@ from typing import Any
 
 import pytest
 
+from bot.release.messages import RESTORE_NOT_RUNNING
+from bot.release.rasa_api import model_id
+from bot.release.stamp import adopt
+from bot.runtime.live_texts import read_snapshot, texts_path
 from bot.runtime.processes import content_service, free_port
 
 TOKEN = "test-content-token"
+ANSWER = "utter_faq/dagpenger_soke"
 
 
 def call(
@@ -116,3 +122,54 @@ def test_broken_content_is_not_published_and_says_why(service: str, project: Pat
     assert ended["message"].startswith("Innholdet har feil, så ingenting er publisert.")
     assert "rasa data validate" in ended["details"]
     assert not (project / "models").exists()
+
+
+def test_an_editor_sees_every_publication_and_puts_an_earlier_one_back(
+    project: Path, tmp_path: Path, test_model: Path
+) -> None:
+    # The bot's published model, trained from this content (as `make run` records it).
+    published = project / "models" / "nav.tar.gz"
+    published.parent.mkdir()
+    shutil.copy(test_model, published)
+    adopt(published, project, project / "config.yml")
+    first_texts = read_snapshot(texts_path(published))
+    # No Rasa: the texts go live, a restore waits for the next start.
+    with content_service(project, TOKEN, f"http://127.0.0.1:{free_port()}", log=tmp_path / "c.log") as url:
+        status, listed = call(f"{url}/publications")
+        assert status == 200 and [(p["id"], p["kind"], p["current"], p["restorable"]) for p in listed] == [
+            (1, "start", True, True)
+        ]
+        _, entry = call(f"{url}/faqs/dagpenger_soke")
+        answer = entry["answer"].replace("Først", "Aller først")
+        body = {"answer": answer, "examples": entry["examples"], "version": entry["version"]}
+        assert call(f"{url}/faqs/dagpenger_soke", "PUT", body)[0] == 200
+        assert call(f"{url}/publish", "POST")[0] == 202
+        assert _wait_for_end(url)["route"] == "texts"
+
+        _, listed = call(f"{url}/publications")
+        newest = listed[0]
+        assert [p["id"] for p in listed] == [2, 1] and [p["current"] for p in listed] == [True, False]
+        assert (newest["kind"], newest["by"], newest["scores"]) == ("texts", "kari", None)
+        assert newest["faqs"] == {"dagpenger_soke": "Hvordan søker jeg om dagpenger?"}
+        assert newest["model_id"] == listed[1]["model_id"] == model_id(published)
+        assert "Aller først" in read_snapshot(texts_path(published))[ANSWER][0]["text"]
+
+        status, started = call(f"{url}/publications/1/restore", "POST")
+        assert status == 202 and started["by"] == "kari"
+        ended = _wait_for_end(url)
+        assert (ended["state"], ended["message"], ended["route"]) == (
+            "succeeded",
+            RESTORE_NOT_RUNNING,
+            "restore",
+        )
+        assert read_snapshot(texts_path(published)) == first_texts
+        # The saved text is not live any more: it waits to be published again.
+        assert call(f"{url}/publish")[1]["unpublished"] == ["dagpenger_soke"]
+        _, listed = call(f"{url}/publications")
+        assert (listed[0]["id"], listed[0]["kind"], listed[0]["restored_from"]) == (3, "restore", 1)
+
+        # Clear errors for what cannot be put back.
+        status, body = call(f"{url}/publications/99/restore", "POST")
+        assert status == 404 and body["error"] == "not_kept"
+        assert call(f"{url}/publications/abc/restore", "POST")[0] == 404
+        assert call(f"{url}/publications", token="wrong")[0] == 401

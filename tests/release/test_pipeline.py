@@ -15,6 +15,7 @@ import yaml
 from bot.content.checks import check_content
 from bot.evaluation.scoring import TARGETS
 from bot.paths import PROJECT_ROOT, SHARED, TEST_MODEL_DIR
+from bot.release import quality
 from bot.release.changes import Route
 from bot.release.messages import (
     LOAD_REFUSED,
@@ -25,7 +26,7 @@ from bot.release.messages import (
     UNCHANGED,
 )
 from bot.release.pipeline import install, release
-from bot.release.quality import check_quality
+from bot.release.quality import check_quality, measure, measure_in_background
 from bot.release.rasa_api import NotRunning, load_model, loaded_model, model_id
 from bot.release.stamp import Stamp
 from bot.runtime.live_texts import project_responses, read_snapshot, texts_path, write_snapshot
@@ -89,6 +90,30 @@ def test_the_gate_measures_a_model_once_and_keeps_no_test_sentences(test_model: 
     assert note == "" and verdict.passed and verdict.worse == []
     assert all(row.before == row.now for row in verdict.rows)
     assert list(scores.glob("*.json")) == stored
+
+
+def test_the_running_model_is_measured_at_start_and_a_publish_meanwhile_waits_for_that_measurement(
+    test_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev, scores = SHARED / "eval" / "dev.yml", tmp_path / "scores"
+    assert measure_in_background(tmp_path / "no-model.tar.gz", dev, scores) is None
+    runs: list[Path] = []
+    real_run = quality._run_measurement
+
+    def counted(model: Path, cases: Path, niceness: int) -> object:
+        runs.append(model)
+        return real_run(model, cases, niceness)
+
+    monkeypatch.setattr(quality, "_run_measurement", counted)
+    started = measure_in_background(test_model, dev, scores)
+    assert started is not None
+    # A publish that needs the same model's scores while the start-up measurement runs.
+    during = measure(test_model, model_id(test_model), dev, scores)
+    started.join(600)
+    assert not started.is_alive()
+    assert runs == [test_model]  # measured once, by whichever came first
+    assert measure(test_model, model_id(test_model), dev, scores).scores == during.scores
+    assert len(list(scores.glob("*.json"))) == 1
 
 
 def _copy_content(target: Path) -> Path:

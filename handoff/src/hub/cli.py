@@ -1,7 +1,7 @@
 """``hub`` command line: migrate, create advisors, purge old conversations, serve.
 
     hub migrate
-    hub advisor create --username kari --name "Kari Nordmann" [--max-chats 3] [--role editor]
+    hub advisor create --username kari --name "Kari Nordmann" [--max-chats 3] [--role editor|leder]
         (password from HUB_NEW_PASSWORD, --password-stdin, or a prompt)
     hub purge [--days 30] [--hub-only]
     hub serve [--host 127.0.0.1] [--port 8000]
@@ -108,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--password-stdin", action="store_true")
     create.add_argument(
         "--role",
-        choices=["advisor", "editor"],
+        choices=["advisor", "editor", "leder"],
         default="advisor",
-        help="editor: only the list of what the bot could not answer, never in the queue's staff",
+        help="editor: what the bot could not answer and its answers; leder: the overview of "
+        "the queues and advisors (/veileder/oversikt); neither takes chats or counts as staff",
     )
     purge = sub.add_parser(
         "purge",

@@ -156,6 +156,7 @@ def create_app(
             await app.ctx.relay.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(app.ctx.hub.drain(), 5)
+        await app.ctx.hub.health.close()
         await app.ctx.http.aclose()
         await app.ctx.engine.dispose()
 

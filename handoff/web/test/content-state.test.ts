@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { type Change, count, describe as describeChange, examplesCountText, lines, matching, percent, unpublishedText } from "../src/content/state";
+import {
+  type Change,
+  count,
+  describe as describeChange,
+  examplesCountText,
+  lines,
+  matching,
+  percent,
+  type Publication,
+  publicationFaqs,
+  publicationKind,
+  publicationScores,
+  unpublishedText,
+} from "../src/content/state";
 
 const change = (answer: boolean, added: number, removed: number): Change => ({
   at: "2026-01-01T10:00:00Z",
@@ -43,5 +56,37 @@ describe("content page wording", () => {
     ]);
     expect(percent(null)).toBe("ikke målt");
     expect(percent(0.934).replace(/\s/g, " ")).toBe("93,4 %");
+  });
+});
+
+const publication = (kind: Publication["kind"], faqs: Record<string, string>, extra: Partial<Publication> = {}): Publication => ({
+  id: 3,
+  at: "2026-12-05T19:00:00+00:00",
+  by: "kari",
+  kind,
+  model_id: "m",
+  faqs,
+  scores: null,
+  restored_from: null,
+  current: false,
+  restorable: true,
+  ...extra,
+});
+
+describe("publication history wording", () => {
+  it("says what each publication was and which answers it changed", () => {
+    expect(publicationKind(publication("texts", {}))).toBe("Nye svartekster, samme modell");
+    expect(publicationKind(publication("model", {}))).toBe("Ny modell, trent og testet");
+    expect(publicationKind(publication("restore", {}, { restored_from: 1 }))).toBe("Publisering 1 tatt i bruk igjen");
+    expect(publicationFaqs(publication("start", {}))).toBe("");
+    expect(publicationFaqs(publication("texts", {}))).toBe("Ingen svar endret.");
+    expect(publicationFaqs(publication("texts", { a: "A", b: "B", c: "C" }))).toBe("Endret: «A», «B» og «C».");
+    expect(publicationFaqs(publication("restore", { a: "A" }))).toBe("Svar som ble som før: «A».");
+  });
+
+  it("shows the gate's scores in one line, and nothing when none were measured", () => {
+    expect(publicationScores(publication("texts", {}))).toBe("");
+    const scores = { passed: true, worse: [], rows: [{ key: "k", name: "Riktig svar", now: 0.934, before: 0.9, target: "≥ 90 %", passed: true }] };
+    expect(publicationScores(publication("model", {}, { scores }))).toBe("Riktig svar 93,4 %");
   });
 });

@@ -45,6 +45,10 @@ class FaqSource:
             raise FaqUnavailable()
         return self._entries
 
+    def cached_titles(self) -> dict[str, str]:
+        """FAQ id → title from the copy at hand, without asking Rasa ({} before the first)."""
+        return {e.id: e.question for e in self._entries or ()}
+
     async def _refresh(self) -> None:
         try:
             entries = entries_from_domain(await self.bot.domain())

@@ -108,6 +108,17 @@ async def conversation(request: Request, conversation_id: str) -> HTTPResponse:
     return json(views.advisor_chat_json(chat))
 
 
+@bp.get("/conversations/<conversation_id:str>/suggestions")
+@openapi.summary(
+    "The bot's FAQ answers for the visitor's latest question in this chat, best first "
+    "(503 faq_unavailable while the bot's answers cannot be read)"
+)
+@require(Role.advisor)
+async def suggestions(request: Request, conversation_id: str) -> HTTPResponse:
+    found = await hub_of(request).advisors.suggestions(account(request), conversation_id)
+    return json(views.suggestions_json(found))
+
+
 @bp.post("/conversations/<conversation_id:str>/messages")
 @openapi.summary("Write to the visitor")
 @spec.body(spec.ADVISOR_MESSAGE)
@@ -160,6 +171,17 @@ async def handback(request: Request, conversation_id: str) -> HTTPResponse:
     return json({"owner": "bot"})
 
 
+@bp.get("/overview")
+@openapi.summary(
+    "For supervisors (role leder): per topic and in all, now and since midnight: waiting, "
+    "longest wait, chats in progress, handoffs by reason, answered within 3 minutes, ratings; "
+    "and the advisors available, away and in a chat with a free seat"
+)
+@require(Role.leder)
+async def overview(request: Request) -> HTTPResponse:
+    return json(views.overview_json(await hub_of(request).supervision.overview()))
+
+
 @bp.get("/faq")
 @openapi.summary("Search the bot's FAQ answers, read from Rasa (best first)")
 @openapi.parameter(parameter=spec.FAQ_QUERY)
@@ -187,7 +209,7 @@ async def unanswered(request: Request) -> HTTPResponse:
         raise InvalidRequest("Lista må være questions eller answers.")
     report = await hub_of(request).advisors.unanswered(days)
     if fmt == "csv":
-        name, csv = views.unanswered_csv(report, answers=which == "answers")
+        name, csv = views.unanswered_csv(report, which == "answers", hub_of(request).tz)
         return text(
             "\ufeff" + csv,  # BOM: Excel then reads UTF-8 (æøå)
             content_type="text/csv; charset=utf-8",

@@ -79,3 +79,23 @@ async def publish_status(request: Request) -> HTTPResponse:
 @require(Role.editor)
 async def publish(request: Request) -> HTTPResponse:
     return await _pass(request, "POST", "/publish")
+
+
+@bp.get("/publications")
+@openapi.summary(
+    "The publication history, newest first: who, when, what changed, the gate's scores, "
+    "whether it can be put back"
+)
+@require(Role.editor)
+async def publications(request: Request) -> HTTPResponse:
+    return await _pass(request, "GET", "/publications")
+
+
+@bp.post("/publications/<publication_id:int>/restore")
+@openapi.summary(
+    "Put an earlier publication back (its kept model and texts, no training; 202, "
+    "status at GET /publish)"
+)
+@require(Role.editor)
+async def restore(request: Request, publication_id: int) -> HTTPResponse:
+    return await _pass(request, "POST", f"/publications/{publication_id}/restore")

@@ -4,7 +4,8 @@ Expected layout (the front-end's ``dist/``): ``demo.html`` (demo page),
 ``veileder.html`` (advisor console), ``frida.html`` (Nav's own widget against the
 hub's boost.ai API, api/boost.py), ``ubesvart.html`` (what the bot could not
 answer, for content editors), ``innhold.html`` (editing the
-bot's answers), ``widget.js``, ``widget.css`` and ``static/``.
+bot's answers), ``oversikt.html`` (the supervisors' overview), ``widget.js``,
+``widget.css`` and ``static/``.
 A missing file is a plain 404.
 """
 
@@ -54,6 +55,11 @@ async def console(request: Request) -> HTTPResponse:
 @bp.get("/veileder/ubesvart", name="unanswered")
 async def unanswered(request: Request) -> HTTPResponse:
     return await _send(request, "ubesvart.html")
+
+
+@bp.get("/veileder/oversikt", name="overview")
+async def overview(request: Request) -> HTTPResponse:
+    return await _send(request, "oversikt.html")
 
 
 @bp.get("/veileder/innhold", name="content")

@@ -3,6 +3,7 @@ that shapes the hub's objects for the browser (docs/contracts/hub-api.md)."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,10 +14,13 @@ from hub.core import (
     ConversationView,
     Message,
     QueueEntry,
+    Suggestions,
     UnansweredReport,
 )
+from hub.rules.assist import ChatSummary
 from hub.rules.feedback import votes_csv, votes_json
 from hub.rules.kinds import Owner, Sender
+from hub.rules.overview import Figures, Overview
 from hub.rules.queue import ChatHead, QueueInfo, TopicQueue
 from hub.rules.unanswered import to_csv
 from hub.rules.wire import iso, message_json
@@ -112,6 +116,27 @@ def advisor_chat_json(chat: AdvisorChat) -> dict[str, Any]:
         "urgent": entry.urgent,
         "faq_id": entry.faq_id,
         "messages": messages_json(chat.messages),
+        "summary": summary_json(chat.summary),
+    }
+
+
+def summary_json(s: ChatSummary) -> dict[str, Any]:
+    return {
+        "topic": s.topic,
+        "reason": s.reason,
+        "first_question": s.first_question,
+        "last_question": s.last_question,
+        "bot_answers": [{"faq_id": a.faq_id, "title": a.title} for a in s.bot_answers],
+        "visitor_messages": s.visitor_messages,
+    }
+
+
+def suggestions_json(s: Suggestions) -> dict[str, Any]:
+    """``GET /api/advisor/conversations/{id}/suggestions``."""
+    return {
+        "message_id": s.question.id if s.question else None,
+        "question": s.question.text if s.question else None,
+        "answers": [e.json() for e in s.answers],
     }
 
 
@@ -140,11 +165,11 @@ def unanswered_json(report: UnansweredReport) -> dict[str, Any]:
     }
 
 
-def unanswered_csv(report: UnansweredReport, answers: bool) -> tuple[str, str]:
-    """(file name, CSV text) of the questions, or of the votes per answer."""
+def unanswered_csv(report: UnansweredReport, answers: bool, tz: ZoneInfo) -> tuple[str, str]:
+    """(file name, CSV text) of the questions, or of the votes per answer; times in ``tz``."""
     if answers:
         return "nyttige-svar.csv", votes_csv(report.votes, report.titles)
-    return "ubesvarte-sporsmal.csv", to_csv(report.questions, report.titles)
+    return "ubesvarte-sporsmal.csv", to_csv(report.questions, report.titles, tz)
 
 
 _NAMES = {"visitor": "Du", "bot": "Chatbot", "system": "Nav"}
@@ -167,3 +192,35 @@ def transcript_text(conv: Conversation, messages: list[Message], tz: ZoneInfo) -
 
 def transcript_name(conv: Conversation) -> str:
     return f"samtale-{conv.created_at:%Y-%m-%d}.txt"
+
+
+def _figures_json(f: Figures) -> dict[str, Any]:
+    return {
+        "waiting": f.waiting,
+        "longest_wait_seconds": f.longest_wait_seconds,
+        "in_progress": f.in_progress,
+        "handoffs_today": f.handoffs_today,
+        "claimed_today": f.claimed_today,
+        "longest_wait_today_seconds": f.longest_wait_today_seconds,
+        "answered_within_3min_today": f.answered_in_time_today,
+        "answer_decided_today": f.answer_decided_today,
+        "answered_within_3min_percent": f.answered_in_time_percent,
+        "ratings_today": f.ratings_today,
+    }
+
+
+def overview_json(o: Overview) -> dict[str, Any]:
+    """The supervisors' figures (``GET /api/advisor/overview``, the ``overview`` frame)."""
+    a = o.advisors
+    return {
+        "at": iso(o.at),
+        "day_start": iso(o.day_start.astimezone(UTC)),
+        "total": _figures_json(o.total),
+        "topics": [{"topic": t, **_figures_json(f)} for t, f in o.topics.items()],
+        "advisors": {
+            "available": a.available,
+            "away": a.away,
+            "in_chat_with_free_seats": a.in_chat_with_free_seats,
+            "free_seats": a.free_seats,
+        },
+    }

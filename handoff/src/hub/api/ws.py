@@ -6,7 +6,10 @@ broker, and re-reads the database when told something changed (or every
 
 Visitor server frames (``{"type", "data"}``): ``message``, ``state``, ``typing``,
 ``error``. Advisor server frames: ``queues``, ``message``, ``typing``,
-``conversation``, ``chats``, ``error``.
+``conversation``, ``chats``, ``error``. A supervisor's login (role ``leder``) on the
+advisors' socket gets ``overview`` frames instead: the whole overview on connecting, after
+every queue or advisor change, and every ``ws_poll_seconds`` (each frame is the full
+state, so a dropped event or a reconnect only delays the next).
 
 Some work runs on a timer of ``ws_poll_seconds`` (hub clock) whatever the traffic:
 marking a connected visitor present, and telling the console each chat's newest
@@ -28,7 +31,7 @@ from websockets.exceptions import ConnectionClosed
 from hub.adapters.broker import Event, Subscription, event
 from hub.api import views
 from hub.api.common import ADVISOR_COOKIE, hub_of
-from hub.core import Advisor, Hub
+from hub.core import Advisor, Hub, check_role
 from hub.errors import HubError, InternalError, InvalidRequest, NotFound
 from hub.rules.inputs import is_id, parse_json
 from hub.rules.kinds import Role
@@ -281,6 +284,58 @@ class AdvisorStream:
                     await receiver
 
 
+class OverviewStream:
+    """A supervisor's live overview: re-read and sent whenever a queue or an advisor
+    changed (the ``queues`` hint), and on the poll timer (today's figures, waits)."""
+
+    def __init__(self, hub: Hub, ws: WebsocketImplProtocol, token: str) -> None:
+        self.hub, self.ws, self.token = hub, ws, token
+
+    async def send_overview(self) -> None:
+        # The login must still be live: an expired one ends the socket (HubError).
+        await self.hub.accounts.account_for(self.token, Role.leder)
+        data = views.overview_json(await self.hub.supervision.overview())
+        await _send(self.ws, {"type": "overview", "data": data})
+
+    async def receive(self, sub: Subscription) -> None:
+        try:
+            async for raw in self.ws:
+                try:
+                    _parse(raw)
+                    raise InvalidRequest("Oversikten tar ikke imot meldinger.")
+                except HubError as exc:
+                    sub.put(_error(exc))
+        except ConnectionClosed:
+            pass
+        finally:
+            sub.put(_CLOSED)
+
+    async def run(self) -> None:
+        hub = self.hub
+        with hub.broker.subscribe("queues") as sub:
+            await self.send_overview()
+            receiver = asyncio.create_task(self.receive(sub), name=f"receiver:{id(self)}")
+            try:
+                while True:
+                    ev = await sub.get(hub.settings.ws_poll_seconds)
+                    items = [ev, *sub.drain()] if ev is not None else []
+                    sub.overflowed = False
+                    for item in items:
+                        if item["type"] == "_closed":
+                            return
+                        if item["type"] == "error":
+                            await _send(self.ws, item)
+                    await self.send_overview()
+            except HubError as exc:  # the login expired
+                await _refuse(self.ws, exc)
+            except ConnectionClosed:
+                return
+            finally:
+                receiver.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await receiver
+
+
 @bp.websocket("/api/advisor/ws")
 async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
     hub = hub_of(request)
@@ -291,7 +346,9 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
         token = first.get("token", request.cookies.get(ADVISOR_COOKIE))
         if first["type"] != "auth" or not isinstance(token, str):
             raise InvalidRequest("Første melding må være «auth» med innloggingen din.")
-        advisor = await hub.accounts.account_for(token, Role.advisor)
+        account = await hub.accounts.account_for(token, None)
+        if account.role != Role.leder:
+            check_role(account, Role.advisor)
     except HubError as exc:
         await _refuse(ws, exc)
         return
@@ -301,9 +358,13 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
         log.exception("websocket auth failed", extra={"path": request.path})
         await _refuse(ws, InternalError())
         return
-    gauge = hub.metrics.ws_connections.labels("advisor")
+    kind = "leder" if account.role == Role.leder else "advisor"
+    gauge = hub.metrics.ws_connections.labels(kind)
     gauge.inc()
     try:
-        await AdvisorStream(hub, ws, advisor, token).run()
+        if kind == "leder":
+            await OverviewStream(hub, ws, token).run()
+        else:
+            await AdvisorStream(hub, ws, account, token).run()
     finally:
         gauge.dec()

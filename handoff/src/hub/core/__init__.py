@@ -11,7 +11,7 @@ thin; tests call them directly, with a fixed clock and a real database.
 """
 
 from hub.core.accounts import check_role
-from hub.core.advisors import AdvisorChat, UnansweredReport
+from hub.core.advisors import AdvisorChat, Suggestions, UnansweredReport
 from hub.core.context import Context, build_policy
 from hub.core.hub import Hub
 from hub.core.visitors import ConversationView
@@ -28,6 +28,7 @@ __all__ = [
     "Hub",
     "Message",
     "QueueEntry",
+    "Suggestions",
     "UnansweredReport",
     "build_policy",
     "check_role",

@@ -17,10 +17,18 @@ from hub.services import advisors as advisor_svc
 
 def check_role(account: Advisor, role: Role | None) -> None:
     """Who may do what: ``role`` None is any console login; advisors chat (the queues
-    are not for editors); editors change the bot's answers."""
+    are not for editors or supervisors); editors change the bot's answers; supervisors
+    (``leder``) see the overview. One role per account: a supervisor who also chats
+    has an advisor account too, so that watching the overview never counts as staff."""
     if role is None or account.role == role:
         return
-    raise Forbidden(texts.EDITOR_ONLY if role == Role.advisor else texts.CONTENT_EDITORS_ONLY)
+    if role == Role.advisor:
+        message = texts.LEDER_NOT_ADVISOR if account.role == Role.leder else texts.EDITOR_ONLY
+    elif role == Role.leder:
+        message = texts.LEDERS_ONLY
+    else:
+        message = texts.CONTENT_EDITORS_ONLY
+    raise Forbidden(message)
 
 
 class Accounts:

@@ -3,6 +3,8 @@ ending or handing back; the FAQ search and the list of what the bot could not an
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +20,7 @@ from hub.db.models import Advisor, Conversation, Message, QueueEntry
 from hub.db.unit import Unit
 from hub.errors import FaqUnavailable, Forbidden, InvalidRequest
 from hub.rules import texts
+from hub.rules.assist import ChatSummary, latest_question, suggest, summarise
 from hub.rules.faq import FaqEntry, search, words
 from hub.rules.feedback import AnswerVotes
 from hub.rules.queue import ChatHead, QueueInfo, TopicQueue, check_outcome
@@ -28,6 +31,9 @@ from hub.services import feedback as feedback_svc
 from hub.services import queue as queue_svc
 from hub.services import unanswered as unanswered_svc
 
+# How long a chat's first read waits for the bot's FAQ titles (only before the first copy).
+TITLES_WAIT_SECONDS = 1.0
+
 
 @dataclass(frozen=True)
 class AdvisorChat:
@@ -36,6 +42,17 @@ class AdvisorChat:
     conversation: Conversation
     entry: QueueEntry
     messages: list[Message]
+    # The bot's part in short (topic, why handed over, what the bot answered).
+    summary: ChatSummary
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Catalogue answers for the visitor's latest question (``question``: None when the
+    visitor has not said what it is about yet)."""
+
+    question: Message | None
+    answers: list[FaqEntry]
 
 
 @dataclass(frozen=True)
@@ -64,7 +81,19 @@ class Advisors:
                 await advisor_svc.by_token(u, token, now)
             return await queue_svc.overview(u, now)
 
-    async def _chat(self, u: Unit, advisor: Advisor, conversation_id: str) -> AdvisorChat:
+    async def _titles(self) -> dict[str, str]:
+        """The FAQ titles for a chat's summary: the copy at hand, or (before the first) Rasa
+        asked for at most a second; an answer without a title is named by its first words."""
+        titles = self.faq.cached_titles()
+        if not titles:
+            with contextlib.suppress(FaqUnavailable, TimeoutError):
+                await asyncio.wait_for(self.faq.entries(), TITLES_WAIT_SECONDS)
+            titles = self.faq.cached_titles()
+        return titles
+
+    async def _chat(
+        self, u: Unit, advisor: Advisor, conversation_id: str, titles: dict[str, str]
+    ) -> AdvisorChat:
         conv = await conv_svc.get(u, conversation_id)
         entry = await queue_svc.open_entry(u, conversation_id)
         # Waiting conversations are open to every advisor; a claimed one to its advisor only.
@@ -72,12 +101,14 @@ class Advisors:
         if entry is None or (entry.advisor_id is not None and not mine):
             raise Forbidden("Du har ikke tilgang til denne samtalen.")
         messages = await conv_svc.messages_after(u, conversation_id, 0, limit=100_000)
-        return AdvisorChat(conv, entry, messages)
+        summary = summarise(entry.topic, entry.reason, messages, titles)
+        return AdvisorChat(conv, entry, messages, summary)
 
     async def open_chat(self, advisor: Advisor, conversation_id: str) -> AdvisorChat:
         """A waiting conversation or one of the advisor's own, with the whole transcript."""
+        titles = await self._titles()
         async with self.ctx.read() as u:
-            return await self._chat(u, advisor, conversation_id)
+            return await self._chat(u, advisor, conversation_id, titles)
 
     async def chats(self, advisor: Advisor) -> list[QueueEntry]:
         """The advisor's open chats, oldest claim first."""
@@ -87,6 +118,17 @@ class Advisors:
     async def chat_heads(self, advisor_id: int) -> list[ChatHead]:
         async with self.ctx.read() as u:
             return await queue_svc.chat_heads(u, advisor_id)
+
+    async def suggestions(self, advisor: Advisor, conversation_id: str) -> Suggestions:
+        """The catalogue answers for the visitor's latest question in a chat the advisor
+        may open (before they search). 503 while the bot's answers cannot be read."""
+        async with self.ctx.read() as u:
+            chat = await self._chat(u, advisor, conversation_id, {})
+        question = latest_question(chat.messages)
+        if question is None:
+            return Suggestions(None, [])
+        found = suggest(await self.faq.entries(), question.text, chat.entry.topic)
+        return Suggestions(question, found)
 
     async def search_faq(self, query: str) -> list[FaqEntry]:
         if len(query) > 200:
@@ -113,6 +155,7 @@ class Advisors:
 
     async def claim(self, advisor: Advisor, conversation_id: str) -> AdvisorChat:
         """Take a waiting conversation; returns it as the advisor now sees it (same unit)."""
+        titles = await self._titles()
         now = self.ctx.clock.now()
         async with self.ctx.unit() as u:
             entry = await queue_svc.claim(u, advisor, conversation_id, now)
@@ -125,7 +168,7 @@ class Advisors:
                 now,
                 notify_advisor_id=advisor.id,
             )
-            chat = await self._chat(u, advisor, conversation_id)
+            chat = await self._chat(u, advisor, conversation_id, titles)
         self.ctx.metrics.queue_wait.labels(entry.topic).observe(
             (now - entry.enqueued_at).total_seconds()
         )

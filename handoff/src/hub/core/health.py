@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from hub.core.context import Context
+from hub.core.overview import Supervision
+from hub.db.advisory import REPORTER_LOCK_KEY, HeldLock
 from hub.services import conversations as conv_svc
-from hub.services import queue as queue_svc
 
 
 class Health:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, supervision: Supervision) -> None:
         self.ctx = ctx
+        self.supervision = supervision
+        bind = ctx.sessions.kw.get("bind")
+        # With several hubs on one PostgreSQL database only one reports the figures read
+        # from the database, so that a sum over the instances is the figure itself.
+        self.reporter = HeldLock(bind, REPORTER_LOCK_KEY) if bind is not None else None
 
     async def database_ready(self) -> bool:
         try:
@@ -20,10 +26,14 @@ class Health:
         return True
 
     async def update_metrics(self) -> None:
-        """The gauges read from the database (queue lengths, chats going on)."""
-        async with self.ctx.read() as u:
-            lengths = await queue_svc.lengths(u)
-            active = await queue_svc.active_chats(u)
-        for topic, n in lengths.items():
-            self.ctx.metrics.queue_length.labels(topic).set(n)
-        self.ctx.metrics.active_chats.set(active)
+        """The gauges read from the database (queues, chats, advisors, today's figures):
+        set by the reporting instance, left empty by the others."""
+        metrics = self.ctx.metrics
+        if self.reporter is not None and not await self.reporter.held():
+            metrics.clear_database_figures()
+            return
+        metrics.set_database_figures(await self.supervision.overview())
+
+    async def close(self) -> None:
+        if self.reporter is not None:
+            await self.reporter.close()

@@ -12,6 +12,7 @@ from hub.core.accounts import Accounts
 from hub.core.advisors import Advisors
 from hub.core.context import Context
 from hub.core.health import Health
+from hub.core.overview import Supervision
 from hub.core.relay import BotRelay
 from hub.core.sweeps import Sweeps
 from hub.core.visitors import Visitors
@@ -29,6 +30,7 @@ class Hub(Context):
     advisors: Advisors = field(init=False)
     accounts: Accounts = field(init=False)
     sweeps: Sweeps = field(init=False)
+    supervision: Supervision = field(init=False)
     health: Health = field(init=False)
 
     def __post_init__(self) -> None:
@@ -40,4 +42,5 @@ class Hub(Context):
         self.advisors = Advisors(self, self.relay, faq)
         self.accounts = Accounts(self)
         self.sweeps = Sweeps(self, self.relay)
-        self.health = Health(self)
+        self.supervision = Supervision(self)
+        self.health = Health(self, self.supervision)

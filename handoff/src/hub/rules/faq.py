@@ -120,8 +120,12 @@ def entries_from_domain(domain: Any) -> list[FaqEntry]:
 def search(entries: Iterable[FaqEntry], query: str, limit: int = 10) -> list[FaqEntry]:
     """Best first. Each query word scores its rarity (IDF over the answers) times
     3 if it is in the title, 1 if only in the answer; ties keep domain order."""
-    entries = list(entries)
-    wanted = words(query)
+    return [e for e, _ in scored(list(entries), words(query))[:limit]]
+
+
+def scored(entries: list[FaqEntry], wanted: set[str]) -> list[tuple[FaqEntry, float]]:
+    """The entries that match any of the ``wanted`` stems, with their scores, best first
+    (the ranking of :func:`search`)."""
     if not wanted or not entries:
         return []
     hits = {q: _hits(entries, q, _matches) for q in wanted}
@@ -141,4 +145,4 @@ def search(entries: Iterable[FaqEntry], query: str, limit: int = 10) -> list[Faq
             elif in_answer:
                 scores[i] += ANSWER_WEIGHT * idf
     ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: -scores[i])
-    return [entries[i] for i in ranked[:limit]]
+    return [(entries[i], scores[i]) for i in ranked]

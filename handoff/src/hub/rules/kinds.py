@@ -31,10 +31,13 @@ class AdvisorStatus(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
-    """What a console login may do: advisors chat; editors read what the bot could not answer."""
+    """What a console login may do: advisors chat; editors read what the bot could not
+    answer and change its answers; supervisors (``leder``) see the overview of the queues
+    and the advisors. Only advisors take chats and count as staff for the queue."""
 
     advisor = "advisor"
     editor = "editor"
+    leder = "leder"
 
 
 class RatingValue(enum.StrEnum):

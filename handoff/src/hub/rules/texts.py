@@ -81,6 +81,13 @@ RATING_QUESTION = "Fikk du svar på det du lurte på?"
 EDITOR_ONLY = (
     "Denne brukeren kan bare se spørsmål chatboten ikke kunne svare på og redigere svarene."
 )
+# A supervisor's login asked for an advisor's page or action.
+LEDER_NOT_ADVISOR = (
+    "Denne brukeren er leder og kan se oversikten, men ikke ta chatter. "
+    "Bruk en veilederbruker for å chatte."
+)
+# An advisor's or editor's login asked for the supervisors' overview.
+LEDERS_ONLY = "Bare ledere kan se oversikten over køene og veilederne."
 # An advisor's login asked for the editors' content pages.
 CONTENT_EDITORS_ONLY = "Bare redaktører kan endre svarene til chatboten."
 # A change sent from another website's page with the advisor's login (api/browser.py).

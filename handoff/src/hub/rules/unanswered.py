@@ -19,7 +19,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from hub.rules import texts
 
@@ -77,8 +78,11 @@ class Unanswered:
     topic: str | None = None
     suggestions: tuple[str, ...] = ()
     next_step: str | None = None
-    # The FAQ the bot answered with (a "Nei" to that answer).
+    # The FAQ the bot answered with (a "Nei" to that answer, or "dette hjelper ikke").
     answered: str | None = None
+    # The visitor's message it is about: several cases about one message (a "Nei" and
+    # "dette hjelper ikke", or two signals) are one question asked once.
+    message_id: int | None = None
 
 
 @dataclass
@@ -148,8 +152,20 @@ def text_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def to_csv(questions: Iterable[Question], titles: Mapping[str, str]) -> str:
-    """The list as CSV for a spreadsheet (semicolons: Norwegian Excel's default).
+def csv_time(at: datetime, tz: ZoneInfo) -> str:
+    """A time for the CSV: ISO 8601 in ``tz`` with its offset (``2026-11-24T10:00+01:00``),
+    so a spreadsheet or a script reads the same moment whatever the reader's time zone.
+    A time without a zone is UTC (as the database stores it)."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(tz).isoformat(timespec="minutes")
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def to_csv(questions: Iterable[Question], titles: Mapping[str, str], tz: ZoneInfo = OSLO) -> str:
+    """The list as CSV for a spreadsheet (semicolons: Norwegian Excel's default); times in
+    ``tz`` with their offset (:func:`csv_time`).
 
     Every text cell goes through :func:`text_cell`.
     """
@@ -160,7 +176,7 @@ def to_csv(questions: Iterable[Question], titles: Mapping[str, str]) -> str:
         row: list[object] = [
             q.text,
             q.count,
-            q.last_at.strftime("%Y-%m-%d %H:%M") if q.last_at else "",
+            csv_time(q.last_at, tz) if q.last_at else "",
             ", ".join(f"{KINDS.get(k, k)} ({n})" for k, n in q.kinds.most_common()),
             ", ".join(t for t, _ in q.topics.most_common()),
             ", ".join(titles.get(f, f) for f in q.suggestions),
@@ -174,15 +190,22 @@ def to_csv(questions: Iterable[Question], titles: Mapping[str, str]) -> str:
 def group(cases: Iterable[Unanswered]) -> list[Question]:
     """Questions, most often unanswered first, then the most recent.
 
-    A question's text and suggestions are those of its latest case.
+    A question's text and suggestions are those of its latest case. ``count`` is how often
+    it was asked: cases about the same visitor message count once (and an answer the same
+    message got is counted once), whatever the bot and the visitor said about it.
     """
     questions: dict[str, Question] = {}
+    seen: set[tuple[str, int, str | None]] = set()
     for case in sorted(cases, key=lambda c: c.at):
         key = question_key(case.text)
         if not key:
             continue
         q = questions.setdefault(key, Question(case.text))
-        q.count += 1
+        asked_before = case.message_id is not None and (key, case.message_id, None) in seen
+        if case.message_id is not None:
+            seen.add((key, case.message_id, None))
+        if not asked_before:
+            q.count += 1
         q.last_at = case.at
         q.text = case.text
         q.kinds[case.kind] += 1
@@ -192,8 +215,10 @@ def group(cases: Iterable[Unanswered]) -> list[Question]:
             q.suggestions = list(case.suggestions)
         if case.next_step:
             q.chosen[case.next_step] += 1
-        if case.answered:
+        if case.answered and (key, case.message_id or -1, case.answered) not in seen:
             q.answered[case.answered] += 1
+            if case.message_id is not None:
+                seen.add((key, case.message_id, case.answered))
     return sorted(
         questions.values(),
         key=lambda q: (-q.count, -(q.last_at.timestamp() if q.last_at else 0.0)),

@@ -60,7 +60,7 @@ async def create_advisor(
     try:
         role = Role(role)
     except ValueError:
-        raise InvalidRequest("Rollen må være «advisor» eller «editor».") from None
+        raise InvalidRequest("Rollen må være «advisor», «editor» eller «leder».") from None
     advisor = Advisor(
         username=username,
         name=name.strip(),

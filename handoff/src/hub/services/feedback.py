@@ -74,7 +74,9 @@ async def wrong_answers_since(u: Unit, since: datetime, limit: int) -> list[Unan
     question = aliased(Message)
     answer = aliased(Message)
     rows = await u.session.execute(
-        select(AnswerFeedback.created_at, question.text, answer.faq_id, Conversation.topic)
+        select(
+            AnswerFeedback.created_at, question.text, answer.faq_id, Conversation.topic, question.id
+        )
         .join(answer, answer.id == AnswerFeedback.message_id)
         .join(question, question.id == answer.reply_to)
         .join(Conversation, Conversation.id == AnswerFeedback.conversation_id)
@@ -83,8 +85,15 @@ async def wrong_answers_since(u: Unit, since: datetime, limit: int) -> list[Unan
         .limit(limit)
     )
     return [
-        Unanswered(text=text, kind=WRONG_ANSWER, at=at, topic=topic, answered=faq_id)
-        for at, text, faq_id, topic in rows
+        Unanswered(
+            text=text,
+            kind=WRONG_ANSWER,
+            at=at,
+            topic=topic,
+            answered=faq_id,
+            message_id=question_id,
+        )
+        for at, text, faq_id, topic, question_id in rows
     ]
 
 

@@ -36,6 +36,10 @@ async def record(
         previous = await _previous_typed_message(u, conversation_id, message_id)
         if previous is None:
             return
+        # The bot sends the FAQ it answered last (its slot), which may be from a turn
+        # before that question: kept only if the bot gave it in that question's turn.
+        given = await _faqs_answered_between(u, conversation_id, previous, message_id)
+        suggestions = [s for s in suggestions if s in given]
         message_id = previous
     u.session.add(
         BotSignal(
@@ -62,6 +66,22 @@ async def _previous_typed_message(u: Unit, conversation_id: str, message_id: int
             .limit(1)
         )
     ).scalar_one_or_none()
+
+
+async def _faqs_answered_between(
+    u: Unit, conversation_id: str, after: int, before: int
+) -> set[str]:
+    """The FAQ answers the bot gave between two visitor messages."""
+    rows = await u.session.execute(
+        select(Message.faq_id).where(
+            Message.conversation_id == conversation_id,
+            Message.sender == Sender.bot,
+            Message.faq_id.is_not(None),
+            Message.id > after,
+            Message.id < before,
+        )
+    )
+    return {str(faq_id) for faq_id in rows.scalars()}
 
 
 async def cases_since(u: Unit, since: datetime, limit: int = MAX_CASES) -> list[Unanswered]:
@@ -111,14 +131,19 @@ async def _signalled_since(u: Unit, since: datetime, limit: int) -> list[Unanswe
         following = [m for m in later.get(signal.conversation_id, []) if m[0] > signal.message_id]
         # Only the visitor's very next message answers what the bot offered.
         step = next_step(following[0][1]) if following else None
+        offered = tuple(signal.suggestions or ())
+        # "Dette hjelper ikke" carries the answer that did not help, not suggestions.
+        answered = offered[0] if signal.kind in ABOUT_PREVIOUS_QUESTION and offered else None
         cases.append(
             Unanswered(
                 text=text,
                 kind=signal.kind,
                 at=signal.created_at,
                 topic=topic,
-                suggestions=tuple(signal.suggestions or ()),
+                suggestions=() if signal.kind in ABOUT_PREVIOUS_QUESTION else offered,
                 next_step=step,
+                answered=answered,
+                message_id=signal.message_id,
             )
         )
     return cases

@@ -8,7 +8,7 @@ import { clock, counterText, renderText, renderVisitorText, tooLongText } from "
 import { maxMessageLength, topicName } from "../shared/settings";
 import type { Message } from "../shared/types";
 import { alertBox } from "./view";
-import { type Chat, type Faq, faqExcerpt, OUTCOMES, reasonText, sortedMessages, tabText, withFaqAnswer } from "./state";
+import { type Chat, type ChatSummary, type Faq, faqExcerpt, OUTCOMES, reasonText, sortedMessages, tabText, withFaqAnswer } from "./state";
 
 export interface ChatActions {
   select: (id: string) => void;
@@ -141,6 +141,7 @@ export class ChatArea {
         live ? this.actions(chat, topics) : h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => this.on.closeTab(chat.id) }, h("span", null, "Lukk samtalen")),
       ),
       chat.notice ? h("div", { role: "status" }, alertBox("info", chat.notice)) : null,
+      live && chat.summary ? summaryBox(chat, chat.summary) : null,
       h("div", { class: "chat__body" }, h("div", { class: "chat__scroll", tabindex: 0, role: "group", "aria-label": "Meldinger i samtalen" }, h("div", { role: "log", "aria-label": "Samtalen", "aria-live": "polite" }, log), typing), live ? this.faqPanel(chat) : null),
       live ? this.composer(chat) : null,
     );
@@ -344,9 +345,26 @@ export class ChatArea {
     this.fillFaq(live ?? box, chat);
   }
 
+  /** The answer bank of the chat on screen, drawn again (new suggestions came). */
+  refreshFaq(chat: Chat): void {
+    const box = this.on.isActive(chat.id) ? this.box.querySelector<HTMLElement>(".faq__results") : null;
+    if (box) this.fillFaq(box, chat);
+  }
+
   private fillFaq(box: HTMLElement, chat: Chat): void {
     if (chat.faqResults === null) {
-      setChildren(box, h("p", { class: "faq__hint" }, "Søk med noen ord. Velg et svar for å sette det inn i meldingen din."));
+      const hint = h("p", { class: "faq__hint" }, "Søk med noen ord. Velg et svar for å sette det inn i meldingen din.");
+      if (!chat.suggestions?.length) {
+        setChildren(box, hint);
+        return;
+      }
+      // Before any search: the answers for the visitor's newest message.
+      setChildren(
+        box,
+        h("p", { class: "faq__suggested", id: "faq-suggested" }, "Forslag til brukerens siste melding:"),
+        this.faqList(chat.suggestions.slice(0, 3), "faq-suggested", "suggestion"),
+        hint,
+      );
       return;
     }
     if (chat.faqError) {
@@ -357,13 +375,14 @@ export class ChatArea {
       setChildren(box, h("p", { class: "faq__hint" }, "Fant ingen svar. Prøv andre ord."));
       return;
     }
-    setChildren(
-      box,
-      h("p", { class: "aksel-sr-only" }, `${chat.faqResults.length} svar funnet.`),
-      h(
+    setChildren(box, h("p", { class: "aksel-sr-only" }, `${chat.faqResults.length} svar funnet.`), this.faqList(chat.faqResults.slice(0, 8)));
+  }
+
+  private faqList(list: Faq[], labelledBy?: string, testid?: string): HTMLElement {
+    return h(
         "ul",
-        { class: "faq__list" },
-        chat.faqResults.slice(0, 8).map((f) =>
+        { class: "faq__list", "aria-labelledby": labelledBy, "data-testid": testid },
+        list.map((f) =>
           h(
             "li",
             { class: "faq__item" },
@@ -377,7 +396,6 @@ export class ChatArea {
             ),
           ),
         ),
-      ),
     );
   }
 
@@ -435,4 +453,30 @@ function placeLiveDivider(log: HTMLElement, chat: Chat): void {
   if (!target) return;
   if (target.previousElementSibling === divider) return;
   target.before(divider ?? h("li", { class: "divider divider--live" }, h("span", null, "Veileder i samtalen")));
+}
+
+/** The bot's part in short, above a claimed chat: the advisor need not read all of it.
+ * A disclosure, open at first; closing it leaves more room for the chat (kept per chat). */
+function summaryBox(chat: Chat, s: ChatSummary): HTMLElement {
+  const row = (term: string, ...detail: (Node | string)[]) => h("div", { class: "summary__row" }, h("dt", null, term), h("dd", null, ...detail));
+  const answers = s.bot_answers.length
+    ? h("ul", { class: "summary__answers" }, ...s.bot_answers.map((a) => h("li", null, a.title)))
+    : "Ingen ferdige svar";
+  const box = h(
+    "details",
+    { class: "summary", "data-testid": "chat-summary", open: !chat.summaryClosed },
+    h("summary", { class: "summary__title" }, "Kort om samtalen med chatboten"),
+    h(
+      "dl",
+      { class: "summary__list" },
+      row("Tema og grunn", `${topicName(s.topic)} – ${reasonText(s.reason)}`),
+      s.first_question ? row("Spurte først", `«${s.first_question}»`) : null,
+      s.last_question ? row("Spurte sist", `«${s.last_question}»`) : null,
+      row("Chatboten svarte med", answers),
+    ),
+  );
+  box.addEventListener("toggle", () => {
+    chat.summaryClosed = !box.open;
+  });
+  return box;
 }

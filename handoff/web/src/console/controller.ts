@@ -17,8 +17,11 @@ import {
   type ConversationDetail,
   type Faq,
   markEnded,
+  needsSuggestions,
+  latestVisitorId,
   type QueueTopic,
   staleChats,
+  type Suggestions,
   upsertChat,
 } from "./state";
 import { loginView, queueError, renderQueues, renderShell, type Shell, tickWaited } from "./view";
@@ -143,6 +146,11 @@ export class Console {
       window.location.assign("/veileder/ubesvart");
       return;
     }
+    if (me.role === "leder") {
+      // Supervisors watch the queues and the advisors; they take no chats.
+      window.location.assign("/veileder/oversikt");
+      return;
+    }
     // The topic names and the length limit before the first drawing (a failure leaves ids and no limit).
     await loadSettings();
     document.title = "Chat for veiledere – Nav";
@@ -237,9 +245,23 @@ export class Console {
       const chat = upsertChat(this.chats, detail);
       if (chat.owner !== "advisor") markEnded(chat, chat.owner);
       if (chat.messages.size !== before && id === this.active) this.area?.renderActiveLog(chat);
+      void this.suggest(chat);
     } catch {
       /* try again later */
     }
+  }
+
+  /** The answer bank's suggestions for the visitor's newest message, read once per message. */
+  private async suggest(chat: Chat): Promise<void> {
+    if (!needsSuggestions(chat)) return;
+    chat.suggestedFor = latestVisitorId(chat);
+    try {
+      const found = await this.api<Suggestions>("GET", `/api/advisor/conversations/${encodeURIComponent(chat.id)}/suggestions`);
+      chat.suggestions = found?.answers ?? [];
+    } catch {
+      chat.suggestions = []; // the search still works, and says why if it does not
+    }
+    if (chat.id === this.active) this.area?.refreshFaq(chat);
   }
 
   /** A `chats` frame: read again each chat whose newest message the console does not have
@@ -427,6 +449,7 @@ export class Console {
     chat.messages.set(d.message.id, d.message);
     if (d.message.sender === "visitor") {
       chat.typing = false;
+      void this.suggest(chat);
       if (d.conversation_id !== this.active) {
         chat.unread++;
         const box = this.area?.box;

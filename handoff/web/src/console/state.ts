@@ -32,6 +32,24 @@ export interface ConversationDetail {
   topic?: string | null;
   reason?: string | null;
   messages?: Message[];
+  summary?: ChatSummary | null;
+}
+
+/** The bot's part in short, from the hub (rules/assist.py). */
+export interface ChatSummary {
+  topic: string;
+  reason: string;
+  first_question: string | null;
+  last_question: string | null;
+  bot_answers: { faq_id: string; title: string }[];
+  visitor_messages: number;
+}
+
+/** GET /api/advisor/conversations/{id}/suggestions. */
+export interface Suggestions {
+  message_id: number | null;
+  question: string | null;
+  answers: Faq[];
 }
 
 export interface Faq {
@@ -56,6 +74,13 @@ export interface Chat {
   /** Why the last search failed (the hub's Norwegian message), or "". */
   faqError: string;
   notice: string;
+  summary?: ChatSummary;
+  /** The advisor closed the summary (it stays closed when the chat is drawn again). */
+  summaryClosed?: boolean;
+  /** The answers suggested for the visitor's latest message, before any search. */
+  suggestions?: Faq[];
+  /** The visitor message id the suggestions were asked for. */
+  suggestedFor?: number;
 }
 
 /** One entry of the WebSocket's `chats` frame: an open chat and its newest message id. */
@@ -113,8 +138,19 @@ export function upsertChat(chats: Map<string, Chat>, c: ConversationDetail): Cha
     if (c.topic) chat.topic = c.topic;
     if (c.reason) chat.reason = c.reason;
   }
+  if (c.summary) chat.summary = c.summary;
   for (const m of c.messages ?? []) chat.messages.set(m.id, m);
   return chat;
+}
+
+/** The id of the visitor's newest message (0: none yet). */
+export function latestVisitorId(chat: Chat): number {
+  return Math.max(0, ...[...chat.messages.values()].filter((m) => m.sender === "visitor").map((m) => m.id));
+}
+
+/** Whether the suggested answers must be asked for again: a live chat with a newer visitor message. */
+export function needsSuggestions(chat: Chat): boolean {
+  return chat.owner === "advisor" && latestVisitorId(chat) !== chat.suggestedFor;
 }
 
 /** The chat is no longer this advisor's: it says why, unless it already says something. */

@@ -6,8 +6,10 @@ import { h, icon, setChildren } from "../shared/dom";
 import { warningIcon } from "../shared/icons";
 import { FALLBACK_ERROR, readError, type Request, send } from "../shared/api";
 import { loadSettings, topicName } from "../shared/settings";
+import { logoutButton } from "../shared/logout";
+import { renderHistory } from "./history-view";
 import { renderPublish } from "./publish-view";
-import { type Change, describe, type Entry, examplesCountText, lines, matching, type Problem, type PublishStatus, type Summary, when } from "./state";
+import { type Change, describe, type Entry, examplesCountText, lines, matching, type Problem, type Publication, type PublishStatus, type Summary, when } from "./state";
 
 const POLL_MS = 3000;
 
@@ -32,6 +34,14 @@ class ContentPage {
   });
   private readonly form = h("section", { class: "content__form", "aria-live": "off" });
   private readonly publishBox = h("section", { class: "publish", "aria-labelledby": "publish-heading" });
+  private readonly historyBox = h("section", { class: "publish", "aria-label": "Publiseringer" });
+  private publications: Publication[] = [];
+  private readonly logout = logoutButton(() => {
+    if (!this.dirty) return true;
+    if (!window.confirm("Du har endringer som ikke er lagret. Vil du logge ut likevel?")) return false;
+    this.dirty = false; // asked once: the page leaves without asking again
+    return true;
+  });
   private readonly announcer = h("div", { class: "aksel-sr-only", role: "status", "aria-live": "polite" });
   private summaries: Summary[] = [];
   private current: Entry | null = null;
@@ -44,6 +54,7 @@ class ContentPage {
   private pendingExample = new URLSearchParams(window.location.search).get("eksempel")?.trim() || "";
 
   async init(): Promise<void> {
+    this.logout.hidden = true; // until the list shows a login
     const settings = loadSettings(); // the topic names, before the list is drawn
     window.addEventListener("beforeunload", (event) => {
       if (this.dirty) event.preventDefault();
@@ -56,6 +67,7 @@ class ContentPage {
         h("span", { class: "topbar__brand" }, h("strong", null, "Nav"), " Chatbotens svar"),
         h("div", { class: "topbar__spacer" }),
         h("a", { href: "/veileder/ubesvart", class: "topbar__link" }, "Ubesvarte spørsmål"),
+        this.logout,
       ),
       h(
         "main",
@@ -69,6 +81,7 @@ class ContentPage {
         ),
         this.announcer,
         this.publishBox,
+        this.historyBox,
         this.pendingExample
           ? h(
               "div",
@@ -94,6 +107,7 @@ class ContentPage {
     await settings;
     if (await this.loadList()) {
       await this.loadPublish();
+      await this.loadHistory();
       const wanted = window.location.hash.slice(1);
       if (wanted) await this.open(decodeURIComponent(wanted));
     }
@@ -107,6 +121,7 @@ class ContentPage {
       this.fail("Fikk ikke kontakt med tjenesten. Prøv igjen om litt.");
       return false;
     }
+    this.logout.hidden = res.status === 401; // logged in, even when the service is down
     if (res.status === 401) {
       setChildren(
         this.form,
@@ -412,11 +427,40 @@ class ContentPage {
     const ended = this.lastState === "running" && !running;
     this.lastState = status.state;
     this.refreshMarks(status.unpublished);
+    if (running) this.drawHistory(); // "Ta i bruk igjen" waits while a job runs
     if (ended) {
       this.announcer.textContent = status.message;
+      void this.loadHistory();
       // The open answer's "Endret, ikke publisert" is out of date now.
       if (this.current && !this.dirty) void this.reload(this.current.id);
     }
+  }
+
+  private async loadHistory(): Promise<void> {
+    const res = await api("/publications");
+    if (!res.ok) {
+      setChildren(this.historyBox, this.alert("warning", await errorText(res)));
+      return;
+    }
+    this.publications = (await res.json()) as Publication[];
+    this.drawHistory();
+  }
+
+  private drawHistory(): void {
+    renderHistory(this.historyBox, this.publications, this.lastState === "running", (p) => void this.restorePublication(p));
+  }
+
+  private async restorePublication(p: Publication): Promise<void> {
+    const question = `Ta i bruk publisering ${p.id} fra ${when(p.at)} igjen? Boten svarer da som etter den publiseringen.`;
+    if (!window.confirm(question)) return;
+    const res = await api(`/publications/${p.id}/restore`, { method: "POST" });
+    if (!res.ok && res.status !== 409) {
+      setChildren(this.publishBox, this.alert("warning", await errorText(res)));
+      return;
+    }
+    this.announcer.textContent = `Tar i bruk publisering ${p.id} igjen.`;
+    this.lastState = "running";
+    await this.loadPublish();
   }
 
   private async reload(id: string): Promise<void> {
@@ -439,6 +483,7 @@ class ContentPage {
       return;
     }
     this.announcer.textContent = "Publiseringen har startet. Det tar noen minutter.";
+    this.lastState = "running"; // a job started: its end is noticed even if it is over already
     await this.loadPublish();
   }
 

@@ -49,6 +49,7 @@ function qualityTable(quality: Quality): HTMLElement {
 const ROUTE_TEXT: Record<string, string> = {
   texts: "Bare svartekster var endret. De nye tekstene ble tatt i bruk med en gang, uten at boten ble trent på nytt.",
   model: "Eksempler eller oppsett var endret, så boten ble trent på nytt og testet.",
+  restore: "En tidligere publisering ble tatt i bruk igjen, uten at boten ble trent på nytt.",
 };
 
 export function renderPublish(box: HTMLElement, status: PublishStatus, onPublish: () => void): void {

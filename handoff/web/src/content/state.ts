@@ -62,7 +62,7 @@ export interface PublishStatus {
   details: string;
   quality: Quality | null;
   // The path the last publish took: only texts (live at once) or a new model (trained and tested).
-  route?: "" | "unchanged" | "texts" | "model";
+  route?: "" | "unchanged" | "texts" | "model" | "restore";
   unpublished: string[];
 }
 
@@ -113,4 +113,47 @@ export function unpublishedText(n: number): string {
 /** A score as "93,4 %", or "ikke målt". */
 export function percent(v: number | null): string {
   return v === null ? "ikke målt" : `${(v * 100).toLocaleString("nb-NO", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+}
+
+// One publication in the history (bot/release/history.py), newest first.
+export interface Publication {
+  id: number;
+  at: string;
+  by: string;
+  kind: "start" | "texts" | "model" | "restore";
+  model_id: string;
+  // The FAQs it changed against the publication before: id -> title.
+  faqs: Record<string, string>;
+  scores: Quality | null;
+  restored_from: number | null;
+  current: boolean;
+  restorable: boolean;
+}
+
+/** What a publication was, in words an editor knows. */
+export function publicationKind(p: Publication): string {
+  switch (p.kind) {
+    case "start":
+      return "Boten startet med dette innholdet";
+    case "texts":
+      return "Nye svartekster, samme modell";
+    case "model":
+      return "Ny modell, trent og testet";
+    case "restore":
+      return p.restored_from === null ? "Tatt i bruk igjen" : `Publisering ${p.restored_from} tatt i bruk igjen`;
+  }
+}
+
+/** Which answers a publication changed: "Endret: «A» og «B»." */
+export function publicationFaqs(p: Publication): string {
+  const titles = Object.values(p.faqs).map((t) => `«${t}»`);
+  if (titles.length === 0) return p.kind === "start" ? "" : "Ingen svar endret.";
+  const list = titles.length === 1 ? titles[0] : `${titles.slice(0, -1).join(", ")} og ${titles[titles.length - 1]}`;
+  return `${p.kind === "restore" ? "Svar som ble som før" : "Endret"}: ${list}.`;
+}
+
+/** The gate's scores in one line: "Treffsikkerhet 93,4 % · …", or "" when nothing was measured. */
+export function publicationScores(p: Publication): string {
+  if (!p.scores || p.scores.rows.length === 0) return "";
+  return p.scores.rows.map((row) => `${row.name} ${percent(row.now)}`).join(" · ");
 }

@@ -4,7 +4,10 @@
 import { h, icon, setChildren } from "../shared/dom";
 import { downloadIcon, warningIcon } from "../shared/icons";
 import { readError, send } from "../shared/api";
+import { logoutButton } from "../shared/logout";
 import { loadSettings, topicName } from "../shared/settings";
+
+const COLUMNS = ["Spørsmålet", "Antall", "Sist", "Hva boten gjorde", "Tema", "Boten foreslo", "Besøkende valgte", "Svaret den fikk"];
 
 interface Labelled {
   label: string;
@@ -79,9 +82,12 @@ class Editor {
   // Editors may add a question as an example of an answer (the content page).
   private editor = false;
   private readonly navLink = h("a", { href: "/veileder", class: "topbar__link" }, "Til chatten for veiledere");
+  // Editors have no console to log out from: they log out here (advisors in the console).
+  private readonly logout = logoutButton();
 
   async init(): Promise<void> {
     this.period.value = "30";
+    this.logout.hidden = true;
     setChildren(
       this.app,
       h(
@@ -90,6 +96,7 @@ class Editor {
         h("span", { class: "topbar__brand" }, h("strong", null, "Nav"), " Ubesvarte spørsmål"),
         h("div", { class: "topbar__spacer" }),
         this.navLink,
+        this.logout,
       ),
       h(
         "main",
@@ -135,6 +142,7 @@ class Editor {
     if (this.editor) {
       this.navLink.setAttribute("href", "/veileder/innhold");
       this.navLink.textContent = "Chatbotens svar";
+      this.logout.hidden = false;
     }
     void this.load();
   }
@@ -225,14 +233,15 @@ class Editor {
       h(
         "tr",
         { "data-testid": "question" },
-        h("td", { class: "unanswered__text" }, q.text),
-        h("td", { class: "unanswered__count" }, String(q.count)),
-        h("td", null, when(q.last_at)),
-        h("td", null, labels(q.kinds)),
-        h("td", null, q.topics.map(topicName).join(", ")),
-        h("td", null, q.suggestions.length ? h("ul", null, ...q.suggestions.map((s) => h("li", null, s.title))) : ""),
-        h("td", null, labels(q.chosen) || "Ingenting"),
-        h("td", null, (q.answered ?? []).map((a) => (a.count > 1 ? `${a.title} (${a.count})` : a.title)).join(", ")),
+        // data-label: the column's name, shown beside the value when a phone stacks the row.
+        h("td", { class: "unanswered__text", "data-label": COLUMNS[0] }, q.text),
+        h("td", { class: "unanswered__count", "data-label": COLUMNS[1] }, String(q.count)),
+        h("td", { "data-label": COLUMNS[2] }, when(q.last_at)),
+        h("td", { "data-label": COLUMNS[3] }, labels(q.kinds)),
+        h("td", { "data-label": COLUMNS[4] }, q.topics.map(topicName).join(", ")),
+        h("td", { "data-label": COLUMNS[5] }, q.suggestions.length ? h("ul", null, ...q.suggestions.map((s) => h("li", null, s.title))) : ""),
+        h("td", { "data-label": COLUMNS[6] }, labels(q.chosen) || "Ingenting"),
+        h("td", { "data-label": COLUMNS[7] }, (q.answered ?? []).map((a) => (a.count > 1 ? `${a.title} (${a.count})` : a.title)).join(", ")),
         this.editor
           ? h(
               "td",
@@ -259,9 +268,7 @@ class Editor {
           h(
             "tr",
             null,
-            ...["Spørsmålet", "Antall", "Sist", "Hva boten gjorde", "Tema", "Boten foreslo", "Besøkende valgte", "Svaret den fikk"].map((t) =>
-              h("th", { scope: "col" }, t),
-            ),
+            ...COLUMNS.map((t) => h("th", { scope: "col" }, t)),
             this.editor ? h("th", { scope: "col" }, h("span", { class: "aksel-sr-only" }, "Gjør noe med spørsmålet")) : null,
           ),
         ),
