@@ -155,11 +155,13 @@ wait_for "http://127.0.0.1:${HUB_PORTS[0]}/health" 60
 for ((i = 1; i < HUBS; i++)); do
     start "hub$((i + 1))" .venv/hub/bin/hub serve --host 127.0.0.1 --port "${HUB_PORTS[$i]}"
 done
-# Demo accounts, once (as `make run`): veileder / veileder123, redaktor / redaktor123.
+# Demo accounts, once (as `make run`): veileder / veileder123, redaktor / redaktor123, leder / leder12345.
 echo "veileder123" | .venv/hub/bin/hub advisor create --username veileder --name "Demo-veileder" \
     --max-chats 3 --password-stdin > /dev/null 2>&1 || true
 echo "redaktor123" | .venv/hub/bin/hub advisor create --username redaktor --name "Demo-redaktør" \
     --role editor --password-stdin > /dev/null 2>&1 || true
+echo "leder12345" | .venv/hub/bin/hub advisor create --username leder --name "Demo-leder" \
+    --role leder --password-stdin > /dev/null 2>&1 || true
 
 echo "Starting the cluster (the Rasa instances load the model: 1-2 minutes; logs in $DIR/logs/) ..."
 for p in "${HUB_PORTS[@]}"; do wait_for "http://127.0.0.1:$p/health" 60; done
@@ -171,6 +173,7 @@ cat <<MSG
     Demo page with the chat widget:  http://127.0.0.1:$PORT/
     Advisor console:                 http://127.0.0.1:$PORT/veileder   (veileder / veileder123)
     Content editors:                 http://127.0.0.1:$PORT/veileder   (redaktor / redaktor123)
+    Supervisors' overview:           http://127.0.0.1:$PORT/veileder   (leder / leder12345)
   Hubs ${HUB_PORTS[*]}, Rasa ${RASA_PORTS[*]} (through nginx on $RASA_LB), PostgreSQL $HUB_DB and $RASA_DB,
   Redis db $REDIS_DB (locks under $RASA_LOCK_PREFIX:). Ctrl+C stops everything.
 MSG
