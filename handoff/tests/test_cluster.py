@@ -142,6 +142,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         "HUB_BOT_SECRET": SECRET,
         "HUB_RASA_TIMEOUT_SECONDS": str(RASA_TIMEOUT),
         "HUB_SWEEP_SECONDS": "5",
+        # The traffic's visitors write faster than a person (the limit is not tested here).
+        "HUB_MESSAGES_PER_MINUTE": "1000",
         "HUB_ALWAYS_OPEN": "true",
     }
     run_dir.mkdir(parents=True)
