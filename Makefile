@@ -1,8 +1,8 @@
 # The front door. `make run` starts everything; `make test` runs every test.
 # Each target installs what is missing first.
-.PHONY: setup setup-bot setup-hub setup-web train test-model publish run test screenshots eval norsid bench bench-nlu clean
+.PHONY: setup setup-bot setup-hub setup-web setup-cluster train test-model publish run run-cluster test screenshots eval norsid bench bench-nlu clean
 
-setup: setup-bot setup-hub setup-web
+setup: setup-bot setup-hub setup-web setup-cluster
 
 setup-bot:
 	@bash scripts/setup_bot.sh
@@ -12,6 +12,9 @@ setup-hub:
 
 setup-web:
 	@bash scripts/setup_web.sh
+
+setup-cluster:
+	@bash scripts/setup_cluster.sh
 
 train: setup-bot
 	@.venv/bot/bin/python -m bot.runtime.training
@@ -24,6 +27,11 @@ test-model: setup-bot
 
 run: setup train
 	@bash scripts/run.sh
+
+# The same as a cluster: 2 hubs, 2 Rasa instances (+ action and NLG servers) behind nginx,
+# on PostgreSQL and Redis (deploy/README.md).
+run-cluster: setup train
+	@bash scripts/run_cluster.sh
 
 test: setup
 	@bash scripts/test.sh

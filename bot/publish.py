@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Check, train if needed, measure, and publish to the running bot."
     )
-    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", DEFAULT_RASA_URL))
+    parser.add_argument(
+        "--rasa-url",
+        default=os.environ.get("RASA_URLS") or os.environ.get("RASA_URL", DEFAULT_RASA_URL),
+        help="the running Rasa, or several separated by commas (each loads the new model in turn)",
+    )
     parser.add_argument("--skip-checks", action="store_true", help="only train, measure and publish")
     args = parser.parse_args(argv)
     store = FaqStore.for_project(PROJECT_ROOT, SHARED)

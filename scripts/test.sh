@@ -21,8 +21,8 @@ BOT_PY="bot actions tests bench/nlu_ablation.py bench/nlu_speed.py bench/thresho
 .venv/bot/bin/mypy || status=1
 # The bot's layers and no import cycles (contracts in pyproject.toml, [tool.importlinter]).
 .venv/bot/bin/lint-imports || status=1
-.venv/hub/bin/ruff check handoff/src handoff/tests e2e bench/hub_bench.py bench/boost_bench.py bench/publish_bench.py || status=1
-.venv/hub/bin/ruff format --check handoff/src handoff/tests e2e bench/hub_bench.py bench/boost_bench.py bench/publish_bench.py || status=1
+.venv/hub/bin/ruff check handoff/src handoff/tests e2e bench/hub_bench.py bench/boost_bench.py bench/publish_bench.py bench/cluster_bench.py || status=1
+.venv/hub/bin/ruff format --check handoff/src handoff/tests e2e bench/hub_bench.py bench/boost_bench.py bench/publish_bench.py bench/cluster_bench.py || status=1
 .venv/hub/bin/mypy handoff/src/hub || status=1
 # The hub's layers and pure rules (contracts in handoff/pyproject.toml, [tool.importlinter]).
 .venv/hub/bin/lint-imports --config handoff/pyproject.toml || status=1
@@ -45,7 +45,10 @@ step "navpii: masking of personal numbers (tables and Hypothesis properties)"
 .venv/hub/bin/pytest packages/navpii/tests -q --junitxml="$RESULTS/navpii.xml" || status=1
 
 step "hub: services on SQLite and PostgreSQL, HTTP, WebSocket, real Rasa"
-.venv/hub/bin/pytest handoff/tests -q --junitxml="$RESULTS/hub.xml" || status=1
+.venv/hub/bin/pytest handoff/tests -q --ignore=handoff/tests/test_cluster.py --junitxml="$RESULTS/hub.xml" || status=1
+
+step "cluster: 2 hubs and 2 Rasa instances behind nginx on PostgreSQL and Redis (make run-cluster)"
+.venv/hub/bin/pytest handoff/tests/test_cluster.py -q --junitxml="$RESULTS/cluster.xml" || status=1
 
 step "browser: widget, console, accessibility (e2e/, in the hub's environment)"
 # Screenshots go to .cache/screenshots; `make screenshots` refreshes docs/screenshots.

@@ -188,7 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="the project whose data/ is edited")
     parser.add_argument("--config", type=Path, help="training config (default: ROOT/config.yml)")
     parser.add_argument("--models", type=Path, help="where models go (default: ROOT/models)")
-    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://127.0.0.1:5005"))
+    parser.add_argument(
+        "--rasa-url",
+        default=os.environ.get("RASA_URLS") or os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+        help="the running Rasa, or several separated by commas: a publish loads each in turn",
+    )
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument(
         "--keep-models",

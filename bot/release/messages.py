@@ -62,3 +62,19 @@ UNMEASURED_RUNNING = "Modellen boten bruker nå, kunne ikke måles. Bare målene
 def not_measured(dev: object) -> str:
     """Details when the held-out dev set is not there to measure with."""
     return f"Ikke målt: testsettet finnes ikke her ({dev})."
+
+
+# With several Rasa instances, what a release did on each (bot/release/rasa_api.py, Outcome).
+INSTANCE_OUTCOMES = {
+    "loaded": "bruker det nye innholdet.",
+    "not_running": "svarer ikke nå; tar i bruk det publiserte innholdet når den starter.",
+    "refused": "kunne ikke ta i bruk den nye modellen.",
+    "timed_out": "ble ikke ferdig med å laste den nye modellen i tide.",
+    "rolled_back": "er satt tilbake til modellen fra før, så alle svarer likt.",
+    "not_reached": "ble ikke forsøkt (en tidligere bot feilet).",
+}
+
+
+def instance_line(url: str, outcome: str) -> str:
+    """One line of a release's details: one Rasa instance and what happened to it."""
+    return f"Bot {url}: {INSTANCE_OUTCOMES[outcome]}"

@@ -36,16 +36,18 @@ from bot.release.messages import (
     UNCHANGED,
     UNCHANGED_NOT_RUNNING,
     Step,
+    instance_line,
     not_measured,
 )
 from bot.release.quality import check_quality, measure_in_background
 from bot.release.rasa_api import (
     LOAD_TIMEOUT_SECONDS,
-    LoadTimedOut,
-    NotRunning,
-    load_model,
+    InstanceLoad,
+    Outcome,
+    instances,
+    load_each,
     model_id,
-    running_model_id,
+    running_model_ids,
 )
 from bot.release.stamp import Stamp, is_model, keep
 from bot.runtime.live_texts import (
@@ -104,10 +106,39 @@ class ContentRefused:
     failed: tuple[CheckResult, ...]
 
 
+def _report(
+    rasa_url: str | Sequence[str], loads: Sequence[InstanceLoad], rolled_back: Sequence[str] = ()
+) -> str:
+    """Per instance, what the release did (only when there are several: one is the whole story)."""
+    urls = instances(rasa_url)
+    if len(urls) < 2:
+        return ""
+    outcomes = {load.url: load.outcome.value for load in loads}
+    outcomes.update(dict.fromkeys(rolled_back, "rolled_back"))
+    return "\n".join(instance_line(url, outcomes.get(url, "not_reached")) for url in urls)
+
+
+def _failure(loads: Sequence[InstanceLoad]) -> InstanceLoad | None:
+    return next((load for load in loads if load.outcome in (Outcome.refused, Outcome.timed_out)), None)
+
+
+def _roll_back(loads: Sequence[InstanceLoad], published: Path, timeout: float) -> list[str]:
+    """The instances that took a model the release then gave up go back to `published`,
+    so every instance answers with the same model; returns those that did."""
+    back = [load.url for load in loads if load.outcome == Outcome.loaded]
+    if not back or not published.is_file():
+        return []
+    return [load.url for load in load_each(back, published, timeout) if load.outcome == Outcome.loaded]
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(part for part in parts if part).strip()
+
+
 def install(
     candidate: Path,
     published: Path,
-    rasa_url: str,
+    rasa_url: str | Sequence[str],
     fingerprint: str,
     verdict: Verdict | None = None,
     details: str = "",
@@ -115,53 +146,55 @@ def install(
     model_inputs: str = "",
     responses: Responses | None = None,
 ) -> Released:
-    """Loads the gated `candidate` into the running Rasa, then makes it `published`, with
-    its `responses` as the live texts.
+    """Loads the gated `candidate` into every running Rasa instance (`rasa_url`: one or
+    several, bot/release/rasa_api.py `instances`), one after another, then makes it
+    `published`, with its `responses` as the live texts.
 
     Rasa loads the candidate from where it is, so `published` stays the model the bot
-    runs until the load succeeded: a refused or unfinished load changes nothing on disk.
-    Only when no Rasa answers does the candidate become `published` at once, for the
+    runs until the load succeeded: a refused or unfinished load changes nothing on disk,
+    and the instances that had loaded it already go back to the published model. An
+    instance that does not answer starts with the published model when it comes back.
+    Only when no instance answers does the candidate become `published` at once, for the
     next start (it passed the gate).
     """
-    try:
-        loaded = load_model(rasa_url, candidate, timeout)
-    except NotRunning:
+    loads = load_each(rasa_url, candidate, timeout)
+    failed = _failure(loads)
+    if failed is not None:
+        report = _report(rasa_url, loads, _roll_back(loads, published, timeout))
+        # A timed-out Rasa may still finish loading the candidate: it stays where Rasa reads it.
+        message = LOAD_REFUSED if failed.outcome == Outcome.refused else LOAD_TIMED_OUT
+        return Released(False, message, _join(details, report, failed.detail), verdict)
+    loaded = [load for load in loads if load.outcome == Outcome.loaded]
+    if not loaded:
         keep(candidate, published, Stamp(fingerprint, model_id(candidate), model_inputs))
         if responses is not None:
             write_snapshot(texts_path(published), responses)
-        return Released(False, NOT_RUNNING, rasa_url, verdict)
-    except RuntimeError as exc:
-        return Released(False, LOAD_REFUSED, f"{details}\n{exc}".strip(), verdict)
-    except LoadTimedOut as exc:
-        # Rasa may still finish loading the candidate: leave it where Rasa reads it.
-        return Released(False, LOAD_TIMED_OUT, f"{details}\n{exc}".strip(), verdict)
+        return Released(False, NOT_RUNNING, ", ".join(instances(rasa_url)), verdict)
+    details = _join(details, _report(rasa_url, loads))
     try:
         # The texts first: the model is running, its texts must be the live ones.
         if responses is not None:
             write_snapshot(texts_path(published), responses)
-        keep(candidate, published, Stamp(fingerprint, loaded["model_id"], model_inputs))
+        keep(candidate, published, Stamp(fingerprint, loaded[0].detail, model_inputs))
     except OSError as exc:
         return Released(True, PUBLISHED, f"{details}\n{NOT_SAVED} ({exc})".strip(), verdict)
     return Released(True, PUBLISHED, details, verdict)
 
 
 def _load_published(
-    rasa_url: str, published: Path, running: str | None, timeout: float, progress: Progress
+    rasa_url: str | Sequence[str], stale: Sequence[str], published: Path, timeout: float, progress: Progress
 ) -> Released:
-    """The content is published, but the running bot does not use it (or no bot answers)."""
-    if running is None:
-        return Released(False, UNCHANGED_NOT_RUNNING, rasa_url)
-    # Rasa was started with another model: the published one goes in as it is, no training.
+    """The content is published, but the `stale` instances do not run it (they started with
+    another model): the published model goes in as it is, no training."""
     progress(Step.loading_published)
-    try:
-        load_model(rasa_url, published, timeout)
-    except NotRunning:
-        return Released(False, UNCHANGED_NOT_RUNNING, rasa_url)
-    except RuntimeError as exc:
-        return Released(False, LOAD_REFUSED, str(exc))
-    except LoadTimedOut as exc:
-        return Released(False, LOAD_TIMED_OUT, str(exc))
-    return Released(True, PUBLISHED)
+    loads = load_each(stale, published, timeout)
+    failed = _failure(loads)
+    if failed is not None:
+        message = LOAD_REFUSED if failed.outcome == Outcome.refused else LOAD_TIMED_OUT
+        return Released(False, message, _join(_report(rasa_url, loads), failed.detail))
+    if not any(load.outcome == Outcome.loaded for load in loads):
+        return Released(False, UNCHANGED_NOT_RUNNING, ", ".join(stale))
+    return Released(True, PUBLISHED, _report(rasa_url, loads))
 
 
 def gate_cases(shared: Path) -> Path:
@@ -205,7 +238,7 @@ def release(
     root: Path,
     config: Path,
     models: Path,
-    rasa_url: str,
+    rasa_url: str | Sequence[str],
     shared: Path,
     progress: Progress,
     titles: Mapping[str, str] | None = None,
@@ -228,15 +261,17 @@ def release(
         # content passed all checks when it was published: a text-only publish that turns
         # out to need a model below was checked only for texts.)
         stamp = Stamp.read(published) or Stamp("", "")
-        running = running_model_id(rasa_url)
-        if running is None and chosen.route == Route.unchanged:
-            return Released(False, UNCHANGED_NOT_RUNNING, rasa_url, route=Route.unchanged)
-        if running is not None and running != stamp.model_id:
+        running = {url: id_ for url, id_ in running_model_ids(rasa_url).items() if id_ is not None}
+        if not running and chosen.route == Route.unchanged:
+            urls = ", ".join(instances(rasa_url))
+            return Released(False, UNCHANGED_NOT_RUNNING, urls, route=Route.unchanged)
+        stale = [url for url, id_ in running.items() if id_ != stamp.model_id]
+        if stale:
             if not is_model(published, stamp.model_id):
                 chosen = replace(chosen, route=Route.model)  # replaced by hand since: train
             else:
                 # Rasa was started with another model: the published one goes in as it is.
-                loaded = _load_published(rasa_url, published, running, load_timeout, progress)
+                loaded = _load_published(rasa_url, stale, published, load_timeout, progress)
                 if not loaded.published or chosen.route == Route.unchanged:
                     return replace(loaded, route=Route.unchanged)
     if chosen.route == Route.unchanged:
@@ -268,7 +303,7 @@ def publish_content(
     check: Callable[[bool], Sequence[CheckResult]] | None,
     config: Path,
     models: Path,
-    rasa_url: str,
+    rasa_url: str | Sequence[str],
     shared: Path,
     progress: Progress,
     load_timeout: float = LOAD_TIMEOUT_SECONDS,

@@ -11,7 +11,8 @@ holds the hub's bot secret (HUB_BOT_SECRET, for the handoff) and sees every trac
   which Rasa sends from endpoints.yml (`action_endpoint.headers`); it does not start
   without a token;
 - an action that fails answers with the error's type only: rasa_sdk's own answer
-  echoes the whole request (the tracker, with the visitor's messages) to Rasa.
+  echoes the whole request (the tracker, with the visitor's messages) to Rasa;
+- an idle connection from Rasa stays open longer than Rasa keeps it (KEEP_ALIVE_SECONDS).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5055
 MIN_TOKEN_CHARS = 16
 OPEN_PATHS = frozenset({"/health"})
+# Rasa's aiohttp client keeps an idle connection for 15 s and then reuses it: the server
+# must keep it longer, or a reuse races the server's close and the action call fails
+# (Sanic's default is 5 s). nginx's and aiohttp's servers keep 75 s.
+KEEP_ALIVE_SECONDS = 75
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +68,7 @@ def create_app(token: str, actions: str = "actions") -> Any:
     from sanic.request import Request
 
     app = sdk_app(actions, cors_origins=None)
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_SECONDS
 
     @app.middleware("request")
     async def require_token(request: Request) -> Any:

@@ -30,9 +30,10 @@ def create_advisor(
 
 
 class Visitor:
-    def __init__(self, base: str, page: str = "/dagpenger") -> None:
+    def __init__(self, base: str, page: str = "/dagpenger", timeout: float = 5) -> None:
         self.base = base
-        r = httpx.post(f"{base}/api/conversations", json={"page": page})
+        # The welcome is Rasa's first answer: allow for a slow one where Rasa runs.
+        r = httpx.post(f"{base}/api/conversations", json={"page": page}, timeout=timeout)
         assert r.status_code == 201, r.text
         body = r.json()
         self.id, self.secret, self.first = body["id"], body["secret"], body["messages"]

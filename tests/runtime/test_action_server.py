@@ -121,3 +121,21 @@ def test_project_endpoints_send_the_token_from_the_environment(monkeypatch: pyte
     nlg = read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "nlg")
     assert nlg is not None and nlg.url == "http://127.0.0.1:5057/nlg"
     assert nlg.headers == {"Authorization": "Bearer nlg-token-from-the-environment"}
+
+
+def test_an_idle_connection_from_rasa_stays_open_longer_than_rasa_keeps_it(server: ActionServer) -> None:
+    """Rasa's aiohttp client keeps an idle connection for 15 s and reuses it; a server that
+    closed it sooner (Sanic's default: 5 s) races that reuse, and Rasa's action call then
+    fails ("Cannot write to closing transport": the bot answers nothing, seen under load
+    in the cluster tests). The server must keep it longer."""
+    import socket
+    import time
+
+    port = int(server.url.rsplit(":", 1)[1].split("/")[0])
+    request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        assert b" 200 " in conn.recv(4096)
+        time.sleep(16)  # idle longer than aiohttp's keep-alive (15 s)
+        conn.sendall(request)
+        assert b" 200 " in conn.recv(4096)
