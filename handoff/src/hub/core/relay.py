@@ -12,7 +12,9 @@ until no earlier message of the conversation is still waiting for the bot (its m
 gets the messages in order and their answers are stored in order, whichever hub took
 each. No transaction or lock is held meanwhile: it re-reads on each event of the
 conversation (the earlier answer, relayed from the other hub) and every half second,
-and gives up waiting after the time the lost-reply sweep allows an exchange.
+and gives up waiting when the earliest message it waits for has taken longer than the
+lost-reply sweep allows one exchange (the clock starts again whenever that message is
+answered and the next one is the earliest: many quick messages wait their turn).
 """
 
 from __future__ import annotations
@@ -86,12 +88,16 @@ class BotRelay:
         if ctx.engine.dialect.name == "sqlite":
             return
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + ctx.bot_reply_lost_after()
+        waiting_for: int | None = None
+        deadline = 0.0
         with ctx.broker.subscribe(f"conv:{conversation_id}") as sub:
             while True:
                 async with ctx.read() as u:
-                    if not await conv_svc.earlier_awaiting(u, conversation_id, message_id):
-                        return
+                    oldest = await conv_svc.earlier_awaiting(u, conversation_id, message_id)
+                if oldest is None:
+                    return
+                if oldest != waiting_for:  # progress: the next earlier exchange has its time
+                    waiting_for, deadline = oldest, loop.time() + ctx.bot_reply_lost_after()
                 left = deadline - loop.time()
                 if left <= 0:
                     log.warning(

@@ -245,19 +245,18 @@ async def answered(u: Unit, *message_ids: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def earlier_awaiting(u: Unit, conversation_id: str, message_id: int) -> bool:
-    """Whether a visitor message of the conversation stored before ``message_id`` is
-    still waiting for the bot."""
+async def earlier_awaiting(u: Unit, conversation_id: str, message_id: int) -> int | None:
+    """The oldest visitor message of the conversation stored before ``message_id`` that is
+    still waiting for the bot (its id), or None."""
     row = await u.session.execute(
-        select(Message.id)
-        .where(
+        select(func.min(Message.id)).where(
             Message.conversation_id == conversation_id,
             Message.id < message_id,
             Message.awaiting_bot,
         )
-        .limit(1)
     )
-    return row.first() is not None
+    oldest = row.scalar_one_or_none()
+    return int(oldest) if oldest is not None else None
 
 
 async def lost_bot_replies(
