@@ -385,9 +385,15 @@ def test_hubs_stay_ready_for_the_balancer_while_rasa_is_down(cluster_pg: str) ->
 
 
 def _transactions(base: str) -> float:
-    """The hub's database transactions so far (hub_db_transactions_total, all kinds)."""
+    """The hub's reading transactions so far (hub_db_transactions_total{kind="read"}): the
+    fan-out is reads; a queued visitor's presence mark is a write of its own, on its own
+    timer, that may fall into any window."""
     lines = httpx.get(base + "/metrics").text.splitlines()
-    found = [float(x.split()[-1]) for x in lines if x.startswith("hub_db_transactions_total{")]
+    found = [
+        float(x.split()[-1])
+        for x in lines
+        if x.startswith("hub_db_transactions_total{") and 'kind="read"' in x
+    ]
     assert found, "no hub_db_transactions_total"
     return sum(found)
 
@@ -432,8 +438,10 @@ async def test_a_queue_change_costs_each_hub_one_read_for_all_its_sockets(
                 state = await next_frame(ws, "state", timeout=5, owner="queue")
                 assert state["queue"]["position"] >= 2  # now behind the urgent one
             # One read for the advisors' overview, one for the visitors' places (and, if
-            # this hub reports the gauges, this scrape's own read of them); not one each.
-            assert _transactions(b.url) - before <= 3
+            # this hub reports the gauges, this scrape's own read of them); not one per
+            # socket (30 here; 31 transactions before the shared reads). Hints that reach
+            # the hub apart are read apart, so a handoff may cost two such rounds.
+            assert _transactions(b.url) - before <= 5
         finally:
             for ws in advisors + visitors:
                 await ws.close()
