@@ -25,7 +25,6 @@ import platform
 import random
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,7 +39,7 @@ import websockets
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "handoff"))
 
-from tests.stack import model_path  # noqa: E402
+from tests.stack import free_port_range, model_path  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432"
 # Our own everyday questions (not from any evaluation set).
@@ -53,19 +52,6 @@ QUESTIONS = [
 ]
 UNAVAILABLE = "Chatboten svarer ikke akkurat nå"
 READY_LINE = "is running as a cluster"
-
-
-def _free_range(count: int) -> int:
-    for _ in range(50):
-        base = random.randrange(20000, 60000 - count)
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free range of ports")
 
 
 def _psql(sql: str) -> None:
@@ -83,7 +69,7 @@ class Cluster:
         tag = secrets.token_hex(3)
         self.dbs = (f"cluster_bench_hub_{tag}", f"cluster_bench_rasa_{tag}")
         self.prefix = f"clusterbench{tag}"
-        base = _free_range(50)
+        base = free_port_range(50)
         self.url = f"http://127.0.0.1:{base + 49}"
         self.env = {
             **os.environ,

@@ -30,6 +30,7 @@ Example::
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -52,6 +53,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def free_port_range(count: int) -> int:
+    """A first port of ``count`` consecutive free ones on 127.0.0.1 (the cluster script
+    numbers its processes' ports from one base)."""
+    for _ in range(50):
+        base = random.randrange(20000, 60000 - count)
+        try:
+            for port in range(base, base + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free range of ports")
 
 
 def model_path() -> Path | None:

@@ -16,10 +16,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
 import secrets
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +30,7 @@ import websockets
 
 from tests.conftest import PG_SERVER, _admin, _require_pg
 from tests.live import PASSWORD, Visitor, create_advisor, login, next_frame
-from tests.stack import BOT_VENV, LOG_DIR, REPO, model_path
+from tests.stack import BOT_VENV, LOG_DIR, REPO, free_port_range, model_path
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rasa]
 
@@ -67,20 +65,6 @@ def _redis_up() -> bool:
         return _redis("PING").strip() == "PONG"
     except (OSError, subprocess.TimeoutExpired):
         return False
-
-
-def _free_range(count: int) -> int:
-    """A first port of `count` consecutive free ones on 127.0.0.1."""
-    for _ in range(50):
-        base = random.randrange(20000, 60000 - count)
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free range of ports")
 
 
 @dataclass
@@ -123,7 +107,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     (models / "nav.tar.gz").write_bytes(model.read_bytes())
     tag = secrets.token_hex(4)
     hub_db, rasa_db, prefix = f"s17cluster_hub_{tag}", f"s17cluster_rasa_{tag}", f"s17cluster{tag}"
-    base = _free_range(50)
+    base = free_port_range(50)
     port = base + 49
     # The processes' logs stay where the other stack tests keep theirs (tests/stack.py).
     run_dir = LOG_DIR / f"cluster-{tag}"
