@@ -439,9 +439,10 @@ async def test_a_queue_change_costs_each_hub_one_read_for_all_its_sockets(
                 assert state["queue"]["position"] >= 2  # now behind the urgent one
             # One read for the advisors' overview, one for the visitors' places (and, if
             # this hub reports the gauges, this scrape's own read of them); not one per
-            # socket (30 here; 31 transactions before the shared reads). Hints that reach
-            # the hub apart are read apart, so a handoff may cost two such rounds.
-            assert _transactions(b.url) - before <= 5
+            # socket (30 here; 31 transactions before the shared reads). The sockets
+            # share the time the hint was delivered: stamped when each of them got to
+            # run, those that ran after uvloop's clock moved on read again (4-5).
+            assert _transactions(b.url) - before <= 3
         finally:
             for ws in advisors + visitors:
                 await ws.close()

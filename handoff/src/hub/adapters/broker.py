@@ -32,8 +32,13 @@ class Subscription:
     def __init__(self, maxsize: int) -> None:
         self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize)
         self.overflowed = False
+        # Event-loop time of the latest delivery here. A read started at or after it sees
+        # what every event taken so far announced (core/shared_read.py): the sockets that
+        # one delivery wakes share its time, however late each of them gets to run.
+        self.heard_at = 0.0
 
-    def put(self, ev: Event) -> None:
+    def put(self, ev: Event, at: float | None = None) -> None:
+        self.heard_at = asyncio.get_running_loop().time() if at is None else at
         try:
             self.queue.put_nowait(ev)
         except asyncio.QueueFull:
@@ -82,15 +87,17 @@ class Broker:
             self.forward(channel, ev)
 
     def deliver(self, channel: str, ev: Event) -> None:
-        """To this process's subscribers only."""
+        """To this process's subscribers only (all stamped with the same time)."""
+        at = asyncio.get_running_loop().time()
         for sub in list(self._subs.get(channel, ())):
-            sub.put(ev)
+            sub.put(ev, at)
 
     def deliver_to_everyone(self, ev: Event) -> None:
         """To every subscription of this process, once each (whatever its channels)."""
         subs = {sub for channel_subs in self._subs.values() for sub in channel_subs}
+        at = asyncio.get_running_loop().time()
         for sub in subs:
-            sub.put(ev)
+            sub.put(ev, at)
 
     def subscriber_count(self) -> int:
         return sum(len(s) for s in self._subs.values())

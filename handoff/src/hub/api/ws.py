@@ -158,7 +158,10 @@ class VisitorStream:
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
-                    heard = loop.time()
+                    # When the hint was delivered, not when this task got to run: the
+                    # sockets it woke then share one read (uvloop's clock moves on
+                    # while they run one after the other).
+                    heard = sub.heard_at if ev is not None else loop.time()
                     need_sync = queue_changed = False
                     for item in [ev, *sub.drain()] if ev is not None else []:
                         kind = item["type"]
@@ -285,7 +288,7 @@ class AdvisorStream:
             try:
                 while True:
                     ev = await sub.get(hub.settings.ws_poll_seconds)
-                    heard = loop.time()
+                    heard = sub.heard_at if ev is not None else loop.time()  # as above
                     items = [ev, *sub.drain()] if ev is not None else []
                     lost = ev is None or sub.overflowed
                     refresh = lost
