@@ -48,7 +48,7 @@ from typing import Any
 import psutil
 from cluster_idle import idle_sockets
 from cluster_load import Record, Talk, connect_all, match, open_conversations, percentile, saturate, typist
-from cluster_measure import PG, STATS_FLUSH_SECONDS, Cpu, HubDb, hub_units, load, transactions
+from cluster_measure import PG, STATS_FLUSH_SECONDS, Cpu, HubDb, hub_units, load, storage, transactions
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "handoff"))
@@ -204,9 +204,10 @@ async def _settle(cluster: Cluster, quiet: float = 0.15, limit: float = 180) -> 
     return time.monotonic() - began
 
 
-async def _layout(cluster: Cluster, args: argparse.Namespace) -> list[dict[str, Any]]:
+async def _layout(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     print(f"  settled in {await _settle(cluster):.0f} s, load {load()}", flush=True)
+    empty = await storage(*cluster.dbs)
     for visitors in args.visitors:
         opening = Record()
         began = time.monotonic()
@@ -232,7 +233,17 @@ async def _layout(cluster: Cluster, args: argparse.Namespace) -> list[dict[str, 
                 print("  " + json.dumps(row, ensure_ascii=False), flush=True)
         finally:
             await asyncio.gather(*(t.close() for t in talks), return_exceptions=True)
-    return rows
+    full = await storage(*cluster.dbs)
+    grown = {k: full[k] - empty[k] for k in full}
+    print(f"  storage: empty {empty}, after {full}", flush=True)
+    return {
+        "phases": rows,
+        "storage_empty": empty,
+        "storage_after": full,
+        "hub_bytes_per_message": round(grown["hub_db_bytes"] / max(1, grown["messages"])),
+        "rasa_bytes_per_event": round(grown["rasa_db_bytes"] / max(1, grown["events"])),
+        "rasa_events_per_hub_message": round(grown["events"] / max(1, grown["messages"]), 2),
+    }
 
 
 def _machine() -> dict[str, Any]:

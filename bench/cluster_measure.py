@@ -38,6 +38,29 @@ async def transactions(databases: tuple[str, ...]) -> dict[str, int]:
     return {r["datname"]: int(r["n"]) for r in rows}
 
 
+async def storage(hub_db: str, rasa_db: str) -> dict[str, int]:
+    """The databases' sizes on disk and what they hold: the hubs' conversations and
+    messages, Rasa's tracker events."""
+    conn = await asyncpg.connect(f"{PG}/postgres")
+    try:
+        sizes = {
+            f"{key}_bytes": int(await conn.fetchval("SELECT pg_database_size($1)", db))
+            for key, db in (("hub_db", hub_db), ("rasa_db", rasa_db))
+        }
+    finally:
+        await conn.close()
+    counts: dict[str, int] = {}
+    for db, table in ((hub_db, "conversations"), (hub_db, "messages"), (rasa_db, "events")):
+        conn = await asyncpg.connect(f"{PG}/{db}")
+        try:
+            counts[table] = int(await conn.fetchval(f"SELECT count(*) FROM {table}"))
+        except asyncpg.UndefinedTableError:
+            counts[table] = 0
+        finally:
+            await conn.close()
+    return {**sizes, **counts}
+
+
 class HubDb:
     """The hub's database, read by the benchmark itself (each query one transaction,
     counted so that it can be taken off the phase's count)."""
