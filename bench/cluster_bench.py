@@ -48,7 +48,17 @@ from typing import Any
 import psutil
 from cluster_idle import idle_sockets
 from cluster_load import Record, Talk, connect_all, match, open_conversations, percentile, saturate, typist
-from cluster_measure import PG, STATS_FLUSH_SECONDS, Cpu, HubDb, hub_units, load, storage, transactions
+from cluster_measure import (
+    PG,
+    STATS_FLUSH_SECONDS,
+    Cpu,
+    HubDb,
+    hub_units,
+    load,
+    rss_mb,
+    storage,
+    transactions,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "handoff"))
@@ -238,6 +248,7 @@ async def _layout(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]:
     print(f"  storage: empty {empty}, after {full}", flush=True)
     return {
         "phases": rows,
+        "rss_mb_after": rss_mb(cluster.pids),
         "storage_empty": empty,
         "storage_after": full,
         "hub_bytes_per_message": round(grown["hub_db_bytes"] / max(1, grown["messages"])),

@@ -141,6 +141,20 @@ def _seconds(procs: list[psutil.Process]) -> float:
     return total
 
 
+def rss_mb(pid_dir: Path) -> dict[str, float]:
+    """Resident memory of each cluster process (with its children), by pid file name."""
+    out: dict[str, float] = {}
+    for f in sorted(pid_dir.glob("*.pid")):
+        total = 0
+        for p in _tree(int(f.read_text())):
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                continue
+        out[f.stem] = round(total / 2**20, 1)
+    return out
+
+
 @dataclass
 class Cpu:
     """CPU seconds so far: per kind of cluster process (hub, rasa, actions, nlg, nginx,
