@@ -66,6 +66,8 @@ async def idle_sockets(steps: list[int]) -> dict[str, Any]:
             open_now = sum(1 for t in talks if t.reader is not None and not t.reader.done())
             rows.append({
                 "sockets": open_now,
+                # Refused, or closed by the hub since (its database pool ran dry).
+                "lost": n - open_now,
                 "rss_mb": round(rss / 2**20, 1),
                 "mb_per_socket": round((rss - base) / 2**20 / max(1, open_now), 4),
                 "hub_cpu_cores_idle": round(busy, 3),
