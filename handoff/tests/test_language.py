@@ -95,7 +95,7 @@ def test_the_language_of_a_turn_is_its_last_faq_answers() -> None:
         {"recipient_id": "c", "custom": {"nav_faq": "dagpenger_soke", "nav_language": "en"}},
     ]
     assert rasa.language_of(items) == "en"
-    assert rasa.language_of(items + [{"custom": {"nav_faq": "x", "nav_language": "nb"}}]) == "nb"
+    assert rasa.language_of([*items, {"custom": {"nav_faq": "x", "nav_language": "nb"}}]) == "nb"
     # No mark, an old mark without a language, or a language the hub does not speak: nothing.
     assert rasa.language_of([{"text": "Hei!"}]) is None
     assert rasa.language_of([{"custom": {"nav_faq": "dagpenger_soke"}}]) is None

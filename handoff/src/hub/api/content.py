@@ -65,7 +65,9 @@ async def save(request: Request, faq_id: str) -> HTTPResponse:
         raise InvalidRequest("Send svar, eksempler og versjon.")
     if data.get("answer_en") is not None and not isinstance(data["answer_en"], str):
         raise InvalidRequest("Det engelske svaret må være tekst.")
-    payload = {k: data[k] for k in ("answer", "examples", "version", "answer_en") if k in data}
+    payload: dict[str, Any] = {
+        k: data[k] for k in ("answer", "examples", "version", "answer_en") if k in data
+    }
     return await _pass(request, "PUT", ContentClient.faq_path(faq_id), payload)
 
 
