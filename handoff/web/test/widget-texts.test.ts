@@ -59,7 +59,7 @@ describe("the widget's text tables", () => {
 
 describe("the widget's state texts in English", () => {
   const en = TEXTS.en;
-  const msg = (sender: Message["sender"]): Message => ({ id: 1, sender, text: "x", created_at: "" }) as Message;
+  const msg = (sender: Message["sender"]): Message => ({ id: 1, sender, text: "x", created_at: "" });
 
   it("say status, wait, launcher and senders in English", () => {
     expect(statusText(true, "queue", en)).toBe("You are waiting for an adviser");
