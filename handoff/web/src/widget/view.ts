@@ -135,7 +135,7 @@ export class WidgetView {
 
     this.status = h("p", { class: "panel__status" });
     this.endButton = iconButton(closeIcon, t.end, () => on.askEnd(), true);
-    this.endText = this.endButton.querySelector("span") as HTMLSpanElement;
+    this.endText = this.endButton.lastElementChild as HTMLSpanElement; // after the icon
     this.minimiseButton = iconButton(minusIcon, t.minimise, () => on.setOpen(false));
     this.title = h("h2", { class: "panel__title", id: "navchat-title" }, t.chatWithNav);
     const header = h(
