@@ -177,13 +177,12 @@ export class ChatWidget {
     // item put there again would be read again); new ones, and everything after a reload,
     // are drawn in this one. The hub says a new language before the messages in it.
     if (!this.view.showsLog) this.renderBody();
-    // Not while the visitor is in the middle of the footer (it would lose focus).
-    if (this.state.footer === "composer" || this.state.footer === "ended") {
-      const box = this.view.footerBox;
-      const root = box.getRootNode() as ShadowRoot | Document;
-      const hadFocus = root.activeElement !== null && box.contains(root.activeElement);
-      if (this.state.footer === "ended" || !hadFocus) this.view.renderFooter(this.state);
-    }
+    // The composer's texts were written in place; a footer made from the texts is made
+    // again, unless the visitor is in it (it would lose focus).
+    const box = this.view.footerBox;
+    const root = box.getRootNode() as ShadowRoot | Document;
+    const inFooter = root.activeElement !== null && box.contains(root.activeElement);
+    if (this.state.footer !== "composer" && !inFooter) this.view.renderFooter(this.state);
   }
 
   private renderBody(): void {
