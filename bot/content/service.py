@@ -93,9 +93,13 @@ async def put_faq(request: web.Request) -> web.Response:
         return _error(400, "invalid_request", "Svar og versjon må være tekst.")
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
         return _error(400, "invalid_request", "Eksemplene må være en liste med tekster.")
+    # The English answer: left out (or null) leaves it as it is.
+    answer_en = body.get("answer_en") if isinstance(body, dict) else None
+    if answer_en is not None and not isinstance(answer_en, str):
+        return _error(400, "invalid_request", "Det engelske svaret må være tekst.")
     store = request.app[STORE]
     try:
-        await asyncio.to_thread(store.save, faq_id, answer, examples, version, _editor(request))
+        await asyncio.to_thread(store.save, faq_id, answer, examples, version, _editor(request), answer_en)
     except NotFound:
         return _error(404, "not_found", "Fant ikke dette svaret.")
     except Conflict as exc:
