@@ -1,7 +1,9 @@
 """Benchmark of the cluster (not a test): visitors through nginx to 2 hubs + 2 Rasa
 instances, beside 1 hub + 1 Rasa, both started by scripts/run_cluster.sh (the
 `make run-cluster` script) with the test model, on PostgreSQL and Redis, one layout after
-the other in the same run. Results go to docs/scaling.md.
+the other in the same run. Results go to docs/scaling.md. The content service (editors'
+publishing) is stopped once the cluster is up (``--keep-content`` leaves it): it serves
+no visitor, and at start it measures the model for the publish gate, a core for minutes.
 
 For each layout and each number of visitors (each visitor: a conversation opened through
 nginx and its WebSocket):
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import json
 import os
@@ -123,6 +126,24 @@ class Cluster:
             time.sleep(1)
         return self
 
+    def stop_content(self) -> None:
+        """Stop the content service (editors' FAQ editing and publishing): it serves no
+        visitor, and at start it measures the published model for the publish gate, a
+        core for minutes on this machine."""
+        pid_file = self.pids / "content.pid"
+        if not pid_file.exists():
+            return
+        try:
+            root = psutil.Process(int(pid_file.read_text()))
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for proc in procs:
+            with contextlib.suppress(psutil.Error):
+                proc.terminate()
+        psutil.wait_procs(procs, timeout=20)
+        pid_file.unlink(missing_ok=True)
+
     def __exit__(self, *_: object) -> None:
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -199,7 +220,7 @@ async def _phase(
     }
 
 
-async def _settle(cluster: Cluster, quiet: float = 0.15, limit: float = 180) -> float:
+async def _settle(cluster: Cluster, quiet: float = 0.15, limit: float = 120) -> float:
     """Wait until the cluster's processes together use less than ``quiet`` cores over
     5 s (after the start, the content service and Rasa go on loading for a while);
     returns the seconds waited."""
@@ -284,6 +305,7 @@ def main() -> int:
     parser.add_argument(
         "--warmup-seconds", type=float, default=10.0, help="per layout, 10 visitors, not counted"
     )
+    parser.add_argument("--keep-content", action="store_true", help="leave the content service running")
     parser.add_argument("--idle", type=_ints, default=[], help="idle sockets on one hub, in steps")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
@@ -307,6 +329,8 @@ def main() -> int:
         hubs, rasa = (int(n) for n in layout.split("x"))
         began = time.monotonic()
         with Cluster(hubs, rasa, model) as cluster:
+            if not args.keep_content:
+                cluster.stop_content()
             print(
                 f"{hubs} hub(s) + {rasa} Rasa: up in {time.monotonic() - began:.0f} s, load {load()}",
                 flush=True,
