@@ -118,7 +118,7 @@ class Talk:
                 now = time.perf_counter()
                 frame = json.loads(raw)
                 if frame["type"] == "error":
-                    self.record.error(f"error frame: {frame['data'].get('code', '?')}")
+                    self.record.error(f"error frame: {frame['data'].get('error', '?')}")
                 if frame["type"] != "message":
                     continue
                 data = frame["data"]
