@@ -9,7 +9,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalog import FAQ_RESPONSE_PREFIX, URGENT_FAQS, faq_entry
+from actions.catalog import FAQ_RESPONSE_PREFIX, URGENT_FAQS, conversation_language, faq_entry
 from actions.follow_up import follow_up_faq
 from actions.nlu_output import chosen_faq, clicked_faq
 from actions.signals import faq_mark
@@ -37,7 +37,10 @@ class ActionAnswerFaq(Action):
         if entry is None:
             dispatcher.utter_message(response="utter_default")
             return [SlotSet("unsure_count", 0.0)]
-        dispatcher.utter_message(response=f"{FAQ_RESPONSE_PREFIX}{entry.id}", json_message=faq_mark(entry.id))
+        dispatcher.utter_message(
+            response=f"{FAQ_RESPONSE_PREFIX}{entry.id}",
+            json_message=faq_mark(entry.id, conversation_language(tracker)),
+        )
         events: list[dict[str, Any]] = [
             SlotSet("faq_id", entry.id),
             SlotSet("topic", entry.topic),

@@ -14,10 +14,12 @@ def hub_signal(kind: str, suggestions: list[str]) -> dict[str, Any]:
     return {"nav_signal": kind, "suggestions": suggestions}
 
 
-def faq_mark(faq_id: str) -> dict[str, Any]:
-    """The custom message that tells the hub the reply before it is the answer `faq_id`.
+def faq_mark(faq_id: str, language: str) -> dict[str, Any]:
+    """The custom message that tells the hub the reply before it is the answer `faq_id`,
+    in the conversation's `language` ("nb" or "en").
 
     The hub stores it with the answer, and the widget asks "Var svaret nyttig?" under it
-    (docs/contracts/handoff.md, "Bot signals").
+    (docs/contracts/handoff.md, "Bot signals"); the language is the conversation's from
+    then on for the hub and the widget's own texts (docs/english.md).
     """
-    return {"nav_faq": faq_id}
+    return {"nav_faq": faq_id, "nav_language": language}

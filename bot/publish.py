@@ -16,6 +16,7 @@ import sys
 from bot.content.checks import check_content
 from bot.content.store import FaqStore
 from bot.paths import CONFIG, MODELS, PROJECT_ROOT, SHARED
+from bot.release.changes import DEFAULT_MAX_FINETUNES
 from bot.release.messages import ROUTE_TEXTS
 from bot.release.pipeline import ContentRefused, publish_content
 
@@ -32,12 +33,17 @@ def main(argv: list[str] | None = None) -> int:
         help="the running Rasa, or several separated by commas (each loads the new model in turn)",
     )
     parser.add_argument("--skip-checks", action="store_true", help="only train, measure and publish")
+    parser.add_argument(
+        "--from-scratch", action="store_true",
+        help="train a new model from scratch even when only examples changed (no fine-tuning)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     store = FaqStore.for_project(PROJECT_ROOT, SHARED)
     done = publish_content(
         store, None if args.skip_checks else lambda texts_only: check_content(PROJECT_ROOT, SHARED, texts_only),
         CONFIG, MODELS, args.rasa_url, SHARED, lambda step: print(step, flush=True),
         by=os.environ.get("USER") or "make publish",  # who, in the publication history
+        max_finetunes=0 if args.from_scratch else DEFAULT_MAX_FINETUNES,
     )  # fmt: skip
     if isinstance(done, ContentRefused):
         for result in done.failed:

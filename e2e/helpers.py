@@ -19,7 +19,8 @@ def messages(page: Page, sender: str | None = None) -> Locator:
 
 
 def chat_input(page: Page) -> Locator:
-    return page.get_by_label("Skriv meldingen din")
+    """The message field, labelled in the conversation's language (widget/texts.ts)."""
+    return page.get_by_label(re.compile(r"^(Skriv meldingen din|Write your message)$"))
 
 
 def open_and_start(page: Page) -> None:

@@ -20,6 +20,7 @@ from bot.content.store import FaqStore
 from bot.evaluation.gate import Verdict
 from bot.paths import SHARED
 from bot.release import history
+from bot.release.changes import DEFAULT_MAX_FINETUNES
 from bot.release.messages import Step
 from bot.release.pipeline import ContentRefused, measure_published, publish_content
 
@@ -78,9 +79,11 @@ class Publisher:
         models: Path,
         shared: Path = SHARED,
         keep_models: int = history.DEFAULT_KEEP_MODELS,
+        max_finetunes: int = DEFAULT_MAX_FINETUNES,
     ) -> None:
         self.store = store
         self.keep_models = keep_models
+        self.max_finetunes = max_finetunes
         self.config = config
         self.rasa_url = rasa_url
         self.models = models
@@ -161,7 +164,7 @@ class Publisher:
         done = publish_content(
             self.store, lambda texts_only: check_content(self.store.root, self.shared, texts_only),
             self.config, self.models, self.rasa_url, self.shared, self._progress,
-            by=self.status.by, keep_models=self.keep_models,
+            by=self.status.by, keep_models=self.keep_models, max_finetunes=self.max_finetunes,
         )  # fmt: skip
         if isinstance(done, ContentRefused):
             details = "\n\n".join(f"{r.what}:\n{r.output}" for r in done.failed)

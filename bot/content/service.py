@@ -25,6 +25,7 @@ from bot.content.publishing import AlreadyRunning, NotKept, Publisher
 from bot.content.store import Conflict, FaqStore, Invalid, NotFound, evaluation_keys
 from bot.paths import PROJECT_ROOT, SHARED
 from bot.release import history
+from bot.release.changes import DEFAULT_MAX_FINETUNES
 
 STORE = web.AppKey("store", FaqStore)
 PUBLISHER = web.AppKey("publisher", Publisher)
@@ -92,9 +93,13 @@ async def put_faq(request: web.Request) -> web.Response:
         return _error(400, "invalid_request", "Svar og versjon må være tekst.")
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
         return _error(400, "invalid_request", "Eksemplene må være en liste med tekster.")
+    # The English answer: left out (or null) leaves it as it is.
+    answer_en = body.get("answer_en") if isinstance(body, dict) else None
+    if answer_en is not None and not isinstance(answer_en, str):
+        return _error(400, "invalid_request", "Det engelske svaret må være tekst.")
     store = request.app[STORE]
     try:
-        await asyncio.to_thread(store.save, faq_id, answer, examples, version, _editor(request))
+        await asyncio.to_thread(store.save, faq_id, answer, examples, version, _editor(request), answer_en)
     except NotFound:
         return _error(404, "not_found", "Fant ikke dette svaret.")
     except Conflict as exc:
@@ -153,12 +158,13 @@ async def restore_publication(request: web.Request) -> web.Response:
     return web.json_response(status.as_json(), status=202)
 
 
-def _keep_models(raw: str) -> int:
-    """NAV_MODELS_KEPT: how many models the history keeps (at least 1; 5 when unset)."""
+def _whole_number(name: str, default: int, minimum: int) -> int:
+    """The environment setting `name`: a whole number, at least `minimum`; `default` when unset."""
+    raw = os.environ.get(name, "")
     try:
-        return max(1, int(raw)) if raw.strip() else history.DEFAULT_KEEP_MODELS
+        return max(minimum, int(raw)) if raw.strip() else default
     except ValueError:
-        raise SystemExit(f"error: NAV_MODELS_KEPT must be a whole number, not {raw!r}") from None
+        raise SystemExit(f"error: {name} must be a whole number, not {raw!r}") from None
 
 
 def create_app(publisher: Publisher, token: str) -> web.Application:
@@ -197,8 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-models",
         type=int,
-        default=_keep_models(os.environ.get("NAV_MODELS_KEPT", "")),
+        default=_whole_number("NAV_MODELS_KEPT", history.DEFAULT_KEEP_MODELS, 1),
         help="how many published models the history keeps for 'Ta i bruk igjen' (default 5)",
+    )
+    parser.add_argument(
+        "--max-finetunes",
+        type=int,
+        default=_whole_number("NAV_FINETUNE_MAX", DEFAULT_MAX_FINETUNES, 0),
+        help="fine-tune a model at most this many times in a row when only examples changed "
+        f"(0: always train from scratch; default {DEFAULT_MAX_FINETUNES})",
     )
     parser.add_argument(
         "--no-measure-at-start", action="store_true",
@@ -209,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     store = FaqStore.for_project(root, args.shared, evaluation_keys(args.shared, root))
     publisher = Publisher(
         store, args.config or root / "config.yml", args.rasa_url, args.models or root / "models", args.shared,
-        max(1, args.keep_models),
+        max(1, args.keep_models), max(0, args.max_finetunes),
     )  # fmt: skip
     # The content at start counts as published: the history's first line (or a new one when
     # the bot starts with a model or texts no publish made).

@@ -24,9 +24,11 @@ from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from bot.content import rules
+from bot.content import english, rules
+from bot.content.english import TRANSLATED_FROM, EnglishState
 
 FAQ_DIR = Path("data") / "faq"
 
@@ -78,20 +80,38 @@ class FaqEntry:
     path: Path  # its topic file
     # The English answer (the variation with `condition: language = en`); None when missing.
     answer_en: str | None = None
+    # The fingerprint of the Norwegian answer the English one was written from (its
+    # metadata, else the history: bot.content.english.written_from).
+    translated_from: str | None = None
 
     @property
     def version(self) -> str:
-        digest = hashlib.sha256(json.dumps([self.answer, self.examples], ensure_ascii=False).encode())
+        texts: list[Any] = [self.answer, self.examples]
+        if self.answer_en is not None:
+            texts.append(self.answer_en)  # an English change is a change too (conflicts, publish)
+        digest = hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode())
         return digest.hexdigest()[:16]
 
+    @property
+    def english(self) -> EnglishState:
+        return english.english_state(self.answer, self.answer_en, self.translated_from)
+
     def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "tema": self.tema, "title": self.title, "examples": len(self.examples)}
+        return {
+            "id": self.id,
+            "tema": self.tema,
+            "title": self.title,
+            "examples": len(self.examples),
+            "english": self.english.value,
+        }
 
     def as_json(self) -> dict[str, Any]:
         entry = self.catalogue
         return {
             **self.summary(),
             "answer": self.answer,
+            "answer_en": self.answer_en,
+            "english_text": english.STATE_TEXTS[self.english],
             "examples": self.examples,
             "version": self.version,
             "link": entry.link if entry else "",
@@ -119,6 +139,25 @@ def _yaml() -> YAML:
 
 def _examples(block: str) -> list[str]:
     return rules.clean_examples(line for line in str(block).splitlines() if line.strip().startswith("- "))
+
+
+def _set_english(variations: list[Any], answer_en: str, translated_from: str, entry: FaqEntry) -> None:
+    """Write the English variation's text and what it was written from (made when missing,
+    with the Norwegian one's topic and title until an editor names it in English)."""
+    found = next((v for v in variations[1:] if _is_english(v)), None)
+    if found is None:
+        found = CommentedMap()
+        found["condition"] = [CommentedMap([("type", "slot"), ("name", "language"), ("value", "en")])]
+        found["text"] = ""
+        found["metadata"] = CommentedMap(
+            [("tema", entry.tema), ("title", DoubleQuotedScalarString(entry.title))]
+        )
+        variations.append(found)
+    found["text"] = DoubleQuotedScalarString(answer_en)
+    metadata = found.get("metadata")
+    if metadata is None:
+        metadata = found["metadata"] = CommentedMap()
+    metadata[TRANSLATED_FROM] = translated_from
 
 
 class FaqStore:
@@ -149,8 +188,20 @@ class FaqStore:
     def _files(self) -> list[Path]:
         return sorted((self.root / FAQ_DIR).glob("*.yml"))
 
+    def _first_answers(self) -> dict[str, str]:
+        """FAQ id -> its Norwegian answer before its first change here (the history)."""
+        first: dict[str, str] = {}
+        if not self.history.exists():
+            return first
+        for line in self.history.read_text("utf-8").splitlines():
+            with contextlib.suppress(json.JSONDecodeError, KeyError, TypeError):
+                record = json.loads(line)
+                first.setdefault(str(record["id"]), str(record["before"]["answer"]))
+        return first
+
     def entries(self) -> list[FaqEntry]:
         catalogue = load_catalogue(self.catalogue_path)
+        first_answers = self._first_answers()
         out = []
         for path in self._files():
             data = yaml.safe_load(path.read_text("utf-8")) or {}
@@ -162,7 +213,8 @@ class FaqStore:
                 faq_id = intent.removeprefix("faq/")
                 [answer, *others] = responses.get(f"utter_faq/{faq_id}") or [{}]
                 metadata = answer.get("metadata") or {}
-                english = next((v for v in others if _is_english(v)), None)
+                variation = next((v for v in others if _is_english(v)), None)
+                translated = (variation or {}).get("metadata", {}) or {}
                 out.append(
                     FaqEntry(
                         id=faq_id,
@@ -172,7 +224,11 @@ class FaqStore:
                         examples=_examples(item.get("examples", "")),
                         catalogue=catalogue.get(faq_id),
                         path=path,
-                        answer_en=str(english.get("text", "")) if english else None,
+                        answer_en=str(variation.get("text", "")) if variation else None,
+                        translated_from=english.written_from(
+                            str(translated[TRANSLATED_FROM]) if TRANSLATED_FROM in translated else None,
+                            first_answers.get(faq_id),
+                        ),
                     )
                 )
         return out
@@ -215,30 +271,65 @@ class FaqStore:
             examples, elsewhere, self.evaluation
         )
 
-    def save(self, faq_id: str, answer: str, examples: list[str], version: str, editor: str) -> FaqEntry:
-        """Writes one entry's answer and examples; raises NotFound, Conflict or Invalid."""
+    def save(
+        self,
+        faq_id: str,
+        answer: str,
+        examples: list[str],
+        version: str,
+        editor: str,
+        answer_en: str | None = None,
+    ) -> FaqEntry:
+        """Writes one entry's answer and examples, and its English answer when `answer_en`
+        is given (None: left as it is); raises NotFound, Conflict or Invalid.
+
+        The English text follows the content rules for English answers; saving it records
+        that it fits the Norwegian answer saved with it (see bot.content.english)."""
         answer = answer.strip()
         examples = rules.clean_examples(examples)
+        answer_en = answer_en.strip() if answer_en is not None else None
         with self._locked():
             before = self.get(faq_id)
             if before.version != version:
                 raise Conflict(before)
             found = self.problems(before, answer, examples)
+            if answer_en is not None:
+                link = before.catalogue.link if before.catalogue else ""
+                known = [c.link for c in load_catalogue(self.catalogue_path).values()]
+                found += rules.english_answer_problems(answer_en, link, known)
             if found:
                 raise Invalid(found)
-            if answer == before.answer and examples == before.examples:
+            # Saving the English text says it fits the Norwegian one saved with it.
+            translated_from = english.fingerprint(answer) if answer_en is not None else None
+            unchanged_en = answer_en is None or (
+                answer_en == before.answer_en and translated_from == before.translated_from
+            )
+            if answer == before.answer and examples == before.examples and unchanged_en:
                 return before
-            self._write(before.path, faq_id, answer, examples)
+            self._write(before, answer, examples, answer_en, translated_from)
             after = self.get(faq_id)
             self._record(editor, before, after)
-            return after
+            # Read again: the history now holds what an English answer without a record
+            # was written from.
+            return self.get(faq_id) if before.translated_from is None else after
 
-    def _write(self, path: Path, faq_id: str, answer: str, examples: list[str]) -> None:
+    def _write(
+        self,
+        entry: FaqEntry,
+        answer: str,
+        examples: list[str],
+        answer_en: str | None,
+        translated_from: str | None,
+    ) -> None:
+        path, faq_id = entry.path, entry.id
         handler = _yaml()
         data = handler.load(path.read_text("utf-8"))
         [item] = [i for i in data["nlu"] if i.get("intent") == f"faq/{faq_id}"]
         item["examples"] = LiteralScalarString("".join(f"- {e}\n" for e in examples))
-        data["responses"][f"utter_faq/{faq_id}"][0]["text"] = DoubleQuotedScalarString(answer)
+        variations = data["responses"][f"utter_faq/{faq_id}"]
+        variations[0]["text"] = DoubleQuotedScalarString(answer)
+        if answer_en is not None and translated_from is not None:
+            _set_english(variations, answer_en, translated_from, entry)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
             handler.dump(data, tmp)
             tmp.flush()
@@ -250,8 +341,8 @@ class FaqStore:
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "editor": editor,
             "id": after.id,
-            "before": {"answer": before.answer, "examples": before.examples},
-            "after": {"answer": after.answer, "examples": after.examples},
+            "before": {"answer": before.answer, "examples": before.examples, "answer_en": before.answer_en},
+            "after": {"answer": after.answer, "examples": after.examples, "answer_en": after.answer_en},
         }
         with open(self.history, "a", encoding="utf-8") as out:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -275,9 +366,15 @@ class FaqStore:
                             "at": record["at"],
                             "editor": record["editor"],
                             "answer_changed": before["answer"] != after["answer"],
+                            # Lines written before English answers were edited here have none.
+                            "answer_en_changed": before.get("answer_en") != after.get("answer_en"),
                             "examples_added": len(set(after["examples"]) - set(before["examples"])),
                             "examples_removed": len(set(before["examples"]) - set(after["examples"])),
-                            "before": {"answer": before["answer"], "examples": before["examples"]},
+                            "before": {
+                                "answer": before["answer"],
+                                "examples": before["examples"],
+                                "answer_en": before.get("answer_en"),
+                            },
                         }
                     )
         return found[::-1][:limit]

@@ -7,6 +7,8 @@ say what the assistant did.
 
 from __future__ import annotations
 
+import asyncio
+
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,14 +65,22 @@ def reply_language(texts: Sequence[str]) -> str | None:
     return OTHER if detected == OTHER else detected
 
 
+# Conversations in flight at once: a case's custom actions run in the action server (another
+# process) while the next case's message is parsed here, so both cores work.
+CONCURRENT_CASES = 4
+
+
 async def run_cases(model: Path, actions: EndpointConfig, cases: Sequence[Case]) -> list[Outcome]:
-    """Sends every case to a fresh conversation and reads what happened."""
+    """Sends every case to a fresh conversation and reads what happened (in the cases' order)."""
     agent = Agent.load(str(model), action_endpoint=actions)
-    outcomes = []
-    for case in cases:
-        sender = f"eval-{uuid.uuid4().hex}"
-        await agent.handle_text(case.text, sender_id=sender)
-        tracker = await agent.tracker_store.retrieve(sender)
-        assert tracker is not None
-        outcomes.append(outcome_of(list(tracker.events)))
-    return outcomes
+    slots = asyncio.Semaphore(CONCURRENT_CASES)
+
+    async def run(case: Case) -> Outcome:
+        async with slots:
+            sender = f"eval-{uuid.uuid4().hex}"
+            await agent.handle_text(case.text, sender_id=sender)
+            tracker = await agent.tracker_store.retrieve(sender)
+            assert tracker is not None
+            return outcome_of(list(tracker.events))
+
+    return list(await asyncio.gather(*(run(case) for case in cases)))

@@ -15,6 +15,7 @@ editors read it. Content already published is not trained, measured or loaded ag
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Protocol
 
 from bot.evaluation.gate import Verdict
 from bot.release import history
-from bot.release.changes import Route, route
+from bot.release.changes import DEFAULT_MAX_FINETUNES, FINETUNE_EPOCH_FRACTION, Route, finetunes_next, route
 from bot.release.messages import (
     HISTORY_NOT_SAVED,
     LOAD_REFUSED,
@@ -58,7 +59,15 @@ from bot.runtime.live_texts import (
     texts_path,
     write_snapshot,
 )
-from bot.runtime.training import content_fingerprint, ensure_model, model_fingerprint
+from bot.runtime.training import (
+    Finetune,
+    content_fingerprint,
+    ensure_model,
+    model_fingerprint,
+    shape_fingerprint,
+)
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -139,16 +148,16 @@ def install(
     candidate: Path,
     published: Path,
     rasa_url: str | Sequence[str],
-    fingerprint: str,
+    trained: Stamp,
     verdict: Verdict | None = None,
     details: str = "",
     timeout: float = LOAD_TIMEOUT_SECONDS,
-    model_inputs: str = "",
     responses: Responses | None = None,
 ) -> Released:
     """Loads the gated `candidate` into every running Rasa instance (`rasa_url`: one or
     several, bot/release/rasa_api.py `instances`), one after another, then makes it
-    `published`, with its `responses` as the live texts.
+    `published`, with its `responses` as the live texts and `trained` (what it was trained
+    from; its model id is the one Rasa reports) as its stamp.
 
     Rasa loads the candidate from where it is, so `published` stays the model the bot
     runs until the load succeeded: a refused or unfinished load changes nothing on disk,
@@ -166,7 +175,7 @@ def install(
         return Released(False, message, _join(details, report, failed.detail), verdict)
     loaded = [load for load in loads if load.outcome == Outcome.loaded]
     if not loaded:
-        keep(candidate, published, Stamp(fingerprint, model_id(candidate), model_inputs))
+        keep(candidate, published, replace(trained, model_id=model_id(candidate)))
         if responses is not None:
             write_snapshot(texts_path(published), responses)
         return Released(False, NOT_RUNNING, ", ".join(instances(rasa_url)), verdict)
@@ -175,7 +184,7 @@ def install(
         # The texts first: the model is running, its texts must be the live ones.
         if responses is not None:
             write_snapshot(texts_path(published), responses)
-        keep(candidate, published, Stamp(fingerprint, loaded[0].detail, model_inputs))
+        keep(candidate, published, replace(trained, model_id=loaded[0].detail))
     except OSError as exc:
         return Released(True, PUBLISHED, f"{details}\n{NOT_SAVED} ({exc})".strip(), verdict)
     return Released(True, PUBLISHED, details, verdict)
@@ -221,6 +230,7 @@ class Plan:
     responses: Responses
     fingerprint: str
     model_inputs: str
+    shape: str
 
 
 def plan(root: Path, config: Path, models: Path, responses: Responses | None = None) -> Plan:
@@ -231,7 +241,7 @@ def plan(root: Path, config: Path, models: Path, responses: Responses | None = N
     stamp = Stamp.read(published)
     published_inputs = stamp.model_inputs or None if stamp is not None else None
     chosen = route(published_inputs, inputs, snapshot_digest(texts_path(published)), texts_digest(responses))
-    return Plan(chosen, responses, content_fingerprint(root, config), inputs)
+    return Plan(chosen, responses, content_fingerprint(root, config), inputs, shape_fingerprint(root, config))
 
 
 def release(
@@ -244,12 +254,14 @@ def release(
     titles: Mapping[str, str] | None = None,
     load_timeout: float = LOAD_TIMEOUT_SECONDS,
     planned: Plan | None = None,
+    max_finetunes: int = DEFAULT_MAX_FINETUNES,
 ) -> Released:
     """Publishes the content of `root` by the route `plan` decides.
 
     Texts only: the live texts are replaced, and the next bot message carries them. The
     model's inputs changed: a new model is trained beside the published one
-    (`models/candidate/`), measured, and replaces `models/nav.tar.gz` (and its texts
+    (`models/candidate/`; fine-tuned from the published one when only examples changed, at
+    most `max_finetunes` times in a row), measured, and replaces `models/nav.tar.gz` (and its texts
     go live) only when it passes the gate and Rasa loaded it (or no Rasa answers), so a
     refused model is neither running nor started by the next `make run`. A published
     model the running Rasa does not use (it started with another) is loaded as it is.
@@ -280,7 +292,7 @@ def release(
         write_snapshot(texts_path(published), chosen.responses)
         return Released(True, PUBLISHED_TEXTS, route=Route.texts)
     progress(Step.training)
-    candidate = ensure_model(models / "candidate", "nav", config, root=root)
+    candidate, finetunes = _train(root, config, models, chosen.shape, max_finetunes)
     verdict: Verdict | None = None
     details = ""
     dev = gate_cases(shared)
@@ -292,10 +304,25 @@ def release(
     else:
         details = not_measured(dev)
     progress(Step.loading)
-    return install(
-        candidate, published, rasa_url, chosen.fingerprint, verdict, details, load_timeout,
-        chosen.model_inputs, chosen.responses,
-    )  # fmt: skip
+    trained = Stamp(chosen.fingerprint, "", chosen.model_inputs, chosen.shape, finetunes)
+    return install(candidate, published, rasa_url, trained, verdict, details, load_timeout, chosen.responses)
+
+
+def _train(root: Path, config: Path, models: Path, shape: str, max_finetunes: int) -> tuple[Path, int]:
+    """A candidate model of `root` and its fine-tunings in a row: fine-tuned from the published
+    model when only examples changed since it (`finetunes_next`), else trained from scratch,
+    as it is too when fine-tuning fails (Rasa marks it experimental)."""
+    published = models / "nav.tar.gz"
+    stamp = Stamp.read(published)
+    if stamp is not None and is_model(published, stamp.model_id):
+        finetunes = finetunes_next(stamp.shape, shape, stamp.finetunes, max_finetunes)
+        if finetunes is not None:
+            base = Finetune(published, FINETUNE_EPOCH_FRACTION)
+            try:
+                return ensure_model(models / "candidate", "nav", config, root=root, finetune=base), finetunes
+            except RuntimeError:
+                logger.exception("Fine-tuning %s failed: training from scratch.", published)
+    return ensure_model(models / "candidate", "nav", config, root=root), 0
 
 
 def publish_content(
@@ -309,11 +336,13 @@ def publish_content(
     load_timeout: float = LOAD_TIMEOUT_SECONDS,
     by: str = "",
     keep_models: int = history.DEFAULT_KEEP_MODELS,
+    max_finetunes: int = DEFAULT_MAX_FINETUNES,
 ) -> Released | ContentRefused:
     """The whole release of `content`: `check` it (unless None; with True when only texts
     changed, so only the checks on texts run), then `release` it, and record what was
     published so the editors' page marks the rest unpublished, and in the publication history
-    (`bot/release/history.py`, by `by`, keeping the last `keep_models` models)."""
+    (`bot/release/history.py`, by `by`, keeping the last `keep_models` models). A model is
+    fine-tuned at most `max_finetunes` times in a row (0: always trained from scratch)."""
     # Read before the checks: an editor's save during the release stays unpublished. The
     # texts are read with the versions (again if a save came in between), so the live
     # texts are exactly the content recorded as published.
@@ -333,7 +362,9 @@ def publish_content(
     with contextlib.suppress(OSError):  # the history is a record: it never stops a publish
         history.record_start(published, content.published_versions(), keep_models)
     titles = content.titles()
-    done = release(content.root, config, models, rasa_url, shared, progress, titles, load_timeout, planned)
+    done = release(
+        content.root, config, models, rasa_url, shared, progress, titles, load_timeout, planned, max_finetunes
+    )  # fmt: skip
     if done.published:
         content.record_published(versions)
     if done.published and done.route in (Route.texts, Route.model):

@@ -22,11 +22,15 @@ from bot.release.rasa_api import model_id
 class Stamp:
     """What models/nav.tar.gz was trained from: the content's fingerprint, the model's id, and
     the fingerprint of what the model depends on (`model_fingerprint`: the content without its
-    texts; empty in a stamp from before texts were served live, so the next publish trains)."""
+    texts; empty in a stamp from before texts were served live, so the next publish trains).
+    `shape` (`shape_fingerprint`; empty: unknown) and `finetunes`, the fine-tunings in a row
+    that made the model, decide whether the next model may be fine-tuned from this one."""
 
     fingerprint: str
     model_id: str
     model_inputs: str = ""
+    shape: str = ""
+    finetunes: int = 0
 
     @staticmethod
     def path(published: Path) -> Path:
@@ -36,7 +40,13 @@ class Stamp:
     def read(cls, published: Path) -> Stamp | None:
         try:
             data = json.loads(cls.path(published).read_text("utf-8"))
-            return cls(str(data["fingerprint"]), str(data["model_id"]), str(data.get("model_inputs", "")))
+            return cls(
+                str(data["fingerprint"]),
+                str(data["model_id"]),
+                str(data.get("model_inputs", "")),
+                str(data.get("shape", "")),
+                int(data.get("finetunes", 0)),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -49,6 +59,8 @@ class Stamp:
                     "fingerprint": self.fingerprint,
                     "model_id": self.model_id,
                     "model_inputs": self.model_inputs,
+                    "shape": self.shape,
+                    "finetunes": self.finetunes,
                 }
             ),
             "utf-8",
@@ -84,9 +96,14 @@ def adopt(published: Path, root: Path, config: Path) -> Stamp:
     test stacks' copy of the test model. A later text-only publish then needs no training.
     """
     from bot.runtime.live_texts import project_responses, texts_path, write_snapshot
-    from bot.runtime.training import content_fingerprint, model_fingerprint
+    from bot.runtime.training import content_fingerprint, model_fingerprint, shape_fingerprint
 
-    stamp = Stamp(content_fingerprint(root, config), model_id(published), model_fingerprint(root, config))
+    stamp = Stamp(
+        content_fingerprint(root, config),
+        model_id(published),
+        model_fingerprint(root, config),
+        shape_fingerprint(root, config),
+    )
     stamp.write(published)
     write_snapshot(texts_path(published), project_responses(root))
     return stamp

@@ -31,6 +31,9 @@ Responses = dict[str, list[dict[str, Any]]]
 # without training. `metadata` (topic, title) stays with the model: the actions read it
 # from the domain Rasa sends them (actions/catalog.py).
 TEXT_KEYS = frozenset({"text", "buttons", "image", "custom", "attachment", "elements", "quick_replies"})
+# Metadata for the editors' page alone (bot/content/english.py: which Norwegian text an
+# English answer was written from): no model reads it, so it is no part of the fingerprint.
+EDITOR_METADATA = frozenset({"translated_from"})
 SNAPSHOT_VERSION = 1
 
 
@@ -59,9 +62,17 @@ def project_responses(root: Path) -> Responses:
 def without_texts(responses: Responses) -> dict[str, list[dict[str, Any]]]:
     """The responses as a model sees them: names and metadata, no texts (for the fingerprint)."""
     return {
-        name: [{k: v for k, v in variation.items() if k not in TEXT_KEYS} for variation in variations]
+        name: [_for_model(variation) for variation in variations]
         for name, variations in sorted(responses.items())
     }
+
+
+def _for_model(variation: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in variation.items() if k not in TEXT_KEYS}
+    metadata = out.get("metadata")
+    if isinstance(metadata, dict) and EDITOR_METADATA & metadata.keys():
+        out["metadata"] = {k: v for k, v in metadata.items() if k not in EDITOR_METADATA}
+    return out
 
 
 def texts_digest(responses: Responses) -> str:

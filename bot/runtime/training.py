@@ -15,8 +15,10 @@ import json
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -63,6 +65,30 @@ def model_fingerprint(root: Path, config: Path) -> str:
     Examples, intents, rules, slots, response names and metadata, the config and our
     NLU code do.
     """
+    return _model_digest(root, config, examples=True)
+
+
+def shape_fingerprint(root: Path, config: Path) -> str:
+    """A hash of a model's shape: `model_fingerprint` without the NLU examples.
+
+    Two contents with the same shape have the same intents, answers, rules, config and
+    code, so a model of one can be fine-tuned on the other's examples (Rasa's
+    incremental training needs exactly that; bot/release/changes.py `training_for`).
+    """
+    return _model_digest(root, config, examples=False)
+
+
+def _without_examples(data: dict[str, Any]) -> dict[str, Any]:
+    nlu = data.get("nlu")
+    if not isinstance(nlu, list):
+        return data
+    items = [
+        {k: v for k, v in item.items() if k != "examples"} if isinstance(item, dict) else item for item in nlu
+    ]
+    return {**data, "nlu": items}
+
+
+def _model_digest(root: Path, config: Path, examples: bool) -> str:
     digest = hashlib.sha256()
 
     def add(name: str, content: bytes) -> None:
@@ -74,6 +100,8 @@ def model_fingerprint(root: Path, config: Path) -> str:
         data = yaml.safe_load(path.read_text("utf-8")) if path.suffix in {".yml", ".yaml"} else None
         if isinstance(data, dict):
             data = {k: v for k, v in data.items() if k != "responses"}
+            if not examples:
+                data = _without_examples(data)
             content = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
         else:
             content = path.read_bytes()
@@ -94,8 +122,25 @@ def capped_config(max_epochs: int) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 
-def ensure_model(out: Path, name: str, config: Path, quiet: bool = True, root: Path = PROJECT_ROOT) -> Path:
-    """Trains `out/name.tar.gz` from config and `root`'s domain.yml and data/ unless it is current."""
+@dataclass(frozen=True)
+class Finetune:
+    """Rasa's incremental training: start from `model` (of the same shape, `shape_fingerprint`)
+    and train `epoch_fraction` of each component's epochs."""
+
+    model: Path
+    epoch_fraction: float
+
+
+def ensure_model(
+    out: Path,
+    name: str,
+    config: Path,
+    quiet: bool = True,
+    root: Path = PROJECT_ROOT,
+    finetune: Finetune | None = None,
+) -> Path:
+    """Trains `out/name.tar.gz` from config and `root`'s domain.yml and data/ unless it is
+    current; fine-tuned from `finetune.model` when given."""
     out.mkdir(parents=True, exist_ok=True)
     model = out / f"{name}.tar.gz"
     stamp = out / f"{name}.nlu-code.sha256"
@@ -118,6 +163,8 @@ def ensure_model(out: Path, name: str, config: Path, quiet: bool = True, root: P
             # code: after a change to our NLU code, retrain without the cache.
             env["RASA_MAX_CACHE_SIZE"] = "0"
             command.append("--force")
+        if finetune is not None:
+            command += ["--finetune", str(finetune.model), "--epoch-fraction", str(finetune.epoch_fraction)]
         result = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True)
         if result.returncode != 0 or not model.exists():
             detail = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}" if quiet else ""

@@ -402,7 +402,8 @@ def _publish(cluster: Cluster) -> dict:  # type: ignore[type-arg]
     candidate.write_bytes((cluster.models / "nav.tar.gz").read_bytes())
     code = (
         "import json, sys\nfrom pathlib import Path\nfrom bot.release.pipeline import install\n"
-        "done = install(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], 'cluster-test')\n"
+        "from bot.release.stamp import Stamp\n"
+        "done = install(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], Stamp('cluster-test', ''))\n"
         "print(json.dumps({'published': done.published, 'message': done.message, 'details': done.details}))\n"
     )
     done = subprocess.run(
@@ -437,9 +438,9 @@ async def test_a_publish_loads_both_instances_in_turn_and_no_visitor_request_fai
     # No visitor is told the bot is away while the instances load, one at a time, each
     # left out of nginx meanwhile (scripts/cluster_drain.sh).
     told = [s.text for s in answered if s.answer != "bot"]
-    assert told == [], (
-        f"{len(told)} of {len(answered)} messages told the bot is away during a publish"
-    )
+    assert (
+        told == []
+    ), f"{len(told)} of {len(answered)} messages told the bot is away during a publish"
 
 
 # -- crashes ------------------------------------------------------------------------------

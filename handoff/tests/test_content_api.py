@@ -112,6 +112,42 @@ def test_a_personal_number_in_an_answer_or_example_is_refused_and_never_written(
     assert {f: f.read_text("utf-8") for f in topic_files} == before
 
 
+def test_an_editor_saves_the_english_answer_through_the_hub_and_sees_it_go_stale(
+    hub: Proc, content: tuple[Proc, Path]
+) -> None:
+    auth = login(hub, "redaktor")
+    url = f"{hub.url}/api/content/faqs/sykepenger_soknad"
+    entry = httpx.get(url, headers=auth).json()
+    assert entry["answer_en"] and entry["english"] == "current"
+    body = {"answer": entry["answer"], "examples": entry["examples"], "version": entry["version"]}
+
+    wrong_type = httpx.put(url, headers=auth, json={**body, "answer_en": 12})
+    assert wrong_type.status_code == 400
+    assert wrong_type.json()["message"] == "Det engelske svaret må være tekst."
+    no_link = httpx.put(url, headers=auth, json={**body, "answer_en": "Apply on nav.no."})
+    assert no_link.status_code == 422, no_link.text
+    assert [p["field"] for p in no_link.json()["problems"]] == ["answer_en"]
+    assert no_link.json()["problems"][0]["message"].startswith("På engelsk: Svaret må ha lenken")
+
+    # The same English text, saved (trimmed): the editor says it fits the Norwegian one.
+    answer_en = entry["answer_en"]
+    saved = httpx.put(url, headers=auth, json={**body, "answer_en": "  " + answer_en + "  "})
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["answer_en"] == answer_en and saved.json()["english"] == "current"
+    changed = httpx.put(
+        url,
+        headers=auth,
+        json={
+            "answer": "Kort sagt: " + entry["answer"],
+            "examples": entry["examples"],
+            "version": saved.json()["version"],
+        },
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["english"] == "stale"
+    assert changed.json()["english_text"] == "Engelsk svar er eldre enn det norske"
+
+
 def test_the_editors_name_travels_as_ascii() -> None:
     from hub.adapters.content import editor_header
 

@@ -50,7 +50,7 @@ async def test_visitor_queue_advisor_chat_handback_end_rate(hub: Proc) -> None:
     ):
         await vws.send(json.dumps({"type": "auth", "secret": v.secret, "last_seen_id": 0}))
         assert (await next_frame(vws, "message"))["text"] == texts.BOT_UNAVAILABLE
-        assert await next_frame(vws, "state") == {"owner": "bot", "queue": None}
+        assert await next_frame(vws, "state") == {"owner": "bot", "queue": None, "language": "nb"}
         await aws.send(json.dumps({"type": "auth", "token": token}))
         await next_frame(aws, "queues")
 

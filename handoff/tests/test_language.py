@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from hub.adapters import rasa
 from hub.api import internal as internal_api
 from hub.api import views
 from hub.errors import QueueRefused
@@ -86,3 +87,43 @@ def test_the_hubs_queue_and_closed_notices_in_english() -> None:
     )
     assert texts.queued(3, 5) == texts.queued(3, 5, "nb")
     assert texts.in_language(texts.LEFT_QUEUE, None) == texts.LEFT_QUEUE
+
+
+def test_the_language_of_a_turn_is_its_last_faq_answers() -> None:
+    items = [
+        {"recipient_id": "c", "text": "You apply for unemployment benefit on nav.no …"},
+        {"recipient_id": "c", "custom": {"nav_faq": "dagpenger_soke", "nav_language": "en"}},
+    ]
+    assert rasa.language_of(items) == "en"
+    assert rasa.language_of([*items, {"custom": {"nav_faq": "x", "nav_language": "nb"}}]) == "nb"
+    # No mark, an old mark without a language, or a language the hub does not speak: nothing.
+    assert rasa.language_of([{"text": "Hei!"}]) is None
+    assert rasa.language_of([{"custom": {"nav_faq": "dagpenger_soke"}}]) is None
+    assert rasa.language_of([{"custom": {"nav_faq": "x", "nav_language": "fr"}}, "junk"]) is None
+
+
+async def test_an_english_faq_answer_makes_the_conversation_english_for_the_widget(hub) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, _ = await open_conv(hub)
+    view = await hub.visitors.view(cid, secret, 0)
+    assert views.conversation_json(view)["language"] == "nb"
+    assert views.state_json(view)["language"] == "nb"
+
+    answer = rasa.BotReply("First, register as a job seeker …", [], "dagpenger_soke")
+    await hub.relay.store_replies(cid, [answer], None, None, "en")
+    view = await hub.visitors.view(cid, secret, 0)
+    assert views.conversation_json(view)["language"] == "en"
+    assert views.state_json(view) == {"owner": "bot", "queue": None, "language": "en"}
+    # A turn without an FAQ answer says nothing about the language: it stays.
+    await hub.relay.store_replies(cid, [rasa.BotReply("Hi!")], None, None, None)
+    async with hub.unit() as u:
+        assert (await conv_svc.get(u, cid)).language == "en"
+
+
+async def test_the_switch_back_to_norwegian_reaches_the_widgets_poll(hub) -> None:  # type: ignore[no-untyped-def]
+    cid, secret, _ = await open_conv(hub)
+    await hub.visitors.message(cid, secret, "English", texts.CHOOSE_LANGUAGE_PAYLOADS["en"])
+    await hub.drain()
+    assert views.conversation_json(await hub.visitors.view(cid, secret, 0))["language"] == "en"
+    await hub.visitors.message(cid, secret, "Norsk", texts.CHOOSE_LANGUAGE_PAYLOADS["nb"])
+    await hub.drain()
+    assert views.conversation_json(await hub.visitors.view(cid, secret, 0))["language"] == "nb"

@@ -62,8 +62,9 @@ async def test_faq_answer_is_the_selectors_choice_and_sets_topic(domain_dict: di
         ActionAnswerFaq(), tracker("faq", ranking=[("sykepenger_rett", 0.9)]), domain_dict
     )
     assert messages[0]["response"] == "utter_faq/sykepenger_rett"
-    # The hub's mark of the answer (beside the text, for "Var svaret nyttig?").
-    assert messages[0]["custom"] == {"nav_faq": "sykepenger_rett"}
+    # The hub's mark of the answer (beside the text, for "Var svaret nyttig?"), with the
+    # conversation's language (Norwegian: no language slot set).
+    assert messages[0]["custom"] == {"nav_faq": "sykepenger_rett", "nav_language": "nb"}
     assert slot(events, "topic") == "helse"
     assert slot(events, "unsure_count") == 0.0
 

@@ -173,3 +173,31 @@ def test_an_editor_sees_every_publication_and_puts_an_earlier_one_back(
         assert status == 404 and body["error"] == "not_kept"
         assert call(f"{url}/publications/abc/restore", "POST")[0] == 404
         assert call(f"{url}/publications", token="wrong")[0] == 401
+
+
+def test_an_editor_saves_the_english_answer_and_sees_when_it_is_older(service: str) -> None:
+    url = f"{service}/faqs/dagpenger_soke"
+    status, entry = call(url)
+    assert status == 200 and entry["answer_en"] and entry["english"] == "current"
+    body = {"answer": entry["answer"], "examples": entry["examples"], "version": entry["version"]}
+
+    for bad in (7, ["text"], {"en": "x"}):
+        status, error = call(url, "PUT", {**body, "answer_en": bad})
+        assert status == 400 and error["error"] == "invalid_request", error
+    status, error = call(url, "PUT", {**body, "answer_en": "Apply on nav.no."})
+    assert status == 422 and error["problems"][0]["field"] == "answer_en", error
+    assert call(url)[1]["version"] == entry["version"]  # nothing was written
+
+    answer_en = entry["answer_en"].replace("First,", "First of all,")
+    status, saved = call(url, "PUT", {**body, "answer_en": answer_en})
+    assert status == 200 and saved["answer_en"] == answer_en and saved["english"] == "current"
+    assert saved["unpublished"] and saved["changes"][0]["answer_en_changed"]
+
+    # The Norwegian answer changes (answer_en left out: the English one stays as it is).
+    nb = {"answer": saved["answer"].replace("Først", "Aller først"), "examples": saved["examples"]}
+    status, changed = call(url, "PUT", {**nb, "version": saved["version"], "answer_en": None})
+    assert status == 200 and changed["answer_en"] == answer_en
+    assert changed["english"] == "stale"
+    assert changed["english_text"] == "Engelsk svar er eldre enn det norske"
+    status, listed = call(f"{service}/faqs")
+    assert next(f for f in listed if f["id"] == "dagpenger_soke")["english"] == "stale"

@@ -117,7 +117,11 @@ def test_a_change_is_undone_by_saving_the_text_it_replaced(store: FaqStore, proj
     [change] = store.changes("dagpenger_soke")
     assert change["editor"] == "kari" and change["answer_changed"]
     assert (change["examples_added"], change["examples_removed"]) == (1, 1)
-    assert change["before"] == {"answer": entry.answer, "examples": entry.examples}
+    assert change["before"] == {
+        "answer": entry.answer,
+        "examples": entry.examples,
+        "answer_en": entry.answer_en,
+    }
 
     before = change["before"]
     store.save("dagpenger_soke", before["answer"], before["examples"], changed.version, "ola")

@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 from bot.paths import PROJECT_ROOT
-from bot.release.changes import Route, route
+from bot.release.changes import Route, finetunes_next, route
 from bot.release.pipeline import plan
 from bot.release.stamp import Stamp
 from bot.runtime.live_texts import project_responses, texts_path, write_snapshot
-from bot.runtime.training import content_fingerprint, model_fingerprint
+from bot.runtime.training import content_fingerprint, model_fingerprint, shape_fingerprint
 
 CONFIG = PROJECT_ROOT / "config.yml"
 
@@ -80,3 +80,31 @@ def test_a_plan_compares_with_the_published_model_and_the_live_texts(tmp_path: P
     # A stamp from before texts were live says nothing of the model's inputs: trained.
     Stamp("f", "model-1").write(published)
     assert plan(_copy(tmp_path / "again"), CONFIG, models).route == Route.model
+
+
+def test_the_shape_ignores_examples_and_follows_intents_answers_and_config(tmp_path: Path) -> None:
+    root = _copy(tmp_path / "project")
+    shape = shape_fingerprint(root, CONFIG)
+    examples = _copy(tmp_path / "examples")
+    _replace(examples / "data" / "faq" / "arbeid.yml", "    - hvordan søker jeg dagpenger\n", "    - hei\n")
+    assert shape_fingerprint(examples, CONFIG) == shape
+    assert model_fingerprint(examples, CONFIG) != model_fingerprint(root, CONFIG)
+
+    renamed = _copy(tmp_path / "renamed")  # an FAQ renamed: other labels, so no fine-tuning
+    _replace(renamed / "data" / "faq" / "arbeid.yml", "faq/dagpenger_soke", "faq/dagpenger_soknad")
+    assert shape_fingerprint(renamed, CONFIG) != shape
+    metadata = _copy(tmp_path / "metadata")
+    _replace(metadata / "data" / "faq" / "arbeid.yml", "tema: arbeid", "tema: familie")
+    assert shape_fingerprint(metadata, CONFIG) != shape
+    other_config = tmp_path / "config.yml"
+    other_config.write_text(CONFIG.read_text("utf-8") + "\n# changed\n", "utf-8")
+    assert shape_fingerprint(root, other_config) != shape
+
+
+def test_only_a_model_of_the_same_shape_is_fine_tuned_and_only_so_many_times_in_a_row() -> None:
+    assert finetunes_next("s", "s", 0, 5) == 1
+    assert finetunes_next("s", "s", 4, 5) == 5
+    assert finetunes_next("s", "s", 5, 5) is None  # the fifth in a row was the last: from scratch
+    assert finetunes_next("s", "s2", 0, 5) is None  # intents, answers, rules or config changed
+    assert finetunes_next("", "s", 0, 5) is None  # unknown what the published model was
+    assert finetunes_next("s", "s", 0, 0) is None  # fine-tuning switched off

@@ -31,7 +31,7 @@ def test_with_no_instance_answering_the_gated_model_waits_for_their_next_start(
     shutil.copy(test_model, candidate)
     urls = f"http://127.0.0.1:{free_port()},http://127.0.0.1:{free_port()}"
     assert set(running_model_ids(urls).values()) == {None}
-    done = install(candidate, published, urls, "fingerprint")
+    done = install(candidate, published, urls, Stamp("fingerprint", ""))
     assert (done.published, done.message, done.details) == (False, NOT_RUNNING, urls.replace(",", ", "))
     assert Stamp.read(published) is not None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from bot.release.rasa_api import NotRunning, load_model, loaded_model, model_id
 from bot.release.stamp import Stamp
 from bot.runtime.live_texts import project_responses, read_snapshot, texts_path, write_snapshot
 from bot.runtime.processes import free_port, rasa_server
-from bot.runtime.training import content_fingerprint, model_fingerprint, nlu_code_hash
+from bot.runtime.training import content_fingerprint, model_fingerprint, nlu_code_hash, shape_fingerprint
 
 TEST_CONFIG = TEST_MODEL_DIR / "config.yml"  # written by ensure_test_model
 
@@ -159,6 +160,7 @@ def released(test_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         content_fingerprint(PROJECT_ROOT, TEST_CONFIG),
         model_id(published),
         model_fingerprint(PROJECT_ROOT, TEST_CONFIG),
+        shape_fingerprint(PROJECT_ROOT, TEST_CONFIG),
     ).write(published)
     write_snapshot(texts_path(published), project_responses(PROJECT_ROOT))
     with rasa_server(published, log=tmp_path / "rasa.log") as url:
@@ -190,9 +192,15 @@ def test_a_publish_trains_and_loads_only_when_the_content_changed(
     assert steps[0].startswith("Trener")
     now = loaded_model(url)["model_id"]
     assert now != before and model_id(published) == now
-    assert Stamp.read(published) == Stamp(
-        content_fingerprint(root, config), now, model_fingerprint(root, config)
+    # A changed config is another shape: trained from scratch, not fine-tuned.
+    trained = Stamp(
+        content_fingerprint(root, config),
+        now,
+        model_fingerprint(root, config),
+        shape_fingerprint(root, config),
+        0,
     )
+    assert Stamp.read(published) == trained
     assert not (models / "candidate" / "nav.tar.gz").exists()
 
     # The same content again: nothing to do.
@@ -204,13 +212,47 @@ def test_a_publish_trains_and_loads_only_when_the_content_changed(
     broken = models / "candidate" / "nav.tar.gz"
     broken.write_bytes(b"not a model")
     kept = published.read_bytes()
-    done = install(broken, published, url, "another fingerprint")
+    done = install(broken, published, url, Stamp("another fingerprint", ""))
     assert (done.published, done.message) == (False, LOAD_REFUSED)
     assert "refused" in done.details
-    assert published.read_bytes() == kept and Stamp.read(published) == Stamp(
-        content_fingerprint(root, config), now, model_fingerprint(root, config)
-    )
+    assert published.read_bytes() == kept and Stamp.read(published) == trained
     assert loaded_model(url)["model_id"] == now
+
+
+def test_an_example_change_fine_tunes_the_published_model_and_loads_it(
+    released: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, models = released
+    published = models / "nav.tar.gz"
+    root = _copy_content(tmp_path / "project")
+    topic = root / "data" / "faq" / "arbeid.yml"
+    text = topic.read_text("utf-8")
+    assert "    - hvordan søker jeg dagpenger\n" in text
+    topic.write_text(text.replace(
+        "    - hvordan søker jeg dagpenger\n",
+        "    - hvordan søker jeg dagpenger\n    - hvordan går jeg fram for å søke om dagpenger\n", 1,
+    ), "utf-8")  # fmt: skip
+    before = loaded_model(url)["model_id"]
+    steps: list[str] = []
+
+    done = release(root, TEST_CONFIG, models, url, tmp_path / "shared", steps.append)
+
+    assert (done.published, done.message, done.route) == (True, PUBLISHED, Route.model), done.details
+    assert steps[0].startswith("Trener")
+    stamp = Stamp.read(published)
+    # Fine-tuned (a failed fine-tuning would have trained from scratch, with 0), and loaded.
+    assert stamp is not None and stamp.finetunes == 1
+    assert stamp.shape == shape_fingerprint(PROJECT_ROOT, TEST_CONFIG)
+    assert stamp.model_inputs == model_fingerprint(root, TEST_CONFIG)
+    assert loaded_model(url)["model_id"] == stamp.model_id != before
+    # The new example is the model's: it answers it with the FAQ it was added to.
+    request = urllib.request.Request(
+        f"{url}/model/parse", json.dumps({"text": "hvordan går jeg fram for å søke om dagpenger"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=30) as response:
+        parsed = json.loads(response.read())
+    assert parsed["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/dagpenger_soke"
 
 
 def test_a_text_change_goes_live_at_once_without_training_or_loading(
@@ -244,7 +286,7 @@ def test_a_load_that_takes_too_long_leaves_the_published_model(test_model: Path,
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
-        done = install(candidate, published, url, "fingerprint", timeout=1)
+        done = install(candidate, published, url, Stamp("fingerprint", ""), timeout=1)
     assert (done.published, done.message) == (False, LOAD_TIMED_OUT)
     assert published.read_bytes() == b"the model the bot runs"
     assert Stamp.read(published) is None
@@ -255,7 +297,7 @@ def test_with_no_rasa_the_gated_model_waits_for_the_next_start(test_model: Path,
     published, candidate = tmp_path / "nav.tar.gz", tmp_path / "candidate" / "nav.tar.gz"
     candidate.parent.mkdir()
     shutil.copy(test_model, candidate)
-    done = install(candidate, published, f"http://127.0.0.1:{free_port()}", "fingerprint")
+    done = install(candidate, published, f"http://127.0.0.1:{free_port()}", Stamp("fingerprint", ""))
     assert (done.published, done.message) == (False, NOT_RUNNING)
     assert Stamp.read(published) == Stamp("fingerprint", model_id(test_model))
     assert not texts_path(published).exists()  # no texts given: none written

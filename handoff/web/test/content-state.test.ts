@@ -3,6 +3,8 @@ import {
   type Change,
   count,
   describe as describeChange,
+  englishTag,
+  englishToSave,
   examplesCountText,
   lines,
   matching,
@@ -40,8 +42,8 @@ describe("content page wording", () => {
 
   it("finds answers by title or id", () => {
     const s = [
-      { id: "dagpenger_soknad", tema: "arbeid", title: "Søke dagpenger", examples: 20, unpublished: false },
-      { id: "foreldrepenger", tema: "familie", title: "Foreldrepenger", examples: 20, unpublished: true },
+      { id: "dagpenger_soknad", tema: "arbeid", title: "Søke dagpenger", examples: 20, unpublished: false, english: "current" as const },
+      { id: "foreldrepenger", tema: "familie", title: "Foreldrepenger", examples: 20, unpublished: true, english: "stale" as const },
     ];
     expect(matching(s, "  ").length).toBe(2);
     expect(matching(s, "SØKE").map((x) => x.id)).toEqual(["dagpenger_soknad"]);
@@ -88,5 +90,31 @@ describe("publication history wording", () => {
     expect(publicationScores(publication("texts", {}))).toBe("");
     const scores = { passed: true, worse: [], rows: [{ key: "k", name: "Riktig svar", now: 0.934, before: 0.9, target: "≥ 90 %", passed: true }] };
     expect(publicationScores(publication("model", {}, { scores }))).toBe("Riktig svar 93,4 %");
+  });
+});
+
+describe("the English answer on the content page", () => {
+  it("marks an English answer that is missing or older in the list", () => {
+    expect(englishTag("missing")).toBe("Engelsk mangler");
+    expect(englishTag("stale")).toBe("Engelsk er eldre");
+    expect(englishTag("current")).toBeNull();
+    expect(englishTag(undefined)).toBeNull();
+  });
+
+  it("sends the English text only when changed, or confirmed as still right", () => {
+    const entry = { answer_en: "Apply on nav.no." };
+    expect(englishToSave(entry, "Apply on nav.no.", false)).toBeNull();
+    expect(englishToSave(entry, "Apply online on nav.no.", false)).toBe("Apply online on nav.no.");
+    expect(englishToSave(entry, "Apply on nav.no.", true)).toBe("Apply on nav.no.");
+    // Missing and left empty: nothing to save (the Norwegian answer can be saved alone).
+    expect(englishToSave({ answer_en: null }, "", true)).toBeNull();
+    expect(englishToSave({ answer_en: null }, "Apply.", false)).toBe("Apply.");
+  });
+
+  it("says a save changed the English answer", () => {
+    expect(describeChange({ ...change(false, 0, 0), answer_en_changed: true })).toBe("endret det engelske svaret");
+    expect(describeChange({ ...change(true, 1, 0), answer_en_changed: true })).toBe(
+      "endret svaret, endret det engelske svaret og la til 1 eksempel",
+    );
   });
 });

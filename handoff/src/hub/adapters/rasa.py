@@ -40,6 +40,8 @@ class BotTurn:
 
     replies: list[BotReply]
     signal: BotSignal | None = None
+    # The conversation's language as the bot's last FAQ answer gave it ("nb"/"en"), if any.
+    language: str | None = None
 
 
 def _faq_mark(item: dict[str, Any]) -> str | None:
@@ -72,6 +74,17 @@ def _replies(items: Any) -> list[BotReply]:
         elif buttons:
             out.append(BotReply("", buttons))
     return out
+
+
+def language_of(items: list[Any]) -> str | None:
+    """The language of the bot's last FAQ answer in this turn (``{"custom": {"nav_faq":
+    …, "nav_language": "en"}}``), or None when it gave none: the conversation's from then on."""
+    found = None
+    for item in items:
+        custom = item.get("custom") if isinstance(item, dict) else None
+        if isinstance(custom, dict) and custom.get("nav_language") in ("nb", "en"):
+            found = str(custom["nav_language"])
+    return found
 
 
 def signal_of(items: list[Any]) -> BotSignal | None:
@@ -112,7 +125,7 @@ class RasaClient:
         """Send a visitor message (or button payload) through the REST channel."""
         data = await self._post("/webhooks/rest/webhook", {"sender": sender, "message": message})
         replies = _replies(data)
-        return BotTurn(replies, signal_of(data))
+        return BotTurn(replies, signal_of(data), language_of(data))
 
     async def resume(self, sender: str) -> None:
         """Unpause the tracker (after a handoff ends)."""

@@ -54,14 +54,20 @@ async def faq(request: Request, faq_id: str) -> HTTPResponse:
 
 
 @bp.put("/faqs/<faq_id:str>")
-@openapi.summary("Save an FAQ's answer and examples (version from GET; 409 if changed since)")
+@openapi.summary(
+    "Save an FAQ's answer, examples and English answer (version from GET; 409 if changed since)"
+)
 @spec.body(spec.SAVE_FAQ)
 @require(Role.editor)
 async def save(request: Request, faq_id: str) -> HTTPResponse:
     data = body(request, MAX_CONTENT_BODY_BYTES)
     if not {"answer", "examples", "version"} <= data.keys():
         raise InvalidRequest("Send svar, eksempler og versjon.")
-    payload = {k: data[k] for k in ("answer", "examples", "version")}
+    if data.get("answer_en") is not None and not isinstance(data["answer_en"], str):
+        raise InvalidRequest("Det engelske svaret må være tekst.")
+    payload: dict[str, Any] = {
+        k: data[k] for k in ("answer", "examples", "version", "answer_en") if k in data
+    }
     return await _pass(request, "PUT", ContentClient.faq_path(faq_id), payload)
 
 

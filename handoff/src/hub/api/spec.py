@@ -63,6 +63,8 @@ SAVE_FAQ = json_body(
     answer=STRING,
     examples={"type": "array", "items": STRING},
     version=STRING,
+    # The English answer; left out or null leaves it as it is.
+    answer_en={"type": "string", "nullable": True},
 )
 HANDOFF = json_body(
     ("conversation_id", "reason", "topic"),

@@ -82,11 +82,17 @@ def messages_json(messages: list[Message]) -> list[dict[str, Any]]:
     return [message_json(m) for m in messages]
 
 
+def language_json(conv: Conversation) -> str:
+    """The conversation's language as the widget gets it: "en" or "nb" (null is Norwegian)."""
+    return "en" if conv.language == "en" else "nb"
+
+
 def opened_json(conv: Conversation, secret: str, messages: list[Message]) -> dict[str, Any]:
     return {
         "id": conv.id,
         "secret": secret,
         "owner": conv.owner.value,
+        "language": language_json(conv),
         "messages": messages_json(messages),
     }
 
@@ -99,17 +105,24 @@ def conversation_json(view: ConversationView) -> dict[str, Any]:
         "queue": queue_json(view.queue),
         "messages": messages_json(view.messages),
         "rating": view.rating,
+        "language": language_json(view.conversation),
     }
 
 
 def state_json(view: ConversationView) -> dict[str, Any]:
-    """The visitor WebSocket's ``state`` frame."""
-    return {"owner": view.conversation.owner.value, "queue": queue_json(view.queue)}
+    """The visitor WebSocket's ``state`` frame (sent again when any of it changes: the
+    widget's own texts follow ``language``)."""
+    return {
+        "owner": view.conversation.owner.value,
+        "queue": queue_json(view.queue),
+        "language": language_json(view.conversation),
+    }
 
 
-def queued_state_json(info: QueueInfo) -> dict[str, Any]:
-    """The same frame for a visitor waiting in a queue, from their place alone."""
-    return {"owner": Owner.queue.value, "queue": queue_json(info)}
+def queued_state_json(info: QueueInfo, language: str) -> dict[str, Any]:
+    """The same frame for a visitor waiting in a queue, from their place alone (the
+    language as the stream last read it)."""
+    return {"owner": Owner.queue.value, "queue": queue_json(info), "language": language}
 
 
 def advisor_chat_json(chat: AdvisorChat) -> dict[str, Any]:

@@ -103,10 +103,14 @@ class VisitorStream:
             self.touched_at = now
         # A touch marks a queued visitor as present (a write); a wake-up only reads.
         view = await hub.visitors.stream_view(self.cid, self.last_id, touch=touch)
+        state = views.state_json(view)
+        if self.state is not None and state["language"] != self.state.get("language"):
+            # A new language first: the widget draws the messages in it with its texts.
+            await _send(self.ws, event("state", **state))
+            self.state = state
         for m in view.messages:
             await _send(self.ws, event("message", **views.message_json(m)))
             self.last_id = m.id
-        state = views.state_json(view)
         if state != self.state:
             await _send(self.ws, event("state", **state))
             self.state = state
@@ -118,7 +122,8 @@ class VisitorStream:
         if info is None:
             await self.sync()
             return
-        state = views.queued_state_json(info)
+        language = (self.state or {}).get("language") or "nb"
+        state = views.queued_state_json(info, language)
         if state != self.state:
             await _send(self.ws, event("state", **state))
             self.state = state

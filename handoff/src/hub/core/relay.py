@@ -144,6 +144,7 @@ class BotRelay:
                 turn.replies if turn else None,
                 answering,
                 turn.signal if turn else None,
+                turn.language if turn else None,
             )
 
     async def _send(self, conversation_id: str, text: str) -> BotTurn | None:
@@ -181,8 +182,10 @@ class BotRelay:
         replies: list[BotReply] | None,
         answering: int | None = None,
         signal: BotSignal | None = None,
+        language: str | None = None,
     ) -> None:
-        """Store the bot's replies (None: the notice that the bot is not answering)."""
+        """Store the bot's replies (None: the notice that the bot is not answering);
+        ``language``: the conversation's language as the bot's FAQ answer gave it."""
         now = self.ctx.clock.now()
         async with self.ctx.unit() as u:
             if answering is not None:
@@ -197,6 +200,10 @@ class BotRelay:
                 )
             if conv.owner == Owner.closed:
                 return
+            if language is not None and conv.language != language:
+                # The visitor wrote English (or back to Norwegian): the hub's notices and
+                # the widget's own texts follow (the state frame carries it).
+                conv.language = language
             if replies is None:
                 await conv_svc.add_message(
                     u,

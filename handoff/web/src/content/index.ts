@@ -9,7 +9,7 @@ import { loadSettings, topicName } from "../shared/settings";
 import { logoutButton } from "../shared/logout";
 import { renderHistory } from "./history-view";
 import { renderPublish } from "./publish-view";
-import { type Change, describe, type Entry, examplesCountText, lines, matching, type Problem, type Publication, type PublishStatus, type Summary, when } from "./state";
+import { type Change, describe, englishTag, englishToSave, type Entry, examplesCountText, lines, matching, type Problem, type Publication, type PublishStatus, type Summary, when } from "./state";
 
 const POLL_MS = 3000;
 
@@ -46,6 +46,8 @@ class ContentPage {
   private summaries: Summary[] = [];
   private current: Entry | null = null;
   private answerField: HTMLTextAreaElement | null = null;
+  private englishField: HTMLTextAreaElement | null = null;
+  private englishConfirm: HTMLInputElement | null = null;
   private examplesField: HTMLTextAreaElement | null = null;
   private dirty = false;
   private polling: number | undefined;
@@ -176,6 +178,7 @@ class ContentPage {
                     },
                     h("span", null, s.title || s.id),
                     s.unpublished ? h("span", { class: "tag" }, "Ikke publisert") : null,
+                    englishTag(s.english) ? h("span", { class: "tag", "data-testid": "english-tag" }, englishTag(s.english)) : null,
                   ),
                 ),
               ),
@@ -231,6 +234,21 @@ class ContentPage {
       },
     });
     examples.value = `${entry.examples.join("\n")}\n`;
+    const answerEn = h("textarea", {
+      id: "answer-en",
+      class: "field content__answer",
+      rows: 6,
+      lang: "en",
+      "aria-describedby": "answer-en-hint answer-en-state",
+      oninput: () => this.markDirty(),
+    });
+    answerEn.value = entry.answer_en ?? "";
+    const confirm =
+      entry.english === "stale"
+        ? h("input", { type: "checkbox", id: "answer-en-confirm", class: "content__confirm", onchange: () => this.markDirty() })
+        : null;
+    this.englishField = answerEn;
+    this.englishConfirm = confirm;
     this.answerField = answer;
     this.examplesField = examples;
     const last = entry.changes[0];
@@ -264,13 +282,48 @@ class ContentPage {
             void this.save();
           },
         },
-        h("label", { for: "answer", class: "aksel-label" }, "Svaret boten gir"),
         h(
-          "p",
-          { id: "answer-hint", class: "aksel-body-short hint" },
-          "1–4 korte setninger i klarspråk, og lenken til slutt. Ikke skriv tall som endrer seg hvert år; vis til lenken.",
+          "div",
+          { class: "content__answers" },
+          h(
+            "div",
+            null,
+            h("label", { for: "answer", class: "aksel-label" }, "Svaret boten gir"),
+            h(
+              "p",
+              { id: "answer-hint", class: "aksel-body-short hint" },
+              "1–4 korte setninger i klarspråk, og lenken til slutt. Ikke skriv tall som endrer seg hvert år; vis til lenken.",
+            ),
+            answer,
+          ),
+          h(
+            "div",
+            null,
+            h("label", { for: "answer-en", class: "aksel-label" }, "Svaret på engelsk"),
+            h(
+              "p",
+              { id: "answer-en-hint", class: "aksel-body-short hint" },
+              "Det samme svaret, for besøkende som skriver engelsk. Samme lenke som det norske svaret.",
+            ),
+            entry.english === "current"
+              ? h("p", { id: "answer-en-state", class: "aksel-body-short hint", "data-testid": "english-state" }, entry.english_text)
+              : h(
+                  "div",
+                  { id: "answer-en-state", class: "alert alert--warning", "data-testid": "english-state" },
+                  icon(warningIcon),
+                  h("p", null, entry.english_text),
+                ),
+            answerEn,
+            confirm
+              ? h(
+                  "div",
+                  { class: "content__check" },
+                  confirm,
+                  h("label", { for: "answer-en-confirm" }, "Det engelske svaret stemmer fortsatt med det norske"),
+                )
+              : null,
+          ),
         ),
-        answer,
         h("label", { for: "examples", class: "aksel-label" }, "Slik spør besøkende (ett eksempel per linje)"),
         h(
           "p",
@@ -330,6 +383,7 @@ class ContentPage {
     if (!this.answerField || !this.examplesField) return;
     if (this.dirty && !window.confirm("Du har endringer som ikke er lagret. Vil du forkaste dem?")) return;
     this.answerField.value = change.before.answer;
+    if (this.englishField && change.before.answer_en != null) this.englishField.value = change.before.answer_en;
     this.examplesField.value = `${change.before.examples.join("\n")}\n`;
     this.markDirty();
     this.updateCount();
@@ -352,19 +406,21 @@ class ContentPage {
   private async save(): Promise<void> {
     const entry = this.current;
     if (!entry || !this.answerField || !this.examplesField) return;
+    const answerEn = englishToSave(entry, this.englishField?.value ?? "", this.englishConfirm?.checked ?? false);
     const res = await api(`/faqs/${encodeURIComponent(entry.id)}`, {
       method: "PUT",
       body: {
         answer: this.answerField.value,
         examples: lines(this.examplesField.value),
         version: entry.version,
+        ...(answerEn === null ? {} : { answer_en: answerEn }),
       },
     });
     if (res.ok) {
       const saved = (await res.json()) as Entry;
       this.showEntry(saved);
       this.summaries = this.summaries.map((s) =>
-        s.id === saved.id ? { ...s, examples: saved.examples.length, unpublished: saved.unpublished } : s,
+        s.id === saved.id ? { ...s, examples: saved.examples.length, unpublished: saved.unpublished, english: saved.english } : s,
       );
       this.renderList();
       this.say("Lagret. Publiser når du er ferdig med endringene, så bruker boten dem.");
@@ -406,6 +462,7 @@ class ContentPage {
       ),
     );
     this.answerField?.setAttribute("aria-invalid", String(problems.some((p) => p.field === "answer")));
+    this.englishField?.setAttribute("aria-invalid", String(problems.some((p) => p.field === "answer_en")));
     this.examplesField?.setAttribute("aria-invalid", String(problems.some((p) => p.field === "examples")));
     box.focus();
   }

@@ -7,13 +7,22 @@ export interface Summary {
   title: string;
   examples: number;
   unpublished: boolean;
+  english: EnglishState;
 }
+
+// The English answer beside the Norwegian one (bot/content/english.py).
+export type EnglishState = "current" | "missing" | "stale";
 
 export interface Entry {
   id: string;
   tema: string;
   title: string;
   answer: string;
+  // null: there is no English answer yet.
+  answer_en: string | null;
+  english: EnglishState;
+  // What the service says about the English answer ("Engelsk svar mangler", …).
+  english_text: string;
   examples: string[];
   version: string;
   link: string;
@@ -27,13 +36,15 @@ export interface Change {
   at: string;
   editor: string;
   answer_changed: boolean;
+  answer_en_changed?: boolean;
   examples_added: number;
   examples_removed: number;
-  before: { answer: string; examples: string[] };
+  // answer_en: absent in saves from before English answers were edited here.
+  before: { answer: string; examples: string[]; answer_en?: string | null };
 }
 
 export interface Problem {
-  field: "answer" | "examples";
+  field: "answer" | "answer_en" | "examples";
   message: string;
 }
 
@@ -80,11 +91,29 @@ export function count(n: number, one: string, many: string): string {
 export function describe(change: Change): string {
   const parts = [
     change.answer_changed ? "endret svaret" : "",
+    change.answer_en_changed ? "endret det engelske svaret" : "",
     change.examples_added ? `la til ${count(change.examples_added, "eksempel", "eksempler")}` : "",
     change.examples_removed ? `fjernet ${count(change.examples_removed, "eksempel", "eksempler")}` : "",
   ].filter(Boolean);
   if (parts.length === 0) return "lagret uten å endre noe";
   return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} og ${parts[parts.length - 1]}`;
+}
+
+/** The short mark in the list of answers for an English answer that needs work, or null. */
+export function englishTag(state: EnglishState | undefined): string | null {
+  if (state === "missing") return "Engelsk mangler";
+  if (state === "stale") return "Engelsk er eldre";
+  return null;
+}
+
+/**
+ * The English text to send with a save, or null to leave the English answer as it is: sent
+ * when the editor changed it, or when it is older than the Norwegian one and the editor
+ * has said it still fits (`confirmed`).
+ */
+export function englishToSave(entry: Pick<Entry, "answer_en">, field: string, confirmed: boolean): string | null {
+  if (field !== (entry.answer_en ?? "")) return field;
+  return confirmed && entry.answer_en !== null ? field : null;
 }
 
 export function lines(text: string): string[] {

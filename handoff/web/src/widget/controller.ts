@@ -6,7 +6,6 @@ import { LiveConnection, type Frame } from "../shared/live";
 import { ApiFailure, type ApiError, failure, readError } from "../shared/api";
 import { loadSettings, maxMessageLength, onSettings } from "../shared/settings";
 import type { ChatButton, Message, Owner, QueueInfo } from "../shared/types";
-import { tooLongText } from "../shared/text";
 import { VisitorApi } from "./api";
 import type { VoteResult } from "./feedback";
 import type { Farewell } from "./forget";
@@ -39,6 +38,7 @@ import {
   writeJson,
 } from "./storage";
 import { type ChatLanguage, languageSwitch } from "./language";
+import { chatLanguage } from "./texts";
 import { TypingNotifier } from "./typing";
 import { WidgetView } from "./view";
 
@@ -58,8 +58,6 @@ export class ChatWidget {
   private readonly view: WidgetView;
   private readonly live: LiveConnection;
   private readonly typing: TypingNotifier;
-  // The chat's language as the switch knows it (the bot may also follow what is written).
-  private language: ChatLanguage = "nb";
   private starting = false;
 
   constructor(opts: WidgetOptions) {
@@ -137,6 +135,7 @@ export class ChatWidget {
     this.view.renderStatus(this.state);
 
     if (this.state.saved) {
+      this.setLanguage(chatLanguage(this.state.saved.language));
       restoreCache(this.state, readJson<Cached | Message[]>(sessionStorage, MESSAGES_KEY + this.state.saved.id));
       this.renderBody();
       // Stored by a widget that did not note its use yet: the time runs from now.
@@ -157,6 +156,34 @@ export class ChatWidget {
   }
 
   // ---------- drawing ----------
+
+  /**
+   * The conversation's language, from the hub (its `language` in the poll and the state
+   * frames) or the switch: the widget's own texts follow it, and the switch offers the other.
+   */
+  private setLanguage(language: ChatLanguage | null): void {
+    if (language === null) return;
+    this.state.language = language;
+    const saved = this.state.saved;
+    if (saved && saved.language !== language) {
+      saved.language = language;
+      this.save();
+    }
+    if (!this.view.setLanguage(language)) return;
+    this.view.renderStatus(this.state);
+    this.view.renderBadge(this.state.unread);
+    this.view.updateCounter(maxMessageLength());
+    // Messages already shown keep the language they came in (the log is a live region: an
+    // item put there again would be read again); new ones, and everything after a reload,
+    // are drawn in this one. The hub says a new language before the messages in it.
+    if (!this.view.showsLog) this.renderBody();
+    // The composer's texts were written in place; a footer made from the texts is made
+    // again, unless the visitor is in it (it would lose focus).
+    const box = this.view.footerBox;
+    const root = box.getRootNode() as ShadowRoot | Document;
+    const inFooter = root.activeElement !== null && box.contains(root.activeElement);
+    if (this.state.footer !== "composer" && !inFooter) this.view.renderFooter(this.state);
+  }
 
   private renderBody(): void {
     this.view.renderBody(this.state, localStorage.getItem(NOTICE_KEY) === "1");
@@ -315,14 +342,14 @@ export class ChatWidget {
     const { input, error } = this.view;
     const text = input.value.trim();
     if (!text) {
-      error.textContent = "Skriv en melding før du sender.";
+      error.textContent = this.view.texts.empty;
       input.focus();
       return;
     }
     // Not known yet: sent anyway, the hub checks the length too.
     const max = maxMessageLength();
     if (max !== null && text.length > max) {
-      error.textContent = tooLongText(max);
+      error.textContent = this.view.texts.tooLong(max);
       input.focus();
       return;
     }
@@ -340,17 +367,14 @@ export class ChatWidget {
   // The same request as the bot's own "Snakk med en veileder" button: the bot decides
   // (queue, or the alternatives when advisors are closed or busy).
   private async askForPerson(): Promise<void> {
-    await this.send("Jeg vil snakke med en veileder", "/request_human");
+    await this.send(this.view.texts.askForPersonMessage, "/request_human");
     this.view.input.focus();
   }
 
   // "English" / "Norsk": the bot answers in the language chosen from now on.
   private async switchLanguage(): Promise<void> {
-    const next = languageSwitch(this.language);
-    if (await this.send(next.text, next.payload)) {
-      this.language = next.lang;
-      this.view.renderLanguage(this.language);
-    }
+    const next = languageSwitch(this.state.language);
+    if (await this.send(next.text, next.payload)) this.setLanguage(next.lang);
     this.view.input.focus();
   }
 
@@ -376,13 +400,13 @@ export class ChatWidget {
       return true;
     } catch {
       this.view.setBotWaiting(false);
-      this.view.error.textContent = "Vi fikk ikke sendt meldingen. Sjekk nettet ditt og prøv igjen.";
+      this.view.error.textContent = this.view.texts.sendFailed;
       return false;
     }
   }
 
   private showError(err: ApiError): void {
-    const outcome = errorOutcome(err, maxMessageLength());
+    const outcome = errorOutcome(err, maxMessageLength(), this.view.texts);
     if (outcome.kind === "closed") this.setState("closed", null);
     else if (outcome.kind === "lost") this.lost();
     else if (this.state.footer === "composer") this.view.error.textContent = outcome.text;
@@ -416,7 +440,7 @@ export class ChatWidget {
       if (!res.ok) throw await failure(res);
       const data = (await res.json()) as ConversationView & { secret: string };
       const state = this.state;
-      state.saved = { id: data.id, secret: data.secret, lastSeenId: 0 };
+      state.saved = { id: data.id, secret: data.secret, lastSeenId: 0, language: "nb" };
       state.stored = true;
       state.farewell = null;
       this.idle.share();
@@ -424,6 +448,7 @@ export class ChatWidget {
       state.footer = "composer";
       state.rating = null;
       view.typing.replaceChildren();
+      this.setLanguage(chatLanguage(data.language) ?? "nb");
       this.setState(data.owner ?? "bot", null);
       // Not a read: the cursor stays at 0, and the first read brings these again (kept once).
       this.addMessages(data.messages ?? [], false);
@@ -437,7 +462,7 @@ export class ChatWidget {
       view.typing.replaceChildren();
       // Only the hub's own errors carry Norwegian text; a network or CORS failure is a TypeError in English.
       const fromHub = e instanceof ApiFailure ? e.body.message : "";
-      view.showUnavailable(fromHub || "Chatten er ikke tilgjengelig akkurat nå. Prøv igjen senere, eller ring oss på 55 55 33 33.");
+      view.showUnavailable(fromHub || view.texts.unavailable);
     } finally {
       this.starting = false;
     }
@@ -465,14 +490,14 @@ export class ChatWidget {
 
   private async end(): Promise<void> {
     if (!this.state.saved) return;
-    if (!(await this.settle(this.api.end(this.state.saved), "Vi fikk ikke avsluttet chatten. Prøv igjen."))) return;
+    if (!(await this.settle(this.api.end(this.state.saved), this.view.texts.endFailed))) return;
     this.setState("closed", null);
     this.setFooter("ended");
   }
 
   private async rate(value: string): Promise<void> {
     if (!this.state.saved) return;
-    if (!(await this.settle(this.api.rate(this.state.saved, value), "Vi fikk ikke lagret svaret ditt. Prøv igjen."))) return;
+    if (!(await this.settle(this.api.rate(this.state.saved, value), this.view.texts.rateFailed))) return;
     this.state.rating = value;
     this.view.renderFooter(this.state);
     this.view.footerBox.querySelector<HTMLElement>(".thanks")?.focus();
@@ -489,7 +514,7 @@ export class ChatWidget {
       const blob = await res.blob();
       this.view.download(blob, transcriptName(res.headers.get("Content-Disposition") ?? ""));
     } catch {
-      this.view.footerError("Vi fikk ikke lastet ned samtalen. Prøv igjen.");
+      this.view.footerError(this.view.texts.downloadFailed);
     }
   }
 
@@ -513,11 +538,12 @@ export class ChatWidget {
         if (data.deleted === false) farewell = { kind: "kept", retentionDays: data.retention_days ?? 30 };
       } else if (res.status !== 404) {
         // (404: already gone, which is what the visitor asked for.)
-        this.view.footerError((await readError(res)).message || "Vi fikk ikke slettet samtalen. Prøv igjen.");
+        const hub = this.state.language === "nb" ? (await readError(res)).message : "";
+        this.view.footerError(hub || this.view.texts.deleteFailed);
         return;
       }
     } catch {
-      this.view.footerError("Vi fikk ikke slettet samtalen. Sjekk nettet ditt og prøv igjen.");
+      this.view.footerError(this.view.texts.deleteFailedNet);
       return;
     }
     this.forgetWith(farewell);
@@ -551,7 +577,7 @@ export class ChatWidget {
       this.setState("bot", null);
       this.view.input.focus();
     } catch {
-      this.view.error.textContent = "Vi fikk ikke tatt deg ut av køen. Prøv igjen.";
+      this.view.error.textContent = this.view.texts.leaveQueueFailed;
     }
   }
 
@@ -564,6 +590,7 @@ export class ChatWidget {
         this.addMessages([d as unknown as Message], true);
         break;
       case "state":
+        this.setLanguage(chatLanguage(d.language));
         this.setState(d.owner as Owner, (d.queue as QueueInfo | null) ?? null);
         break;
       case "typing":
@@ -591,6 +618,7 @@ export class ChatWidget {
       if (!res.ok) return true;
       const data = (await res.json()) as ConversationView;
       this.state.rating = data.rating ?? this.state.rating;
+      this.setLanguage(chatLanguage(data.language));
       this.addMessages(data.messages ?? [], true);
       if (data.owner !== this.state.owner || data.owner === "queue") this.setState(data.owner, data.queue ?? null);
       return true;

@@ -6,29 +6,32 @@
 import { h, icon, setChildren } from "../shared/dom";
 import { successIcon, thumbDownIcon, thumbUpIcon } from "../shared/icons";
 import type { Vote } from "./storage";
+import type { WidgetTexts } from "./texts";
 
 export type VoteResult = "sent" | "already" | "failed";
 export type SendVote = (messageId: number, vote: Vote) => Promise<VoteResult>;
 
-const CHOICES: { vote: Vote; label: string; name: string; svg: string }[] = [
-  { vote: "ja", label: "Ja", name: "Ja, svaret var nyttig", svg: thumbUpIcon },
-  { vote: "nei", label: "Nei", name: "Nei, svaret var ikke nyttig", svg: thumbDownIcon },
-];
+function choices(t: WidgetTexts): { vote: Vote; label: string; name: string; svg: string }[] {
+  return [
+    { vote: "ja", label: t.feedback.yes, name: t.feedback.yesName, svg: thumbUpIcon },
+    { vote: "nei", label: t.feedback.no, name: t.feedback.noName, svg: thumbDownIcon },
+  ];
+}
 
-function thanks(): HTMLParagraphElement {
-  return h("p", { class: "feedback__thanks", tabindex: -1 }, icon(successIcon), "Takk for svaret!");
+function thanks(t: WidgetTexts): HTMLParagraphElement {
+  return h("p", { class: "feedback__thanks", tabindex: -1 }, icon(successIcon), t.feedback.thanks);
 }
 
 /** The question and its two buttons, or the thank-you once `voted`. */
-export function feedbackBox(messageId: number, voted: Vote | undefined, send: SendVote): HTMLElement {
+export function feedbackBox(messageId: number, voted: Vote | undefined, send: SendVote, t: WidgetTexts): HTMLElement {
   const box = h("div", { class: "feedback", "data-testid": "feedback" });
   if (voted) {
-    box.append(thanks());
+    box.append(thanks(t));
     return box;
   }
   const labelId = `navchat-feedback-${messageId}`;
   const error = h("p", { class: "error", role: "alert" });
-  const buttons = CHOICES.map((c) =>
+  const buttons = choices(t).map((c) =>
     h(
       "button",
       {
@@ -45,7 +48,7 @@ export function feedbackBox(messageId: number, voted: Vote | undefined, send: Se
   const group = h(
     "div",
     { class: "feedback__ask", role: "group", "aria-labelledby": labelId },
-    h("span", { id: labelId, class: "feedback__question" }, "Var svaret nyttig?"),
+    h("span", { id: labelId, class: "feedback__question" }, t.feedback.question),
     ...buttons,
   );
   let sending = false;
@@ -59,13 +62,13 @@ export function feedbackBox(messageId: number, voted: Vote | undefined, send: Se
     sending = false;
     for (const b of buttons) b.removeAttribute("aria-disabled");
     if (result === "failed") {
-      error.textContent = "Vi fikk ikke sendt svaret ditt. Prøv igjen.";
+      error.textContent = t.feedback.failed;
       return;
     }
     // The pressed button goes away: keep keyboard focus here, on the thank-you.
     const root = box.getRootNode() as ShadowRoot | Document;
     const hadFocus = root.activeElement !== null && box.contains(root.activeElement);
-    const done = thanks();
+    const done = thanks(t);
     setChildren(box, done);
     if (hadFocus) done.focus();
   }

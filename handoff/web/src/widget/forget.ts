@@ -3,6 +3,7 @@
 
 import { h, icon } from "../shared/dom";
 import { restartIcon } from "../shared/icons";
+import type { WidgetTexts } from "./texts";
 
 /** Why the conversation is gone from this browser. */
 export type Farewell =
@@ -12,30 +13,24 @@ export type Farewell =
   | { kind: "other-tab" }
   | { kind: "ended-closed" };
 
-function farewellText(f: Farewell): [string, string] {
+function farewellText(f: Farewell, t: WidgetTexts): [string, string] {
   switch (f.kind) {
     case "deleted":
-      return ["Samtalen er slettet", "Vi har slettet samtalen hos Nav og fjernet den fra denne nettleseren."];
+      return t.farewell.deleted;
     case "kept":
-      return [
-        "Samtalen er fjernet fra denne nettleseren",
-        `Fordi du har snakket med en veileder, tar Nav vare på samtalen i ${f.retentionDays} dager. Deretter sletter vi den.`,
-      ];
+      return t.farewell.kept(f.retentionDays);
     case "idle":
-      return [
-        "Samtalen er fjernet",
-        `Du har ikke brukt chatten på ${f.minutes} minutter. Derfor har vi avsluttet samtalen og fjernet den fra denne nettleseren.`,
-      ];
+      return t.farewell.idle(f.minutes);
     case "other-tab":
-      return ["Samtalen er avsluttet", "Samtalen ble avsluttet i en annen fane, og den er fjernet fra denne nettleseren."];
+      return t.farewell.otherTab;
     case "ended-closed":
-      return ["Samtalen er avsluttet", "Samtalen ble avsluttet mens chatten var lukket, og den er fjernet fra denne nettleseren."];
+      return t.farewell.endedClosed;
   }
 }
 
 /** What the body shows after the conversation is gone: why, and a way to start again. */
-export function farewellView(f: Farewell, onStart: () => void): HTMLElement {
-  const [title, text] = farewellText(f);
+export function farewellView(f: Farewell, onStart: () => void, t: WidgetTexts): HTMLElement {
+  const [title, text] = farewellText(f, t);
   return h(
     "div",
     { class: "farewell", "data-testid": "farewell" },
@@ -45,7 +40,7 @@ export function farewellView(f: Farewell, onStart: () => void): HTMLElement {
       "button",
       { type: "button", class: "aksel-button aksel-button--small", "data-variant": "primary", onclick: onStart },
       icon(restartIcon, "aksel-button__icon"),
-      h("span", null, "Start en ny chat"),
+      h("span", null, t.startNew),
     ),
   );
 }

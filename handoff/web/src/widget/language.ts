@@ -4,6 +4,8 @@
  * the bot's `choose_language` intent with the language (the hub lets these two payloads
  * through in every conversation and keeps the language for its own notices).
  */
+import { TEXTS } from "./texts";
+
 export type ChatLanguage = "nb" | "en";
 
 export const LANGUAGE_PAYLOADS: Readonly<Record<ChatLanguage, string>> = {
@@ -23,6 +25,6 @@ export interface LanguageSwitch {
 
 export function languageSwitch(current: ChatLanguage): LanguageSwitch {
   const lang: ChatLanguage = current === "en" ? "nb" : "en";
-  const label = lang === "en" ? "English" : "Norsk";
+  const label = TEXTS[lang].languageName;
   return { lang, label, text: label, payload: LANGUAGE_PAYLOADS[lang] };
 }

@@ -8,6 +8,7 @@ import type { ChatButton, Message } from "../shared/types";
 import { feedbackBox, type VoteResult } from "./feedback";
 import { lastVisitorId, senderLabels, showsChoices, sortedMessages, type WidgetState } from "./state";
 import type { Vote } from "./storage";
+import { textsFor, type WidgetTexts } from "./texts";
 
 // Space kept above a reply scrolled to its start, so the visitor's message still peeks out.
 const REPLY_TOP_GAP = 12;
@@ -23,6 +24,7 @@ export interface MessageActions {
  * choices under a message come and go, and new messages are added.
  */
 export function renderLog(log: HTMLOListElement, state: WidgetState, on: MessageActions): void {
+  const t = textsFor(state.language);
   const list = sortedMessages(state.messages);
   const lastVisitor = lastVisitorId(list);
   const existing = new Map<string, HTMLLIElement>();
@@ -35,9 +37,9 @@ export function renderLog(log: HTMLOListElement, state: WidgetState, on: Message
     const key = String(m.id);
     let li = existing.get(key);
     if (li) {
-      if (li.dataset.choices !== String(showChoices)) setChoices(li, m, showChoices, on);
+      if (li.dataset.choices !== String(showChoices)) setChoices(li, m, showChoices, on, t);
     } else {
-      li = messageItem(m, showChoices, state.votes.get(m.id), on);
+      li = messageItem(m, showChoices, state.votes.get(m.id), on, t);
       if (prev) prev.after(li);
       else log.prepend(li);
     }
@@ -47,31 +49,31 @@ export function renderLog(log: HTMLOListElement, state: WidgetState, on: Message
   for (const li of existing.values()) li.remove();
 }
 
-function setChoices(li: HTMLLIElement, m: Message, show: boolean, on: MessageActions): void {
+function setChoices(li: HTMLLIElement, m: Message, show: boolean, on: MessageActions, t: WidgetTexts): void {
   li.dataset.choices = String(show);
   const current = li.querySelector(":scope > .choices");
-  if (show && !current) append(li, [choices(m.buttons ?? [], on)]);
+  if (show && !current) append(li, [choices(m.buttons ?? [], on, t)]);
   else if (!show) current?.remove();
 }
 
-function messageItem(m: Message, showChoices: boolean, vote: Vote | undefined, on: MessageActions): HTMLLIElement {
+function messageItem(m: Message, showChoices: boolean, vote: Vote | undefined, on: MessageActions, t: WidgetTexts): HTMLLIElement {
   const li = h("li", { "data-id": m.id, "data-sender": m.sender, "data-choices": String(showChoices) });
   const time = clock(m.created_at);
   if (m.sender === "system") {
     append(li, [
       // A notice may quote the visitor ("answer lost"): plain text, no markup and no links,
       // or a visitor's link would come with Nav's name on it.
-      h("div", { class: "msg-system" }, icon(infoIcon), h("p", null, h("span", { class: "sr-only" }, "Melding fra Nav: "), m.text)),
+      h("div", { class: "msg-system" }, icon(infoIcon), h("p", null, h("span", { class: "sr-only" }, t.fromNav), m.text)),
     ]);
-    if (showChoices) append(li, [choices(m.buttons ?? [], on)]);
+    if (showChoices) append(li, [choices(m.buttons ?? [], on, t)]);
     return li;
   }
-  const { who, spoken } = senderLabels(m);
+  const { who, spoken } = senderLabels(m, t);
   const top = h(
     "p",
     { class: "aksel-chat__top-text", "aria-hidden": "true" },
     h("span", null, who),
-    m.sender === "advisor" ? h("span", { class: "aksel-tag aksel-tag--xsmall", "data-variant": "moderate", "data-color": "brand-beige" }, "Menneske") : null,
+    m.sender === "advisor" ? h("span", { class: "aksel-tag aksel-tag--xsmall", "data-variant": "moderate", "data-color": "brand-beige" }, t.advisorTag) : null,
     time ? h("span", null, time) : null,
   );
   const bubble = h(
@@ -87,17 +89,17 @@ function messageItem(m: Message, showChoices: boolean, vote: Vote | undefined, o
   );
   if (m.text.trim()) li.appendChild(row);
   if (m.sender === "bot" && m.faq_id && m.text.trim()) {
-    li.appendChild(feedbackBox(m.id, vote, on.vote));
+    li.appendChild(feedbackBox(m.id, vote, on.vote, t));
   }
-  if (showChoices) append(li, [choices(m.buttons ?? [], on)]);
+  if (showChoices) append(li, [choices(m.buttons ?? [], on, t)]);
   return li;
 }
 
-function choices(buttons: ChatButton[], on: MessageActions): HTMLElement | null {
+function choices(buttons: ChatButton[], on: MessageActions, t: WidgetTexts): HTMLElement | null {
   if (buttons.length === 0) return null;
   return h(
     "ul",
-    { class: "choices", "aria-label": "Svaralternativer" },
+    { class: "choices", "aria-label": t.choicesLabel },
     buttons.map((b) =>
       h(
         "li",

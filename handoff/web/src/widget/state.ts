@@ -4,8 +4,9 @@
 import type { Farewell } from "./forget";
 import type { Cached, Saved, Vote } from "./storage";
 import { FALLBACK_ERROR, type ApiError } from "../shared/api";
-import { minutes, tooLongText } from "../shared/text";
 import type { Message, Owner, QueueInfo } from "../shared/types";
+import type { ChatLanguage } from "./language";
+import { TEXTS, type WidgetTexts } from "./texts";
 
 export type Footer = "composer" | "confirm" | "ended" | "confirm-delete";
 
@@ -16,6 +17,8 @@ export interface ConversationView {
   queue?: QueueInfo | null;
   messages: Message[];
   rating?: string | null;
+  /** The conversation's language as the hub knows it ("nb" or "en"). */
+  language?: string | null;
 }
 
 export interface WidgetState {
@@ -30,6 +33,8 @@ export interface WidgetState {
   owner: Owner;
   queue: QueueInfo | null;
   rating: string | null;
+  /** The conversation's language: the widget's texts and the switch follow it. */
+  language: ChatLanguage;
   open: boolean;
   unread: number;
   footer: Footer;
@@ -45,6 +50,7 @@ export function initialState(saved: Saved | null): WidgetState {
     owner: "bot",
     queue: null,
     rating: null,
+    language: "nb",
     open: false,
     unread: 0,
     footer: "composer",
@@ -60,6 +66,7 @@ export function clearConversation(state: WidgetState): void {
   state.owner = "bot";
   state.queue = null;
   state.rating = null;
+  // The language stays: what the panel shows next (a farewell, the notice) is in it.
   state.footer = "composer";
   state.unread = 0;
 }
@@ -122,40 +129,28 @@ export function restoreCache(state: WidgetState, cached: Cached | Message[] | nu
   if (state.saved) state.saved.lastSeenId = Math.min(Number(state.saved.lastSeenId) || 0, readUpTo);
 }
 
-const STATUS: Record<Owner, string> = {
-  bot: "Du chatter med chatboten",
-  queue: "Du venter på en veileder",
-  advisor: "Du chatter med en veileder",
-  closed: "Chatten er avsluttet",
-};
-
 /** The line under the panel's title. */
-export function statusText(hasConversation: boolean, owner: Owner): string {
-  return hasConversation ? STATUS[owner] : "Chatbot og veiledere";
+export function statusText(hasConversation: boolean, owner: Owner, t: WidgetTexts = TEXTS.nb): string {
+  return hasConversation ? t.status[owner] : t.status.none;
 }
 
 /** What the visitor is told about the wait, honestly: no estimate when nobody is free. */
-export function waitText(q: QueueInfo): string {
+export function waitText(q: QueueInfo, t: WidgetTexts = TEXTS.nb): string {
   const estimate = q.estimated_wait_minutes;
-  if (estimate === null || q.advisors_available === 0) {
-    return "Ingen veileder er ledig akkurat nå, så vi vet ikke hvor lenge du må vente. Du kan også ringe oss på 55 55 33 33.";
-  }
-  return typeof estimate === "number" ? `Forventet ventetid er omtrent ${minutes(estimate)}.` : "";
+  if (estimate === null || q.advisors_available === 0) return t.waitUnknown;
+  return typeof estimate === "number" ? t.waitAbout(estimate) : "";
 }
 
 /** The launcher's accessible name, with the number of unread messages. */
-export function launcherLabel(unread: number): string {
-  return unread === 0 ? "Chat med Nav" : `Chat med Nav, ${unread} ${unread === 1 ? "ny melding" : "nye meldinger"}`;
+export function launcherLabel(unread: number, t: WidgetTexts = TEXTS.nb): string {
+  return unread === 0 ? t.chatWithNav : t.launcherUnread(unread);
 }
 
 /** Who wrote a message: shown above it, and read before it by a screen reader. */
-export function senderLabels(m: Message): { who: string; spoken: string } {
-  if (m.sender === "visitor") return { who: "Du", spoken: "Du skrev: " };
-  if (m.sender === "bot") return { who: "Chatbot", spoken: "Chatboten skriver: " };
-  return {
-    who: `${m.advisor_name || "Veileder"}, veileder i Nav`,
-    spoken: `${m.advisor_name || "Veilederen"} fra Nav skriver: `,
-  };
+export function senderLabels(m: Message, t: WidgetTexts = TEXTS.nb): { who: string; spoken: string } {
+  if (m.sender === "visitor") return { who: t.you, spoken: t.youWrote };
+  if (m.sender === "bot") return { who: t.bot, spoken: t.botWrites };
+  return { who: t.advisor(m.advisor_name), spoken: t.advisorWrites(m.advisor_name) };
 }
 
 /** Escape in the panel: out of a question first, else the panel is minimised. */
@@ -174,10 +169,12 @@ export function transcriptName(disposition: string): string {
 /** What an error from the hub means for the widget: the chat ended, is gone, or a text to show. */
 export type ErrorOutcome = { kind: "closed" } | { kind: "lost" } | { kind: "show"; text: string };
 
-export function errorOutcome(err: ApiError, maxLength: number | null): ErrorOutcome {
+export function errorOutcome(err: ApiError, maxLength: number | null, t: WidgetTexts = TEXTS.nb): ErrorOutcome {
   if (err.error === "conversation_closed") return { kind: "closed" };
   if (err.error === "not_found" || err.error === "unauthorized") return { kind: "lost" };
   const limit = err.limit ?? maxLength;
-  if (err.error === "message_too_long" && limit !== null) return { kind: "show", text: tooLongText(limit) };
+  if (err.error === "message_too_long" && limit !== null) return { kind: "show", text: t.tooLong(limit) };
+  // The hub's own messages are Norwegian: an English chat shows its own.
+  if (t.lang !== "nb") return { kind: "show", text: t.error };
   return { kind: "show", text: err.message || FALLBACK_ERROR };
 }

@@ -22,6 +22,8 @@ export interface Saved {
   secret: string;
   /** The cursor for "what is new": the highest id the hub has sent when asked (GET, WebSocket). */
   lastSeenId: number;
+  /** The conversation's language as last heard from the hub, so a reload shows it at once. */
+  language?: string;
 }
 
 /** This tab's copy of the messages (sessionStorage), and the cursor they were read up to. */

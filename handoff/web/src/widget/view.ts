@@ -4,12 +4,12 @@
 
 import { h, icon, setChildren } from "../shared/dom";
 import { chatIcon, clockIcon, closeIcon, minusIcon, personIcon, sendIcon } from "../shared/icons";
-import { counterText } from "../shared/text";
 import { deleteConfirmView, endConfirmView, endedView } from "./footer";
 import { farewellView } from "./forget";
 import { type ChatLanguage, languageSwitch } from "./language";
 import { type MessageActions, renderLog, scrollToNewest } from "./messages";
 import { launcherLabel, statusText, waitText, type Footer, type WidgetState } from "./state";
+import { TEXTS, type WidgetTexts } from "./texts";
 
 const TYPING_HIDE_MS = 8000;
 const BOT_WAIT_MS = 20000;
@@ -59,8 +59,8 @@ function iconButton(svg: string, label: string, onclick: () => void, withText = 
   );
 }
 
-function noticeView(onStart: () => void): HTMLElement {
-  const heading = h("h3", { tabindex: -1, id: "navchat-notice-title" }, "Før du starter");
+function noticeView(onStart: () => void, t: WidgetTexts): HTMLElement {
+  const heading = h("h3", { tabindex: -1, id: "navchat-notice-title" }, t.notice.title);
   return h(
     "div",
     { class: "notice" },
@@ -68,17 +68,12 @@ function noticeView(onStart: () => void): HTMLElement {
     h(
       "ul",
       null,
-      h("li", null, "Du chatter først med en chatbot. Chatboten er ikke et menneske."),
-      h("li", null, "Vi lagrer samtalen i 30 dager. Deretter sletter vi den."),
-      h(
-        "li",
-        null,
-        h("strong", null, "Ikke skriv personopplysninger"),
-        ", for eksempel fødselsnummer, navn, adresse eller opplysninger om helse.",
-      ),
-      h("li", null, "Vil du snakke med et menneske? Veiledere svarer på chat hverdager kl. 09–15."),
+      h("li", null, t.notice.bot),
+      h("li", null, t.notice.stored),
+      h("li", null, h("strong", null, t.notice.noPersonal), t.notice.noPersonalExamples),
+      h("li", null, t.notice.person),
     ),
-    h("button", { type: "button", class: "aksel-button", "data-variant": "primary", onclick: onStart }, h("span", null, "Start chatten")),
+    h("button", { type: "button", class: "aksel-button", "data-variant": "primary", onclick: onStart }, h("span", null, t.notice.start)),
   );
 }
 
@@ -103,14 +98,26 @@ export class WidgetView {
   private readonly personButton: HTMLButtonElement;
   private readonly languageButton: HTMLButtonElement;
   private readonly minimiseButton: HTMLButtonElement;
+  // The fixed texts' places, written again when the conversation's language changes.
+  private readonly launcherText: HTMLSpanElement;
+  private readonly title: HTMLHeadingElement;
+  private readonly landmark: HTMLElement;
+  private readonly endText: HTMLSpanElement;
+  private readonly personText: HTMLSpanElement;
+  private readonly inputLabel: HTMLLabelElement;
+  private readonly sendButton: HTMLButtonElement;
+  /** The texts of the conversation's language (Norwegian until the hub or the switch says otherwise). */
+  private t: WidgetTexts = TEXTS.nb;
   /** The queue box's changing parts, while the visitor is in the queue. */
-  private queueParts: { position: HTMLElement; wait: HTMLElement } | null = null;
+  private queueParts: { position: HTMLElement; wait: HTMLElement; lang: ChatLanguage } | null = null;
   private typingHideTimer: number | undefined;
   private botWaitTimer: number | undefined;
   private counterAnnounceTimer: number | undefined;
 
   constructor(private readonly on: WidgetActions) {
+    const t = this.t;
     this.badge = h("span", { class: "badge", "aria-hidden": "true", hidden: true });
+    this.launcherText = h("span", { class: "launcher__label" }, t.chatWithNav);
     this.launcher = h(
       "button",
       {
@@ -122,17 +129,19 @@ export class WidgetView {
         onclick: () => on.setOpen(true),
       },
       icon(chatIcon, "aksel-button__icon"),
-      h("span", { class: "launcher__label" }, "Chat med Nav"),
+      this.launcherText,
       this.badge,
     );
 
     this.status = h("p", { class: "panel__status" });
-    this.endButton = iconButton(closeIcon, "Avslutt", () => on.askEnd(), true);
-    this.minimiseButton = iconButton(minusIcon, "Minimer chatten", () => on.setOpen(false));
+    this.endButton = iconButton(closeIcon, t.end, () => on.askEnd(), true);
+    this.endText = this.endButton.lastElementChild as HTMLSpanElement; // after the icon
+    this.minimiseButton = iconButton(minusIcon, t.minimise, () => on.setOpen(false));
+    this.title = h("h2", { class: "panel__title", id: "navchat-title" }, t.chatWithNav);
     const header = h(
       "div",
       { class: "panel__header" },
-      h("div", { class: "titles" }, h("h2", { class: "panel__title", id: "navchat-title" }, "Chat med Nav"), this.status),
+      h("div", { class: "titles" }, this.title, this.status),
       this.minimiseButton,
       this.endButton,
     );
@@ -140,12 +149,12 @@ export class WidgetView {
     this.log = h("ol", { class: "log" });
     this.logRegion = h(
       "div",
-      { role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Meldinger" },
+      { role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": t.messagesLabel },
       this.log,
     );
     this.typing = h("div", { class: "typing", "aria-live": "polite" });
     // Scrollable, so it must be reachable with the keyboard (WCAG 2.1.1).
-    this.body = h("div", { class: "panel__body", tabindex: 0, role: "group", "aria-label": "Samtalen" });
+    this.body = h("div", { class: "panel__body", tabindex: 0, role: "group", "aria-label": t.conversationLabel });
     this.queueBox = h("div", { class: "queue", role: "status", hidden: true });
 
     this.input = h("textarea", {
@@ -153,13 +162,14 @@ export class WidgetView {
       rows: 2,
       "aria-describedby": "navchat-counter navchat-error",
       autocomplete: "off",
-      placeholder: "Skriv spørsmålet ditt her",
+      placeholder: t.placeholder,
       oninput: () => on.input(),
       onkeydown: (e: Event) => this.onKeyDown(e as KeyboardEvent),
     });
     this.counter = h("p", { class: "counter", id: "navchat-counter" });
     this.counterLive = h("span", { class: "sr-only", "aria-live": "polite" });
     this.error = h("p", { class: "error", id: "navchat-error", role: "alert" });
+    this.personText = h("span", null, t.askForPerson);
     // Always in sight while the bot is in charge: the research behind the product found
     // that visitors who struggle most need a visible way to a person, not a keyword.
     this.personButton = h(
@@ -171,9 +181,9 @@ export class WidgetView {
         onclick: () => on.askForPerson(),
       },
       icon(personIcon, "aksel-button__icon"),
-      h("span", null, "Snakk med en veileder"),
+      this.personText,
     );
-    const other = languageSwitch("nb");
+    const other = languageSwitch(t.lang);
     this.languageButton = h(
       "button",
       {
@@ -185,6 +195,12 @@ export class WidgetView {
       },
       other.label,
     );
+    this.inputLabel = h("label", { for: "navchat-input", class: "sr-only" }, t.inputLabel);
+    this.sendButton = h(
+      "button",
+      { type: "submit", class: "aksel-button", "data-variant": "primary", "aria-label": t.send },
+      icon(sendIcon, "aksel-button__icon"),
+    );
     this.composer = h(
       "form",
       {
@@ -194,16 +210,12 @@ export class WidgetView {
           on.submit();
         },
       },
-      h("label", { for: "navchat-input", class: "sr-only" }, "Skriv meldingen din"),
+      this.inputLabel,
       h(
         "div",
         { class: "composer__row" },
         this.input,
-        h(
-          "button",
-          { type: "submit", class: "aksel-button", "data-variant": "primary", "aria-label": "Send melding" },
-          icon(sendIcon, "aksel-button__icon"),
-        ),
+        this.sendButton,
       ),
       h("div", { class: "composer__below" }, this.counter, this.languageButton, this.personButton),
       this.counterLive,
@@ -217,6 +229,7 @@ export class WidgetView {
         id: "navchat-panel",
         class: "panel",
         "aria-labelledby": "navchat-title",
+        lang: t.lang,
         hidden: true,
         onkeydown: (e: Event) => {
           if ((e as KeyboardEvent).key !== "Escape") return;
@@ -232,13 +245,46 @@ export class WidgetView {
       this.footerBox,
     );
     this.wrap = h("div", { class: "navchat", "data-color": "accent" }, this.panel, this.launcher);
+    this.landmark = h("aside", { "aria-label": t.chatWithNav }, this.wrap);
+  }
+
+  /** The texts of the conversation's language. */
+  get texts(): WidgetTexts {
+    return this.t;
+  }
+
+  /**
+   * The conversation's language changed (the hub said so, or the switch): the fixed texts
+   * in place are written again, and the switch offers the other language. Returns whether
+   * anything changed (the caller draws the log, footer and status again).
+   */
+  setLanguage(language: ChatLanguage): boolean {
+    const t = TEXTS[language];
+    const other = languageSwitch(language);
+    this.languageButton.lang = other.lang;
+    setText(this.languageButton, other.label);
+    if (t === this.t) return false;
+    this.t = t;
+    this.panel.lang = t.lang;
+    this.launcher.lang = t.lang;
+    setText(this.launcherText, t.chatWithNav);
+    setText(this.title, t.chatWithNav);
+    this.landmark.setAttribute("aria-label", t.chatWithNav);
+    setText(this.endText, t.end);
+    this.logRegion.setAttribute("aria-label", t.messagesLabel);
+    this.body.setAttribute("aria-label", t.conversationLabel);
+    this.input.placeholder = t.placeholder;
+    setText(this.inputLabel, t.inputLabel);
+    this.sendButton.setAttribute("aria-label", t.send);
+    setText(this.personText, t.askForPerson);
+    return true;
   }
 
   /** Put the widget on the page, in its own shadow root. */
   mount(hub: string): void {
     const host = h("div", { id: "nav-chat-widget" });
     const shadow = host.attachShadow({ mode: "open" });
-    const landmark = h("aside", { "aria-label": "Chat med Nav" }, this.wrap);
+
     // A constructed stylesheet is not inline markup, so a strict Content-Security-Policy allows it.
     try {
       const sheet = new CSSStyleSheet();
@@ -247,7 +293,7 @@ export class WidgetView {
     } catch {
       shadow.append(h("style", null, __WIDGET_CSS__));
     }
-    shadow.append(landmark);
+    shadow.append(this.landmark);
     document.body.appendChild(host);
     if (!document.getElementById("navchat-fonts")) {
       document.head.appendChild(h("link", { id: "navchat-fonts", rel: "stylesheet", href: `${hub}/static/fonts.css` }));
@@ -270,7 +316,7 @@ export class WidgetView {
   renderBadge(unread: number): void {
     this.badge.hidden = unread === 0;
     this.badge.textContent = String(unread);
-    this.launcher.setAttribute("aria-label", launcherLabel(unread));
+    this.launcher.setAttribute("aria-label", launcherLabel(unread, this.t));
   }
 
   // ---------- body: notice, farewell or messages ----------
@@ -281,11 +327,11 @@ export class WidgetView {
 
   renderBody(state: WidgetState, noticeSeen: boolean): void {
     if (state.farewell) {
-      setChildren(this.body, farewellView(state.farewell, () => this.on.restart()));
+      setChildren(this.body, farewellView(state.farewell, () => this.on.restart(), this.t));
       return;
     }
     if (!state.saved && !noticeSeen) {
-      setChildren(this.body, noticeView(() => this.on.startFromNotice()));
+      setChildren(this.body, noticeView(() => this.on.startFromNotice(), this.t));
       return;
     }
     if (!this.showsLog) setChildren(this.body, this.logRegion, this.typing);
@@ -307,7 +353,7 @@ export class WidgetView {
     setChildren(
       this.body,
       h("div", { class: "aksel-base-alert", "data-color": "danger", role: "alert" }, h("p", null, message)),
-      h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => this.on.start() }, h("span", null, "Prøv igjen")),
+      h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => this.on.start() }, h("span", null, this.t.tryAgain)),
     );
   }
 
@@ -315,8 +361,8 @@ export class WidgetView {
   showLost(): void {
     setChildren(
       this.body,
-      h("p", null, "Samtalen finnes ikke lenger. Du kan starte en ny chat."),
-      h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "primary", onclick: () => this.on.start() }, h("span", null, "Start en ny chat")),
+      h("p", null, this.t.lost),
+      h("button", { type: "button", class: "aksel-button aksel-button--small", "data-variant": "primary", onclick: () => this.on.start() }, h("span", null, this.t.startNew)),
     );
   }
 
@@ -355,10 +401,10 @@ export class WidgetView {
   // ---------- header and queue ----------
 
   renderStatus(state: WidgetState): void {
-    setText(this.status, statusText(state.saved !== null, state.owner));
+    setText(this.status, statusText(state.saved !== null, state.owner, this.t));
     this.endButton.hidden = !state.saved || state.owner === "closed";
     const closes = !state.stored || state.farewell !== null;
-    const label = closes ? "Lukk chatten" : "Minimer chatten";
+    const label = closes ? this.t.close : this.t.minimise;
     if (this.minimiseButton.getAttribute("aria-label") !== label) {
       this.minimiseButton.setAttribute("aria-label", label);
       this.minimiseButton.title = label;
@@ -369,13 +415,6 @@ export class WidgetView {
     this.renderQueue(state);
   }
 
-  /** The switch shows the other language than the chat's. */
-  renderLanguage(current: ChatLanguage): void {
-    const other = languageSwitch(current);
-    this.languageButton.lang = other.lang;
-    setText(this.languageButton, other.label);
-  }
-
   /**
    * The queue box is a status region: whatever is written into it is read aloud, and a button
    * put there anew loses keyboard focus. So it is made once when the visitor enters the queue,
@@ -383,7 +422,7 @@ export class WidgetView {
    */
   private renderQueue(state: WidgetState): void {
     if (state.owner === "queue" && state.queue) {
-      if (!this.queueParts) {
+      if (!this.queueParts || this.queueParts.lang !== this.t.lang) {
         const position = h("strong", { "data-testid": "queue-position" });
         const wait = h("span");
         setChildren(
@@ -393,13 +432,13 @@ export class WidgetView {
           h(
             "button",
             { type: "button", class: "aksel-button aksel-button--small", "data-variant": "secondary", onclick: () => this.on.leaveQueue() },
-            h("span", null, "Forlat køen"),
+            h("span", null, this.t.leaveQueue),
           ),
         );
-        this.queueParts = { position, wait };
+        this.queueParts = { position, wait, lang: this.t.lang };
       }
-      setText(this.queueParts.position, `Du er nummer ${state.queue.position} i køen.`);
-      setText(this.queueParts.wait, waitText(state.queue));
+      setText(this.queueParts.position, this.t.queuePosition(state.queue.position));
+      setText(this.queueParts.wait, waitText(state.queue, this.t));
       this.queueBox.hidden = false;
       return;
     }
@@ -434,7 +473,7 @@ export class WidgetView {
     setChildren(
       this.typing,
       h("span", { class: "dots", "aria-hidden": "true" }, h("span"), h("span"), h("span")),
-      h("span", { "data-testid": "typing" }, sender === "bot" ? "Chatboten skriver …" : "Veilederen skriver …"),
+      h("span", { "data-testid": "typing" }, sender === "bot" ? this.t.botTyping : this.t.advisorTyping),
     );
   }
 
@@ -462,9 +501,9 @@ export class WidgetView {
     if (state.footer === "composer") {
       setChildren(this.footerBox, this.composer);
     } else if (state.footer === "confirm") {
-      setChildren(this.footerBox, endConfirmView(() => on.end(), () => on.setFooter("composer")));
+      setChildren(this.footerBox, endConfirmView(() => on.end(), () => on.setFooter("composer"), this.t));
     } else if (state.footer === "confirm-delete") {
-      setChildren(this.footerBox, deleteConfirmView(() => on.deleteConversation(), () => on.setFooter("ended")));
+      setChildren(this.footerBox, deleteConfirmView(() => on.deleteConversation(), () => on.setFooter("ended"), this.t));
     } else {
       setChildren(
         this.footerBox,
@@ -473,7 +512,7 @@ export class WidgetView {
           download: () => on.download(),
           restart: () => on.restart(),
           askDelete: () => on.setFooter("confirm-delete"),
-        }),
+        }, this.t),
       );
     }
   }
@@ -503,7 +542,9 @@ export class WidgetView {
       this.input.setAttribute("aria-invalid", "false");
       return;
     }
-    const { text, over } = counterText(this.input.value.length, max);
+    const left = max - this.input.value.length;
+    const over = left < 0;
+    const text = this.t.counter(left);
     this.counter.textContent = text;
     this.counter.classList.toggle("counter--over", over);
     this.input.setAttribute("aria-invalid", String(over));
