@@ -234,6 +234,10 @@ def main() -> int:
                 "to_live_seconds": round(finished - started, 1),
                 "steps_seconds": job["steps"],
                 "model_loaded": model_after != model_before,
+                # 1: fine-tuned from the published model (only an example changed); 0: from scratch.
+                "fine_tunings_in_a_row": json.loads(published.with_name("nav.published.json").read_text())[
+                    "finetunes"
+                ],
                 "failed_visitor_requests": len(visitor.failures) - failures_before,
                 "visitor_requests": len(visitor.answers)
                 - answered_before

@@ -24,6 +24,8 @@ export HUB_DATABASE_URL="${HUB_DATABASE_URL:-sqlite:///$ROOT/.cache/hub.db}"
 # The demo answers around the clock; set HUB_ALWAYS_OPEN=false for real opening hours.
 export HUB_ALWAYS_OPEN="${HUB_ALWAYS_OPEN:-true}"
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+# The sentence encoder's OpenMP threads: sleeping, one (bot/__init__.py says why).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 mkdir -p .cache/logs
 
 pids=()

@@ -34,6 +34,8 @@ export RASA_LOCK_PREFIX="${RASA_LOCK_PREFIX:-navcluster}"
 # A lock left by an instance that died blocks its conversation this long (Rasa's default: 60 s).
 export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-20}"
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+# The sentence encoder's OpenMP threads: sleeping, one (bot/__init__.py says why).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 mkdir -p "$DIR/logs" "$DIR/pids" "$DIR/nginx"
 
 secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(24))'; }

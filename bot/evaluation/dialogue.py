@@ -8,7 +8,6 @@ say what the assistant did.
 from __future__ import annotations
 
 import asyncio
-
 import uuid
 from collections.abc import Sequence
 from pathlib import Path

@@ -55,12 +55,17 @@ NORWEGIAN_WORDS = frozenset(
     det den dette denne disse de noe noen ingen alle mye mange litt
     ja nei hei heisann hallo takk tusen ha hadet
     en ei et ett nå no her der også bare berre da så enn
-    jobben søke søknad penger pengene lønn trenger lurer skjer
+    jobben trenger lurer skjer
     """.split()
 )
 
-# Only English.
-ENGLISH_WORDS = frozenset(
+# Nav's Norwegian words that people who write English borrow ("I sent my søknad"):
+# half a word each, so a Norwegian telegraphic message ("søke penger") stays Norwegian
+# while an English sentence around one of them stays English.
+NORWEGIAN_TERMS = frozenset("søke søknad søknaden penger pengene lønn lønna lønnen".split())
+
+# Only English: function words and common verbs.
+_ENGLISH_FUNCTION_WORDS = frozenset(
     """
     i i'm im i've ive i'd me my you your you're we our they their he she his her it its
     is are am was were be been being do does did don't dont doesn't didn't can't cant
@@ -74,9 +79,14 @@ ENGLISH_WORDS = frozenset(
     in on as more than then also only just very after before up out off some every each
     new next first last read write call see find know make take give tell
     """.split()
-) | frozenset(
-    # Nav's subjects in English, for telegraphic messages ("retirement pension age"):
-    # words a Norwegian sentence does not borrow ("status", "bank", "deadline" it does).
+)
+# Nav's subjects in English, for telegraphic messages ("retirement pension age", "tax
+# card"): the words of Nav's English pages for its benefits and services, and common
+# misspellings of them. Words a Norwegian sentence borrows or shares are left out:
+# "status", "bank", "deadline", "app", "chat", "plan", "data", "student", "baby", "time"
+# (Norwegian for an appointment), "late" ("late som"), "sent" ("for sent"), "send",
+# "personal" (staff), "son" (Nynorsk), "real", "sum", "register", "agent", "login".
+ENGLISH_SUBJECT_WORDS = frozenset(
     """
     benefit benefits allowance pension retirement disability unemployment unemployed
     sickness sick parental maternity paternity pregnant pregnancy child children kids
@@ -86,6 +96,32 @@ ENGLISH_WORDS = frozenset(
     employer employment job jobs work working fired laid dismissed notice doctor
     age amount how much long when where why day days week weeks month months year years
     food rent housing home emergency danger violence
+    card calculator calculation calculate estimate dates date payout payday hours opening
+    telephone letter letters case caseworker advisor adviser counsellor counselor
+    translator attorney power maintenance lump grant transitional attendance
+    layoff furlough furloughed temporary jobseeker seeker seekers vacancy vacancies
+    certificate note leave daughter wife husband parents kid born birth newborn
+    adoption divorce separated widow widowed survivor funeral
+    kindergarten daycare nursery school fee fees loan overpayment overpaid repay refund
+    deduction deducted withholding taxes earnings wage earn
+    assistive device devices wheelchair hearing aid glasses
+    social assistance financial counselling counseling homeless shelter hungry
+    privacy protection information saved stored
+    activity activities advisor's employer's injury injured accident illness ill disease
+    hospital treatment rehabilitation medical refugee refugees asylum residence permit
+    mistake wrong correct correction form forms submit submitted received receive password human
+    unemployement unemploymet benifit benifits benefet pention pensoin aplication
+    aplly recieve recive payed sallary emplyer desicion disabilty retirment allowence
+    adress acount sicknes seek
+    """.split()
+)
+ENGLISH_WORDS = _ENGLISH_FUNCTION_WORDS | ENGLISH_SUBJECT_WORDS
+# English words Norwegians write in Norwegian messages: in neither list, and a message
+# with one never leans English on the detector's word alone ("jobb deadline", "live chat").
+LOAN_WORDS = frozenset(
+    """
+    jobb jobber cv app appen apps chat chatten live online status bank banken deadline
+    mail e-mail email link support team teams data plan baby student ok okay login
     """.split()
 )
 # Words both languages write the same way: no evidence for either.
@@ -114,11 +150,15 @@ class Detection:
     """What one message says about the language.
 
     `language` is "nb", "en", OTHER, or None when the message does not decide;
-    `guess` is the detector's best language code ("pl", "uk", ...), for people to read.
+    `guess` is the detector's best language code ("pl", "uk", ...), for people to read;
+    `lean` is "en" for a message that does not decide but is plainly English ("tax card",
+    "opening hours"): enough to open a conversation in English, not to switch one
+    (`opening_language`).
     """
 
     language: str | None
     guess: str | None = None
+    lean: str | None = None
 
 
 def words(text: str) -> list[str]:
@@ -138,6 +178,7 @@ def foreign_script_share(text: str) -> float:
 def evidence(tokens: list[str], text: str) -> tuple[float, float]:
     """(Norwegian, English) evidence: words only one language uses; æøå count for Norwegian."""
     norwegian: float = sum(1 for w in tokens if w in NORWEGIAN_WORDS and w not in _SHARED)
+    norwegian += 0.5 * sum(1 for w in tokens if w in NORWEGIAN_TERMS)
     english: float = sum(1 for w in tokens if w in ENGLISH_WORDS and w not in _SHARED)
     # "I" in capitals is English; "i" in lower case is as often Norwegian "in".
     english += sum(1 for w in _WORD.findall(text) if w in {"I", "I'm", "I've", "I'd"})
@@ -159,10 +200,20 @@ def detect_language(text: str, detector: Detector | None = None) -> Detection:
     norwegian, english = evidence(tokens, text)
     scandinavian = sum(scores.get(code, 0.0) for code in SCANDINAVIAN)
     english_score = scores.get("en", 0.0)
-    # A whole message in English: English words and none of Norwegian's, or English
-    # words clearly outnumbering a Norwegian name in it ("how do I søke dagpenger").
     if len(tokens) < MIN_WORDS:
         return Detection(None, guess)
+    # Plainly English, even where it does not decide: two words or more, more English
+    # words than Norwegian with one of Nav's subjects among them ("tax card",
+    # "uføretrygd application"), or no Norwegian word, no loan word and the detector
+    # sure of English ("processing time"; not "personvern chat", "jobb deadline").
+    subject = any(w in ENGLISH_SUBJECT_WORDS for w in tokens)
+    loan = any(w in LOAN_WORDS for w in tokens)
+    plainly_english = (english > norwegian and (subject or english >= 2)) or (
+        not norwegian and not loan and english_score >= max(MIN_CONFIDENCE, scandinavian)
+    )
+    lean = Language.ENGLISH.value if plainly_english else None
+    # A whole message in English: English words and none of Norwegian's, or English
+    # words clearly outnumbering a Norwegian name in it ("how do I søke dagpenger").
     mostly_english = english and (not norwegian or english >= 2 * norwegian + 1)
     if mostly_english and (english >= 2 or english_score >= MIN_CONFIDENCE):
         return Detection(Language.ENGLISH.value, guess)
@@ -174,7 +225,7 @@ def detect_language(text: str, detector: Detector | None = None) -> Detection:
     if norwegian and norwegian >= english:
         return Detection(Language.NORWEGIAN.value, guess)
     if len(tokens) < MIN_WORDS + 1:
-        return Detection(None, guess)
+        return Detection(None, guess, lean)
     # No telling words (typos, telegraphic style, another language): the detector decides.
     if english_score >= max(MIN_CONFIDENCE, scandinavian) and not norwegian:
         return Detection(Language.ENGLISH.value, guess)
@@ -182,7 +233,7 @@ def detect_language(text: str, detector: Detector | None = None) -> Detection:
         return Detection(Language.NORWEGIAN.value, guess)
     if foreign and not norwegian and not english and scores[str(guess)] >= SURE_OTHER:
         return Detection(OTHER, guess)
-    return Detection(None, guess)
+    return Detection(None, guess, lean)
 
 
 # "Can I speak English?", "english please", "på engelsk" / "kan vi snakke norsk".
@@ -211,6 +262,16 @@ def requested_language(text: str) -> Language | None:
     if _NORWEGIAN_REQUEST.search(text):
         return Language.NORWEGIAN
     return None
+
+
+def opening_language(detection: Detection, language_set: bool) -> Language | None:
+    """The language a message that does not decide gives a conversation whose language
+    nothing has set yet (no message decided, no choice): English when the message leans
+    English, so a first "sick note" or "opening hours" is not answered in Norwegian by
+    default. Once set, only a message that decides changes it (`conversation_language`)."""
+    if language_set or detection.language is not None or detection.lean != Language.ENGLISH.value:
+        return None
+    return Language.ENGLISH
 
 
 def conversation_language(current: str | None, detection: Detection) -> Language:

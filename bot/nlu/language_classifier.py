@@ -11,7 +11,9 @@ Put it last in the pipeline. It reads each message with `bot.nlu.language` and
 - sets the intent `other_language` for a message in another language: the visitor gets
   the bilingual answer with the interpreter and the way to a person, never a guessed FAQ.
   A wish for a person (`request_human`, `request_callback`) keeps its place.
-Every parsed message carries `language_detected` ({"language", "guess"}) for people to read.
+Every parsed message carries `language_detected` ({"language", "guess", "lean"}): for
+people to read, and for the slot's custom mapping (actions/language.py), which opens a
+conversation in English on a first message that leans English without deciding.
 """
 
 from __future__ import annotations
@@ -88,7 +90,9 @@ class LanguageClassifier(GraphComponent, IntentClassifier):
                 continue
             detection = detect_language(text)
             message.set(
-                DETECTED_KEY, {"language": detection.language, "guess": detection.guess}, add_to_output=True
+                DETECTED_KEY,
+                {"language": detection.language, "guess": detection.guess, "lean": detection.lean},
+                add_to_output=True,
             )
             if detection.language == OTHER:
                 if intent.get(INTENT_NAME_KEY) not in self._keep:

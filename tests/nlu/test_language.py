@@ -11,6 +11,7 @@ from bot.nlu.language import (
     Language,
     conversation_language,
     detect_language,
+    opening_language,
     requested_language,
 )
 from bot.nlu.language_classifier import LanguageClassifier
@@ -46,6 +47,66 @@ def test_norwegian_with_english_words_stays_norwegian(text: str) -> None:
 @pytest.mark.parametrize("text", ["jobb", "CV", "app", "help", "dagpenger", "ok", "12345"])
 def test_one_word_does_not_decide(text: str) -> None:
     assert detect_language(text).language is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sick pay",
+        "child benefit amount",
+        "unemployment money",
+        "pension calculator",
+        "nav telephone number",
+        "tax card",
+        "opening hours",
+        "I sent my søknad three weeks ago and still no answer",
+        "how much lønn do I get when I am sick",
+    ],
+)
+def test_nav_subjects_in_english_decide_english(text: str) -> None:
+    assert detect_language(text).language == "en"
+
+
+@pytest.mark.parametrize(
+    "text", ["processing time", "uføretrygd application", "barnetrygd amount", "sykepenger amount"]
+)
+def test_short_english_that_does_not_decide_leans_english(text: str) -> None:
+    detection = detect_language(text)
+    assert detection.language is None
+    assert detection.lean == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "personvern chat",
+        "lagres chatten",
+        "app status",
+        "CV tips",
+        "status sak",
+        "bank konto",
+        "jobb deadline",
+        "live chat",
+        "søke penger",
+        "sendte meldekort for sent",
+        "aap 66 prosent",
+        "pensjon",
+        "benefits",
+    ],
+)
+def test_norwegian_and_loan_words_never_lean_english(text: str) -> None:
+    detection = detect_language(text)
+    assert detection.language != "en"
+    assert detection.lean is None
+
+
+def test_a_leaning_message_opens_only_a_conversation_nothing_has_set_the_language_of() -> None:
+    leaning = Detection(None, "en", "en")
+    assert opening_language(leaning, language_set=False) is Language.ENGLISH
+    assert opening_language(leaning, language_set=True) is None
+    assert opening_language(Detection(None, "nb"), language_set=False) is None
+    # A message that decides is the slot's own mapping's, not this rule's.
+    assert opening_language(Detection("nb", "en", None), language_set=False) is None
 
 
 @pytest.mark.parametrize(
