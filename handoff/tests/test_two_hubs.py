@@ -591,3 +591,41 @@ def test_queue_and_chat_gauges_add_up_over_the_hubs(cluster_pg: str) -> None:
             assert summed(names, rest) == dict(zip(names, (2, 1, 1), strict=True))
         finally:
             stop_all(hubs)
+
+
+# ---- a database that goes away under open sockets ---------------------------------------
+
+
+async def test_a_socket_whose_database_goes_away_is_told_and_closed_and_a_new_one_works_after(
+    cluster_pg: str,
+) -> None:
+    name = cluster_pg.rsplit("/", 1)[1]
+    env = {**HUB_ENV, "HUB_WS_POLL_SECONDS": "0.5", "HUB_DB_POOL_TIMEOUT_SECONDS": "2"}
+    (hub,) = start_hubs(1, cluster_pg, "http://127.0.0.1:9", env)
+    try:
+        v = Visitor(hub.url)
+        async with websockets.connect(v.ws_url()) as ws:
+            await ws.send(json.dumps({"type": "auth", "secret": v.secret}))
+            await next_frame(ws, "state")
+            # The database refuses every connection, and the hub's open ones are ended.
+            await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            await _admin(
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            )
+            try:
+                # The stream's next read fails: an error frame, then a close the widget
+                # retries after (not a bare 1011 from the server's own handler).
+                error = await next_frame(ws, "error", timeout=15)
+                assert error["error"] == "internal_error"
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await asyncio.wait_for(ws.recv(), 10)
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 4500
+            finally:
+                await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        # The database is back: the same conversation's new socket gets its state.
+        async with websockets.connect(v.ws_url()) as ws:
+            await ws.send(json.dumps({"type": "auth", "secret": v.secret}))
+            state = await next_frame(ws, "state", timeout=15)
+            assert state["owner"] == "bot"
+    finally:
+        hub.stop()

@@ -82,6 +82,14 @@ async def _refuse(ws: WebsocketImplProtocol, exc: HubError) -> None:
         await ws.close(code=4000 + exc.status if exc.status < 1000 else 4000, reason=exc.code)
 
 
+async def _stream_failed(ws: WebsocketImplProtocol, path: str) -> None:
+    """A read failed on our side (the database's pool busy, the database away): logged, and
+    the socket closed with an error frame; the client reconnects with backoff and polls
+    meanwhile (web/src/shared/live.ts), and every frame re-reads from the database."""
+    log.exception("websocket stream failed", extra={"path": path})
+    await _refuse(ws, InternalError())
+
+
 class VisitorStream:
     def __init__(
         self, hub: Hub, ws: WebsocketImplProtocol, conversation_id: str, secret: str, last: int
@@ -223,6 +231,10 @@ async def visitor_ws(request: Request, ws: WebsocketImplProtocol, conversation_i
     gauge.inc()
     try:
         await VisitorStream(hub, ws, conversation_id, secret, last).run()
+    except ConnectionClosed:
+        pass
+    except Exception:
+        await _stream_failed(ws, request.path)
     finally:
         gauge.dec()
 
@@ -408,5 +420,9 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
             await OverviewStream(hub, ws, token).run()
         else:
             await AdvisorStream(hub, ws, account, token).run()
+    except ConnectionClosed:
+        pass
+    except Exception:
+        await _stream_failed(ws, request.path)
     finally:
         gauge.dec()
