@@ -27,6 +27,7 @@ import logging
 from typing import Any
 
 from sanic import Blueprint, Request
+from sanic.exceptions import WebsocketClosed
 from sanic.server.websockets.impl import WebsocketImplProtocol
 from websockets.exceptions import ConnectionClosed
 
@@ -231,8 +232,8 @@ async def visitor_ws(request: Request, ws: WebsocketImplProtocol, conversation_i
     gauge.inc()
     try:
         await VisitorStream(hub, ws, conversation_id, secret, last).run()
-    except ConnectionClosed:
-        pass
+    except (ConnectionClosed, WebsocketClosed):
+        pass  # the other end went away: nothing failed here
     except Exception:
         await _stream_failed(ws, request.path)
     finally:
@@ -420,8 +421,8 @@ async def advisor_ws(request: Request, ws: WebsocketImplProtocol) -> None:
             await OverviewStream(hub, ws, token).run()
         else:
             await AdvisorStream(hub, ws, account, token).run()
-    except ConnectionClosed:
-        pass
+    except (ConnectionClosed, WebsocketClosed):
+        pass  # the other end went away: nothing failed here
     except Exception:
         await _stream_failed(ws, request.path)
     finally:
