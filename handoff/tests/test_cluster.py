@@ -438,9 +438,9 @@ async def test_a_publish_loads_both_instances_in_turn_and_no_visitor_request_fai
     # No visitor is told the bot is away while the instances load, one at a time, each
     # left out of nginx meanwhile (scripts/cluster_drain.sh).
     told = [s.text for s in answered if s.answer != "bot"]
-    assert (
-        told == []
-    ), f"{len(told)} of {len(answered)} messages told the bot is away during a publish"
+    assert told == [], (
+        f"{len(told)} of {len(answered)} messages told the bot is away during a publish"
+    )
 
 
 # -- crashes ------------------------------------------------------------------------------
