@@ -121,11 +121,14 @@ ENGLISH_WORDS = _ENGLISH_FUNCTION_WORDS | ENGLISH_SUBJECT_WORDS
 LOAN_WORDS = frozenset(
     """
     jobb jobber cv app appen apps chat chatten live online status bank banken deadline
-    mail e-mail email link support team teams data plan baby student ok okay login
+    mail e-mail email link support team teams data plan baby student ok okay login drop
     """.split()
 )
 # Words both languages write the same way: no evidence for either.
 _SHARED = frozenset({"i", "a", "for", "men", "at", "hi", "no", "her", "by", "hallo"})
+# English words that are Norwegian words too ("to uker", "be om", "AS", "en person"): they
+# count for English in a sentence, but alone never make a message lean English.
+_ALSO_NORWEGIAN = frozenset({"to", "as", "be", "do", "an", "person"})
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _LINK = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
@@ -208,8 +211,15 @@ def detect_language(text: str, detector: Detector | None = None) -> Detection:
     # sure of English ("processing time"; not "personvern chat", "jobb deadline").
     subject = any(w in ENGLISH_SUBJECT_WORDS for w in tokens)
     loan = any(w in LOAN_WORDS for w in tokens)
-    plainly_english = (english > norwegian and (subject or english >= 2)) or (
-        not norwegian and not loan and english_score >= max(MIN_CONFIDENCE, scandinavian)
+    # Or an English word beside Nav's Norwegian names and no Norwegian word at all
+    # ("meldekort how often", "fullmakt for my dad", "uføretrygd who gets"): people who
+    # write Norwegian write at least one Norwegian word around the names.
+    norwegian_words = sum(1 for w in tokens if w in NORWEGIAN_WORDS and w not in _SHARED)
+    telling_english = any(w in ENGLISH_WORDS and w not in _SHARED | _ALSO_NORWEGIAN for w in tokens)
+    plainly_english = (
+        (english > norwegian and (subject or english >= 2))
+        or (not norwegian and not loan and english_score >= max(MIN_CONFIDENCE, scandinavian))
+        or (telling_english and not norwegian_words and not loan and english > norwegian)
     )
     lean = Language.ENGLISH.value if plainly_english else None
     # A whole message in English: English words and none of Norwegian's, or English
@@ -229,6 +239,10 @@ def detect_language(text: str, detector: Detector | None = None) -> Detection:
     # No telling words (typos, telegraphic style, another language): the detector decides.
     if english_score >= max(MIN_CONFIDENCE, scandinavian) and not norwegian:
         return Detection(Language.ENGLISH.value, guess)
+    # The detector reads Nav's Norwegian names as Norwegian; without a Norwegian word
+    # around them, a leaning message stays undecided rather than Norwegian.
+    if lean and not norwegian_words:
+        return Detection(None, guess, lean)
     if scandinavian >= MIN_CONFIDENCE:
         return Detection(Language.NORWEGIAN.value, guess)
     if foreign and not norwegian and not english and scores[str(guess)] >= SURE_OTHER:

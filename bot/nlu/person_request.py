@@ -54,8 +54,10 @@ _PERSON = _any(
     r"(?:en |non )?nav-ansatt(?:e)?",
     r"non (?:hos|fra|pa|i|ved|pa kontoret|som jobber)(?: nav| kontoret)?",
     r"non som (?:kan hjelpe|jobber|kan se|ser pa|kan svare|kan ta)",
-    r"(?:a |an )?(?:real |live |actual )?(?:human|humans|person|agent|caseworker|case worker|advisor|adviser)",
+    # "my advisor" is the visitor's own follow-up advisor, as "veilederen min" above.
+    r"(?<!my )(?<!your )(?:a |an )?(?:real |live |actual )?(?:human|humans|person|agent|caseworker|case worker|advisor|adviser)",
     r"(?:someone|somebody) (?:at|from|in) nav",
+    r"(?:someone|somebody) (?:who|that) (?:can|could|will|knows)",
     r"(?:a |an )?(?:nav )?(?:employee|officer)",
     r"kundeservice|kundebehandler|kundestotte|sentralbordet",
     r"(?:ekte |levende |vanlige )?folk",
@@ -90,6 +92,7 @@ _CONTACT_VERB = _any(
     r"connect(?: me| vi)?",
     r"transfer(?: me| vi)?",
     r"put (?:me|vi) through",
+    r"(?:put|get) (?:me |vi )?in touch",
     r"contact",
 )
 _REQUEST_CONTACT = re.compile(rf"\b{_CONTACT_VERB}(?: med| to| with| til)?(?: \w+){{0,2}}? {_PERSON}\b")
@@ -121,6 +124,8 @@ _PERSON_TO_TALK_TO = re.compile(rf"\b{_PERSON} (?:\w+ ){{0,3}}(?:snakke|prate|ch
 _LOOK_AT = re.compile(
     r"\b(?:et menneske|en person|en saksbehandler|en veileder|non hos nav|non fra nav|non)"
     r"(?: som)?(?: kan| ma)? (?:se|ser|sjekke|sjekker|ta|tar|folge|folger) (?:pa|opp|i|tak i)\b"
+    r"|\b(?:a human|a person|a real person|someone|somebody|a caseworker|an advisor)"
+    r"(?: who| that| to)?(?: can| could| should| must| will)? (?:look|check|review|go) (?:at|into|over|through)\b"
 )
 
 # Asking to be called. Not "kan jeg ringe dere" (the visitor calls: the phone FAQ).
@@ -136,7 +141,10 @@ _CALLBACK = re.compile(
 )
 
 # "Not a person": "vil ikke snakke med et menneske", "trenger ikke noen".
-_NEGATED = re.compile(r"\b(?:ikke|ikkje|not|dont|don't|never|aldri|slipper a)(?: \w+){0,2}$")
+# Folding turns "don't" into "don t".
+_NEGATED = re.compile(
+    r"\b(?:ikke|ikkje|not|dont|don't|don t|doesn t|didn t|won t|never|aldri|slipper a)(?: \w+){0,2}$"
+)
 
 # Asking whether one talks to a machine: a question, not a request.
 _CHALLENGE = re.compile(

@@ -68,7 +68,17 @@ def test_nav_subjects_in_english_decide_english(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["processing time", "uføretrygd application", "barnetrygd amount", "sykepenger amount"]
+    "text",
+    [
+        "processing time",
+        "uføretrygd application",
+        "barnetrygd amount",
+        "sykepenger amount",
+        # One English word beside Nav's Norwegian names, no Norwegian word around them.
+        "engangsstønad why",
+        "barnetrygd for my son",
+        "kontantstøtte who gets",
+    ],
 )
 def test_short_english_that_does_not_decide_leans_english(text: str) -> None:
     detection = detect_language(text)
@@ -92,6 +102,11 @@ def test_short_english_that_does_not_decide_leans_english(text: str) -> None:
         "aap 66 prosent",
         "pensjon",
         "benefits",
+        # English words Norwegian writes too, and Norwegian words around the names.
+        "sykepenger i to uker",
+        "be om hjelp til søknad",
+        "nav kontor drop in",
+        "dagpenger as student",
     ],
 )
 def test_norwegian_and_loan_words_never_lean_english(text: str) -> None:

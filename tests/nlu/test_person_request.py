@@ -23,6 +23,8 @@ PERSON = [
     "er du en robot? jeg vil snakke med et menneske",
     "kan en saksbehandler se på klagen min",
     "jeg trenger hjelp fra en saksbehandler med meldekortet",
+    "my child benefit stopped, please put me in touch with somebody who knows the rules",
+    "the sick pay is late again and I want a person to look into it",
 ]
 CALLBACK = [
     "kan dere ringe meg",
@@ -44,6 +46,9 @@ NEITHER = [
     "are you a real person",
     "jeg snakket med en saksbehandler i går, når kommer pengene",
     "jeg vil ikke snakke med et menneske, bare svar meg",
+    "I don't want a human, just tell me the pension age",
+    "does someone who can work part time get aap",
+    "how can I send a message to my caseworker",
     "hva er personnummeret mitt",
     "kan noen andre hjelpe meg med saken min hos nav",
     "stønad",
