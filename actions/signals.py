@@ -22,4 +22,12 @@ def faq_mark(faq_id: str, language: str) -> dict[str, Any]:
     (docs/contracts/handoff.md, "Bot signals"); the language is the conversation's from
     then on for the hub and the widget's own texts (docs/english.md).
     """
-    return {"nav_faq": faq_id, "nav_language": language}
+    return {"nav_faq": faq_id, **language_mark(language)}
+
+
+def language_mark(language: str) -> dict[str, Any]:
+    """The custom field that tells the hub the language a bot message was written in
+    ("nb" or "en"). The NLG server adds it to every message it renders, so a
+    conversation that is English from a greeting or small talk on is English for the
+    hub and the widget's own texts too, not only after an FAQ answer."""
+    return {"nav_language": language}

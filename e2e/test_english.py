@@ -6,7 +6,17 @@ from __future__ import annotations
 import re
 
 from conftest import Site
-from helpers import WIDGET, chat_input, expect_bot_says, login_editor, messages, open_and_start, send
+from helpers import (
+    WIDGET,
+    chat_input,
+    expect_bot_says,
+    login_advisor,
+    login_editor,
+    messages,
+    open_and_start,
+    queue_item,
+    send,
+)
 from playwright.sync_api import Locator, Page, expect
 from test_accessibility import assert_no_serious
 from test_content import content_site  # noqa: F401 - a fixture
@@ -93,6 +103,14 @@ def test_english_written_without_the_switch_makes_the_widget_english(visitor: Pa
     _expect_english_fixed_texts(visitor)
 
 
+def test_an_english_greeting_makes_the_widget_english_before_any_answer(visitor: Page) -> None:
+    # Every bot message tells the hub its language, a greeting as much as an FAQ answer.
+    open_and_start(visitor)
+    send(visitor, "Hello there, good morning")
+    expect_bot_says(visitor, "What would you like to know?")
+    _expect_english_fixed_texts(visitor)
+
+
 def test_an_editor_edits_the_english_answer_and_sees_it_go_stale(
     advisor: Page,
     content_site: Site,  # noqa: F811 - the fixture of test_content.py
@@ -134,3 +152,31 @@ def test_an_editor_edits_the_english_answer_and_sees_it_go_stale(
     advisor.get_by_role("button", name="Lagre").click()
     expect(advisor.get_by_test_id("english-state")).to_have_text("Engelsk svar er oppdatert")
     expect(link.get_by_test_id("english-tag")).to_have_count(0)
+
+
+def test_an_english_visitor_asking_for_a_person_is_queued_in_english_and_the_advisor_sees_it(
+    visitor: Page, advisor: Page, site: Site
+) -> None:
+    login_advisor(advisor, site.advisor_user, site.advisor_password, site.advisor_name)
+    open_and_start(visitor)
+    send(visitor, "I want to talk to a real person about my sick pay please")
+    expect(visitor.get_by_test_id("queue-position")).to_have_text(
+        re.compile(r"You are number \d+ in the queue\."), timeout=60_000
+    )
+    expect(_widget(visitor).locator(".panel__status")).to_have_text("You are waiting for an adviser")
+
+    # The queue entry says the visitor writes English, before the advisor takes it.
+    item = queue_item(advisor, visitor)
+    expect(item).to_contain_text("my sick pay")
+    expect(item.get_by_text("Engelsk", exact=True)).to_be_visible()
+    item.get_by_role("button", name=re.compile("^Ta samtalen")).click()
+    expect(advisor.get_by_role("log", name="Samtalen")).to_contain_text("my sick pay")
+    expect(advisor.get_by_text("Engelsk", exact=True).first).to_be_visible()
+
+    # The advisor writes freely; the widget's own texts stay English.
+    reply = advisor.get_by_label("Svar til brukeren")
+    reply.fill("Hello, how can I help with your sick pay?")
+    reply.press("Enter")
+    expect(messages(visitor, "advisor").last).to_contain_text("How can I help with your sick pay?")
+    expect(messages(visitor, "advisor").last).to_contain_text(f"{site.advisor_name}, adviser at Nav")
+    expect(_widget(visitor).locator(".panel__status")).to_have_text("You are chatting with an adviser")

@@ -25,6 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
+from actions.signals import language_mark
 from bot.runtime.action_server import authorised, check_host, check_token
 from bot.runtime.live_texts import LiveTexts, Responses
 
@@ -74,7 +75,16 @@ async def nlg(request: web.Request) -> web.Response:
     message = render(responses, body["response"], slots, channel.get("name"), arguments)
     if not message:
         logger.warning("no published text for %s", body["response"])
-    return web.json_response(message)
+        return web.json_response(message)
+    return web.json_response(with_language(message, slots))
+
+
+def with_language(message: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
+    """The message with the language it was rendered in (the `language` slot picks the
+    variation: English, else Norwegian) among its custom fields, for the hub."""
+    language = "en" if slots.get("language") == "en" else "nb"
+    custom = _mapping(message.get("custom"))
+    return {**message, "custom": {**custom, **language_mark(language)}}
 
 
 @web.middleware

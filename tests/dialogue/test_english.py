@@ -74,6 +74,17 @@ async def test_an_english_visitor_asking_for_a_person_is_queued_in_english(
     assert queued_hub.received[-1]["language"] == "en"
 
 
+async def test_an_english_acute_need_gets_the_english_emergency_numbers_and_an_urgent_handoff(
+    agent: Agent, queued_hub: ContractHub
+) -> None:
+    replies = await say(agent, new_sender(), "I do not want to live anymore, I can't take it")
+    assert replies[0].startswith("If you are in danger now, call 112 (police) or 113 (ambulance).")
+    assert all(number in replies[0] for number in ("116 123", "116 006", "116 117"))
+    assert queued_hub.received[-1]["reason"] == "urgent"
+    assert queued_hub.received[-1]["language"] == "en"
+    assert reply_language(replies) == "en"
+
+
 @pytest.mark.parametrize(
     "text",
     [

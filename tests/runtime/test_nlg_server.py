@@ -152,6 +152,12 @@ def test_the_nlg_server_answers_rasa_from_the_published_texts_and_nobody_else(tm
         status, message = _post(server.url, request, server.token)
         assert status == 200 and message["text"].startswith("Først registrerer du deg")
         assert message["metadata"]["title"] == "Hvordan søker jeg om dagpenger?"
+        # Every message says its language, for the hub (a greeting as much as an answer).
+        assert message["custom"] == {"nav_language": "nb"}
+        greeting = {**request, "response": "utter_greet", "tracker": {"slots": {"language": "en"}}}
+        status, message = _post(server.url, greeting, server.token)
+        assert status == 200 and message["custom"] == {"nav_language": "en"}
+        assert not any(ch in message["text"] for ch in "æøå")
         assert _post(server.url, b"not json", server.token)[0] == 400
         assert _post(server.url, {"response": 3}, server.token)[0] == 400
 

@@ -40,7 +40,7 @@ class BotTurn:
 
     replies: list[BotReply]
     signal: BotSignal | None = None
-    # The conversation's language as the bot's last FAQ answer gave it ("nb"/"en"), if any.
+    # The conversation's language as the bot's last message gave it ("nb"/"en"), if any.
     language: str | None = None
 
 
@@ -77,8 +77,9 @@ def _replies(items: Any) -> list[BotReply]:
 
 
 def language_of(items: list[Any]) -> str | None:
-    """The language of the bot's last FAQ answer in this turn (``{"custom": {"nav_faq":
-    …, "nav_language": "en"}}``), or None when it gave none: the conversation's from then on."""
+    """The language of the bot's last message in this turn that names one (``{"custom":
+    {…, "nav_language": "en"}}``: every message the NLG server renders, and every FAQ
+    answer's mark), or None when none did: the conversation's from then on."""
     found = None
     for item in items:
         custom = item.get("custom") if isinstance(item, dict) else None
