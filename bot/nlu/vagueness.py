@@ -62,6 +62,14 @@ class ExampleIndex:
         wanted = frozenset(stems)
         return Counter(label for label, have in self.examples if wanted <= have)
 
+    def answers_with_each(self, stems: Iterable[str]) -> frozenset[str]:
+        """The answers that have every one of `stems` in some example (not all in one)."""
+        wanted = frozenset(stems)
+        have: dict[str, set[str]] = {}
+        for label, example in self.examples:
+            have.setdefault(label, set()).update(wanted & example)
+        return frozenset(label for label, found in have.items() if found == wanted)
+
     def save(self, path: Path) -> None:
         data = {
             "examples": [[label, sorted(stems)] for label, stems in self.examples],
@@ -98,7 +106,13 @@ def is_vague(stems: Sequence[str], index: ExampleIndex, rule: VaguenessRule) -> 
     together = _spread(content, index, rule, rule.min_examples_together)
     if together is not None:
         return together
-    # Too rare together ("hjelp søknad"): vague if every word alone is vague.
+    # Too rare together in one example: the answers whose examples hold every word,
+    # each in some example. One or two ("aap amount": only the AAP amount answer has
+    # both words) is a question the classifiers can judge; many ("hjelp søknad") is vague.
+    sharing = index.answers_with_each(content)
+    if sharing:
+        return len(sharing) >= rule.min_answers
+    # No answer has them all (two subjects at once): vague if every word alone is vague.
     return len(content) > 1 and all(_spread([w], index, rule, rule.min_examples_alone) for w in content)
 
 

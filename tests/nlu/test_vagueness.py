@@ -47,6 +47,25 @@ def test_words_that_together_point_at_one_answer_are_not_vague() -> None:
     assert not is_vague(["rett", "xpeng"], index, RULE)
 
 
+def test_words_rare_together_that_only_one_answer_has_both_of_are_not_vague() -> None:
+    # "wpeng" is in three answers' examples, "belop" in four, together in no example; but
+    # only the amount answer has both ("aap amount"): a question, not a vague message.
+    examples = [
+        *EXAMPLES,
+        *[(f"faq/w_{kind}", ["wpeng", kind]) for kind in ("soke", "rett", "amount") for _ in range(3)],
+        ("faq/w_amount", ["hvor", "mye", "belop"]),
+        *[(f"faq/b{i}", ["belop", f"thing{i}"]) for i in range(3) for _ in range(2)],
+    ]
+    index = ExampleIndex.build(examples, RULE)
+    assert is_vague(["wpeng"], index, RULE) and is_vague(["belop"], index, RULE)
+    assert not is_vague(["wpeng", "belop"], index, RULE)
+    # Words that three answers have each of stay vague ("hjelp søknad").
+    spread = [*examples, *[(f"faq/c{i}", ["cword", "dword"][j : j + 1]) for i in range(3) for j in (0, 1)]]
+    spread_index = ExampleIndex.build(spread, RULE)
+    assert spread_index.answers_with_each(["cword", "dword"]) == {"faq/c0", "faq/c1", "faq/c2"}
+    assert is_vague(["cword", "dword"], spread_index, RULE)
+
+
 def test_function_words_only_are_vague_and_unknown_words_are_left_to_the_classifier() -> None:
     index = _index()
     assert is_vague(["hvordan", "jeg"], index, RULE)
