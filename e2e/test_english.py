@@ -177,6 +177,13 @@ def test_an_english_visitor_asking_for_a_person_is_queued_in_english_and_the_adv
     reply = advisor.get_by_label("Svar til brukeren")
     reply.fill("Hello, how can I help with your sick pay?")
     reply.press("Enter")
-    expect(messages(visitor, "advisor").last).to_contain_text("How can I help with your sick pay?")
+    expect(messages(visitor, "advisor").last).to_contain_text("how can I help with your sick pay?")
     expect(messages(visitor, "advisor").last).to_contain_text(f"{site.advisor_name}, adviser at Nav")
     expect(_widget(visitor).locator(".panel__status")).to_have_text("You are chatting with an adviser")
+
+    # The advisor ends it (no chat is left for the next test); the visitor's rating is English.
+    advisor.get_by_label("Utfall").select_option("besvart")
+    advisor.get_by_role("button", name="Avslutt samtalen").click()
+    expect(advisor.locator("#chat-panel")).to_contain_text("Du har avsluttet chatten.")
+    rating = _widget(visitor).get_by_role("group", name="Did you get an answer to what you wanted to know?")
+    expect(rating).to_be_visible()
