@@ -121,7 +121,13 @@ def create_app(
         engine = create_engine(settings.database_url, pool=pool)
         if settings.auto_migrate:
             await upgrade(engine)
-        http = httpx.AsyncClient(limits=httpx.Limits(max_connections=200))
+        # No idle connection is kept: a request sent on one the other end is closing
+        # (Sanic's 5 s keep-alive, an nginx reload during a publish) fails without being
+        # read, and a visitor message must not be retried (it could reach Rasa twice).
+        # A new connection per request costs far less than the request itself.
+        http = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=0)
+        )
         app.ctx.engine = engine
         app.ctx.http = http
         bot = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, http)
