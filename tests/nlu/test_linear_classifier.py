@@ -63,6 +63,28 @@ def test_counts_become_unit_length_tfidf_rows() -> None:
     assert rows[1, 1] > rows[1, 0]  # the rarer word weighs more
 
 
+def test_block_by_block_prediction_equals_the_joined_matrix_product(tmp_path: Path) -> None:
+    # predict_proba sums each block's scores instead of joining the scaled blocks: the
+    # probabilities must be those of the plain `scaled matrix @ weights` it replaced.
+    rng = np.random.default_rng(7)
+    counts = sp.random(40, 30, density=0.2, format="csr", random_state=3) * 5
+    counts.data = np.ceil(counts.data)
+    embeddings = rng.normal(size=(40, 8))
+    labels = [f"intent{i % 4}" for i in range(40)]
+    model = LinearIntentModel([BlockScaler("counts"), BlockScaler("embedding")]).fit(
+        [counts, embeddings], labels
+    )
+    model.save(tmp_path)
+    reloaded = LinearIntentModel.load(tmp_path)
+    new_counts = sp.csr_matrix(np.vstack([counts[:5].toarray(), np.zeros((1, 30))]))
+    new_embeddings = rng.normal(size=(6, 8))
+    scores = np.asarray(model._matrix([new_counts, new_embeddings]) @ model.coef.T) + model.intercept
+    expected = np.exp(scores - scores.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    for predictor in (model, reloaded):
+        assert np.allclose(predictor.predict_proba([new_counts, new_embeddings]), expected, atol=1e-6)
+
+
 def test_a_model_needs_two_intents() -> None:
     with pytest.raises(ValueError):
         LinearIntentModel([BlockScaler("counts")]).fit([sp.csr_matrix([[1]])], ["greet"])
