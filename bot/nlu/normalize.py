@@ -202,6 +202,14 @@ DIALECT_TO_BOKMAL: dict[str, str] = {
     "prata": "prate",
     "svara": "svare",
     "ønskjer": "ønsker",
+    # Nynorsk present tense (-ar) and -ast forms of the chat verbs: "snakkar eg med eit
+    # menneske?" must read as the machine question, "snakkast" as a goodbye.
+    "snakkar": "snakker",
+    "pratar": "prater",
+    "chattar": "chatter",
+    "svarar": "svarer",
+    "snakkast": "snakkes",
+    "høyrast": "høres",
     "ønskje": "ønske",
     # Nav words in Nynorsk
     "løn": "lønn",

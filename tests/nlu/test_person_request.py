@@ -71,6 +71,14 @@ def test_questions_asking_whether_one_talks_to_a_machine_or_about_contact_are_no
     assert person_request(text) is None
 
 
-@pytest.mark.parametrize("text", ["snakker jeg med et menneske?", "er dette en robot", "are you a human"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "snakker jeg med et menneske?",
+        "er dette en robot",
+        "are you a human",
+        "snakkar eg med eit menneske no?",
+    ],
+)
 def test_machine_questions_are_recognised(text: str) -> None:
     assert is_machine_question(text)
