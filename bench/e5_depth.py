@@ -52,18 +52,16 @@ def shallow_model(layers: int, folder: Path) -> Path:
 
 def training_examples() -> tuple[list[str], list[str]]:
     """data/'s intent examples and their labels (faq/<id> for the FAQ answers)."""
-    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.importers.rasa import RasaFileImporter
 
+    nlu = RasaFileImporter(training_data_paths=[str(PROJECT_ROOT / "data")]).get_nlu_data()
     texts, labels = [], []
-    files = [*sorted((PROJECT_ROOT / "data" / "faq").glob("*.yml")), PROJECT_ROOT / "data" / "samtale.yml"]
-    files.append(PROJECT_ROOT / "data" / "sprak.yml")
-    for file in files:
-        for message in load_data(str(file)).intent_examples:
-            label = str(message.get("intent"))
-            if label == "faq":
-                label = f"faq/{str(message.get('intent_response_key')).split('/')[-1]}"
-            texts.append(str(message.get("text")))
-            labels.append(label)
+    for message in nlu.intent_examples:
+        label = str(message.get("intent"))
+        if label == "faq":
+            label = str(message.get("intent_response_key"))
+        texts.append(str(message.get("text")))
+        labels.append(label)
     return texts, labels
 
 

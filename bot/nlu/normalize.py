@@ -202,6 +202,7 @@ DIALECT_TO_BOKMAL: dict[str, str] = {
     "prata": "prate",
     "svara": "svare",
     "ønskjer": "ønsker",
+    "ønskje": "ønske",
     # Nynorsk present tense (-ar) and -ast forms of the chat verbs: "snakkar eg med eit
     # menneske?" must read as the machine question, "snakkast" as a goodbye.
     "snakkar": "snakker",
@@ -210,7 +211,6 @@ DIALECT_TO_BOKMAL: dict[str, str] = {
     "svarar": "svarer",
     "snakkast": "snakkes",
     "høyrast": "høres",
-    "ønskje": "ønske",
     # Nav words in Nynorsk
     "løn": "lønn",
     "sjukdom": "sykdom",

@@ -65,7 +65,7 @@ def test_counts_become_unit_length_tfidf_rows() -> None:
 
 def test_block_by_block_prediction_equals_the_joined_matrix_product(tmp_path: Path) -> None:
     # predict_proba sums each block's scores instead of joining the scaled blocks: the
-    # probabilities must be those of the plain `scaled matrix @ weights` it replaced.
+    # probabilities must be those of the plain `scaled features @ weights`.
     rng = np.random.default_rng(7)
     counts = sp.random(40, 30, density=0.2, format="csr", random_state=3) * 5
     counts.data = np.ceil(counts.data)
@@ -78,7 +78,13 @@ def test_block_by_block_prediction_equals_the_joined_matrix_product(tmp_path: Pa
     reloaded = LinearIntentModel.load(tmp_path)
     new_counts = sp.csr_matrix(np.vstack([counts[:5].toarray(), np.zeros((1, 30))]))
     new_embeddings = rng.normal(size=(6, 8))
-    scores = np.asarray(model._matrix([new_counts, new_embeddings]) @ model.coef.T) + model.intercept
+    # The scaling written out densely: sublinear TF-IDF rows and centred embeddings, each
+    # of unit length (an empty row stays zero).
+    tfidf = np.log1p(new_counts.toarray()) * model.scalers[0].idf
+    tfidf /= np.maximum(np.linalg.norm(tfidf, axis=1, keepdims=True), 1e-12)
+    centred = new_embeddings - model.scalers[1].mean
+    centred /= np.linalg.norm(centred, axis=1, keepdims=True)
+    scores = np.hstack([tfidf, centred]) @ model.coef.T.astype(np.float64) + model.intercept
     expected = np.exp(scores - scores.max(axis=1, keepdims=True))
     expected /= expected.sum(axis=1, keepdims=True)
     for predictor in (model, reloaded):
