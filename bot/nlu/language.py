@@ -16,17 +16,28 @@ Two kinds of evidence, because neither is enough alone on chat messages:
 Letters of another script (Cyrillic, Arabic, Ethiopic, ...) are another language,
 whatever the detector knows of it (it has no Tigrinya).
 
+A message in Latin letters is called another language only when its words say so too:
+the detector's fast mode is sometimes sure of Finnish for "Sett en alarm for klokka 5"
+or of Italian for "Ka e temperaturen i London", and such a visitor must get an answer,
+not "we speak Norwegian and English". So before that, each word is weighed by how
+common it is in written Scandinavian against the guessed language (wordfreq's lists).
+
 The measurements behind the thresholds: docs/english.md (bench/language_detection.py).
 """
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
+
+import msgpack
 
 
 class Language(str, Enum):
@@ -146,6 +157,14 @@ SURE_OTHER = 0.9
 
 # The detector: text -> {language code: confidence}. Swappable for the measurement.
 Detector = Callable[[str], Mapping[str, float]]
+# How common a word is in a language: (word, language code) -> Zipf frequency (0 for a
+# word the language's list does not have, 3 for once in a million words, 7 for "og"),
+# or None when there is no list for the language.
+WordFrequency = Callable[[str, str], "float | None"]
+
+# A word counts for a language from this Zipf frequency on (once in a million words):
+# rarer words are names, typos and borrowings in every list.
+COMMON_WORD_ZIPF = 3.0
 
 
 @dataclass(frozen=True)
@@ -191,7 +210,28 @@ def evidence(tokens: list[str], text: str) -> tuple[float, float]:
     return norwegian, english
 
 
-def detect_language(text: str, detector: Detector | None = None) -> Detection:
+def reads_as_scandinavian(tokens: list[str], guess: str, frequency: WordFrequency | None = None) -> bool:
+    """Whether as many of the words are commoner in Norwegian, Danish or Swedish as in the
+    guessed language: the words' own say before a Latin-letter message is called another
+    language ("sett en alarm for klokka 5": five Norwegian words, none Finnish). For a
+    guessed language without a list (Somali), a word uncommon in Scandinavian counts for it."""
+    zipf = frequency or word_frequency
+    scandinavian = guessed = 0
+    for word in tokens:
+        ours = max(zipf(word, code) or 0.0 for code in ("nb", "da", "sv"))
+        theirs = zipf(word, guess)
+        if theirs is None:
+            theirs = COMMON_WORD_ZIPF if ours < COMMON_WORD_ZIPF else 0.0
+        if ours >= COMMON_WORD_ZIPF and ours >= theirs:
+            scandinavian += 1
+        elif theirs >= COMMON_WORD_ZIPF and theirs > ours:
+            guessed += 1
+    return scandinavian > 0 and scandinavian >= guessed
+
+
+def detect_language(
+    text: str, detector: Detector | None = None, frequency: WordFrequency | None = None
+) -> Detection:
     """The language of one visitor message, or None when it does not decide."""
     tokens = words(text)
     if not tokens:
@@ -227,7 +267,12 @@ def detect_language(text: str, detector: Detector | None = None) -> Detection:
     mostly_english = english and (not norwegian or english >= 2 * norwegian + 1)
     if mostly_english and (english >= 2 or english_score >= MIN_CONFIDENCE):
         return Detection(Language.ENGLISH.value, guess)
-    foreign = bool(guess) and guess not in SCANDINAVIAN and guess != "en"
+    foreign = (
+        bool(guess)
+        and guess not in SCANDINAVIAN
+        and guess != "en"
+        and not reads_as_scandinavian(tokens, str(guess), frequency)
+    )
     # One short word Norwegian shares with another language ("de", "om") in a
     # sentence the detector is sure of: Romanian, Dutch, ...
     if foreign and not english and norwegian <= 1 and len(tokens) >= 4 and scores[str(guess)] >= SURE_OTHER:
@@ -333,3 +378,45 @@ def lingua_confidences(text: str, high_accuracy: bool = False) -> dict[str, floa
         code = _LINGUA_CODES.get(name) or value.language.iso_code_639_1.name.lower()
         out[code] = float(value.value)
     return out
+
+
+# wordfreq's lists under the detector's codes: one list for Bosnian, Croatian and
+# Serbian, Filipino's for Tagalog. Languages without a list (Somali, Swahili, Albanian,
+# Estonian, Thai) have none here: wordfreq's nearest match for them would be English.
+_WORDFREQ_CODES = {"hr": "sh", "sr": "sh", "bs": "sh", "tl": "fil"}
+
+
+def warm_up() -> None:
+    """Loads the detector's models and the Scandinavian word lists, so the first visitor
+    does not wait for them (a guessed language's own list still loads when first needed)."""
+    lingua_confidences("hei")
+    for code in ("nb", "da", "sv"):
+        word_frequency("hei", code)
+
+
+def word_frequency(word: str, language: str) -> float | None:
+    """The word's Zipf frequency in the language (0 when not among its common words), or
+    None for a language without a list. The word is looked up as `words` gives it."""
+    table = _zipf_table(_WORDFREQ_CODES.get(language, language))
+    return None if table is None else table.get(word, 0.0)
+
+
+# wordfreq's small lists: every word from once in a million on (Zipf 3), 3–7 MB each in
+# memory. The three Scandinavian lists stay; the other three are the languages guessed
+# last (wordfreq's own loaders keep every list ever asked for, and importing wordfreq
+# costs 17 MB more for pkg_resources: its data files are read directly instead).
+@lru_cache(maxsize=6)
+def _zipf_table(code: str) -> dict[str, float] | None:
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("wordfreq is not installed (requirements/bot.lock)")
+    path = Path(spec.submodule_search_locations[0]) / "data" / f"small_{code}.msgpack.gz"
+    if not path.exists():
+        return None
+    # A header, then one bucket of words per centibel, from a frequency of 1 (0 cB)
+    # down; Zipf is log10 of the frequency per billion words: (cB + 900) / 100.
+    with gzip.open(path, "rb") as packed:
+        header, *buckets = msgpack.load(packed, raw=False)
+    if header.get("format") != "cB":
+        raise ValueError(f"{path}: not a wordfreq cBpack file")
+    return {word: (900 - i) / 100 for i, bucket in enumerate(buckets) for word in bucket}

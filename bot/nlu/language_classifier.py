@@ -40,7 +40,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.language import OTHER, detect_language, requested_language
+from bot.nlu.language import OTHER, detect_language, requested_language, warm_up
 
 LANGUAGE_ENTITY = "language"
 DETECTED_KEY = "language_detected"
@@ -73,7 +73,8 @@ class LanguageClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> LanguageClassifier:
-        """Creates the classifier (nothing to train)."""
+        """Creates the classifier (nothing to train), its models loaded."""
+        warm_up()
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:

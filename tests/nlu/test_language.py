@@ -12,6 +12,7 @@ from bot.nlu.language import (
     conversation_language,
     detect_language,
     opening_language,
+    reads_as_scandinavian,
     requested_language,
 )
 from bot.nlu.language_classifier import LanguageClassifier
@@ -136,6 +137,44 @@ def test_a_leaning_message_opens_only_a_conversation_nothing_has_set_the_languag
 )
 def test_another_language_is_other(text: str) -> None:
     assert detect_language(text).language == OTHER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # lingua's fast mode is sure of Indonesian and Finnish for these.
+        "ka tid kjem pengan",
+        "ka tid kjem sykepengan",
+        "Sett opp en alarm klokka sju",
+    ],
+)
+def test_dialect_the_detector_takes_for_another_language_is_not_other(text: str) -> None:
+    assert detect_language(text).language != OTHER
+
+
+_ZIPF = {
+    ("kjem", "nb"): 4.5,
+    ("pengan", "nb"): 3.2,
+    ("ka", "nb"): 4.0,
+    ("ka", "id"): 3.5,
+    ("tid", "nb"): 5.5,
+    ("kami", "id"): 6.0,
+    ("uang", "id"): 5.0,
+}
+
+
+def _frequency(word: str, language: str) -> float | None:
+    if language == "so":
+        return None
+    return _ZIPF.get((word, language), 0.0)
+
+
+def test_the_words_weigh_a_scandinavian_reading_against_the_guessed_language() -> None:
+    assert reads_as_scandinavian(["ka", "tid", "kjem", "pengan"], "id", _frequency)
+    assert not reads_as_scandinavian(["kami", "uang", "ka"], "id", _frequency)
+    # No list for the guessed language: a word uncommon in Scandinavian counts for it.
+    assert not reads_as_scandinavian(["waxaan", "u", "baahanahay"], "so", _frequency)
+    assert reads_as_scandinavian(["ka", "tid", "waxaan"], "so", _frequency)
 
 
 def test_a_request_names_the_language() -> None:
