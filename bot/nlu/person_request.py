@@ -148,8 +148,23 @@ _NEGATED = re.compile(
 
 # Asking whether one talks to a machine: a question, not a request.
 _CHALLENGE = re.compile(
-    r"\b(?:er du|er dette|er det|snakker jeg med|chatter jeg med|skriver jeg med|are you|am i talking to|is this)"
+    r"\b(?:er du|er dette|er det|(?:snakker|prater|taler|chatter|skriver|korresponderer) jeg med"
+    r"|are you|am i talking to|is this)"
     r"(?: \w+){0,3} (?:menneske|person|robot|bot|maskin|chatbot|ai|human|real|machine)\b"
+)
+
+
+# Asking what or who the chat is, the whole message: "hva er du for noe", "ka e du for
+# nokke", "hvem er du egentlig", "er du levende", "er du ekte eller fake", "what are you".
+# Whole messages only, and only the words such a question ends in: "hva er du berettiget
+# til" asks something else.
+_IDENTITY = re.compile(
+    r"^(?:(?:hei|hallo) )?(?:"
+    r"(?:hva|hvem|what|who)(?: (?:slags|slag|type|kind of|sort of) \w+)? (?:er|are) (?:du|you)"
+    r"(?: (?:for|no|noe|nokke|noko|nokka|egentlig|eigentleg|egt|da|slags|greie|ting|really|exactly|then))*"
+    r"|(?:er|are) (?:du|you)(?: \w+){0,2} (?:levende|levande|live|alive|ekte|virkelig|real|menneske|person"
+    r"|robot|bot|maskin|chatbot|ai|human|machine)(?: \w+){0,3}"
+    r")$"
 )
 
 
@@ -178,3 +193,8 @@ def person_request(text: str) -> PersonRequest | None:
 def is_machine_question(text: str) -> bool:
     """Whether the message asks if the visitor talks to a machine or a person."""
     return bool(_CHALLENGE.search(folded_text(text)))
+
+
+def is_identity_question(text: str) -> bool:
+    """Whether the whole message asks what or who the chat is, or whether it is alive."""
+    return bool(_IDENTITY.match(folded_text(text)))

@@ -7,6 +7,9 @@ handoff action reads for the topic's queue. Acute need is left alone: its own
 urgent handoff comes first. The other way round, a question whether one talks to a
 machine ("snakker jeg med et menneske?") that the classifiers took for a request is
 set back to `bot_challenge`: the visitor asked, and gets the answer and the button.
+So is an unsure or out-of-scope message that asks just that, or what or who the chat is ("hva er du
+for noe", "er du levende"): short questions with few words the classifiers can hold on
+to, where "unsure" would leave the visitor's question unanswered.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -27,7 +31,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.person_request import PersonRequest, is_machine_question, person_request
+from bot.nlu.person_request import PersonRequest, is_identity_question, is_machine_question, person_request
 
 # Set on a message whose intent this component chose: "person" or "callback".
 PERSON_REQUEST_KEY = "person_request"
@@ -44,6 +48,9 @@ class PersonRequestClassifier(GraphComponent, IntentClassifier):
             "person_intent": "request_human",
             "callback_intent": "request_callback",
             "machine_question_intent": "bot_challenge",
+            # Intents that give the visitor no answer: a question about the chat itself
+            # that the classifiers gave one of them (or left unsure) gets bot_challenge.
+            "not_answered_intents": ["out_of_scope"],
             # Intents that keep their place whatever else the message says.
             "keep_intents": ["urgent"],
         }
@@ -55,6 +62,7 @@ class PersonRequestClassifier(GraphComponent, IntentClassifier):
         }
         self._keep = frozenset(config["keep_intents"])
         self._machine_question = str(config["machine_question_intent"])
+        self._not_answered = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, *config["not_answered_intents"]})
 
     @classmethod
     def create(
@@ -80,11 +88,17 @@ class PersonRequestClassifier(GraphComponent, IntentClassifier):
             if wish is not None:
                 self._set(message, self._intents[wish])
                 message.set(PERSON_REQUEST_KEY, wish.value, add_to_output=True)
-            elif intent.get(INTENT_NAME_KEY) == self._intents[PersonRequest.PERSON] and is_machine_question(
-                text
-            ):
+            elif self._asks_what_the_chat_is(intent.get(INTENT_NAME_KEY), text):
                 self._set(message, self._machine_question)
         return messages
+
+    def _asks_what_the_chat_is(self, intent: str | None, text: str) -> bool:
+        """A machine question taken for a request, or an unsure one about the chat itself."""
+        if intent == self._intents[PersonRequest.PERSON]:
+            return is_machine_question(text)
+        if intent in self._not_answered:
+            return is_machine_question(text) or is_identity_question(text)
+        return False
 
     @staticmethod
     def _set(message: Message, name: str) -> None:

@@ -194,6 +194,11 @@ async def test_asking_whether_one_talks_to_a_machine_stays_a_bot_challenge(agent
     assert replies and "chatbot" in replies[0].lower()
 
 
+async def test_asking_in_dialect_what_the_chat_is_gets_the_answer_not_unsure(agent: Agent) -> None:
+    replies = await say(agent, new_sender(), "ka e du for nokke?")
+    assert replies and "chatbot" in replies[0].lower()
+
+
 async def test_a_vague_single_word_gets_the_unsure_turn_not_an_answer(agent: Agent) -> None:
     [reply] = [m for m in await agent.handle_text("stønad", sender_id=new_sender()) or [] if m.get("text")]
     assert "https://www.nav.no" not in reply["text"]

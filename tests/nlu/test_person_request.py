@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.person_request import PersonRequest, is_machine_question, person_request
+from bot.nlu.person_request import PersonRequest, is_identity_question, is_machine_question, person_request
 
 PERSON = [
     "jeg vil snakke med et menneske",
@@ -78,7 +78,38 @@ def test_questions_asking_whether_one_talks_to_a_machine_or_about_contact_are_no
         "er dette en robot",
         "are you a human",
         "snakkar eg med eit menneske no?",
+        "taler jeg med en maskin",
     ],
 )
 def test_machine_questions_are_recognised(text: str) -> None:
     assert is_machine_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hva er du for noe?",
+        "ka e du for nokke",
+        "kem e du",
+        "hvem er du egentlig",
+        "er du levende",
+        "what are you",
+    ],
+)
+def test_a_whole_message_asking_what_the_chat_is_is_an_identity_question(text: str) -> None:
+    assert is_identity_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hva er du berettiget til",
+        "hvem er du gift med",
+        "er du der?",
+        "er du åpen i dag",
+        "hva heter du",
+        "er du sikker",
+    ],
+)
+def test_questions_to_you_about_something_else_are_not_identity_questions(text: str) -> None:
+    assert not is_identity_question(text)

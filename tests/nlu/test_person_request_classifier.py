@@ -50,3 +50,15 @@ def test_a_machine_question_taken_for_a_request_is_set_back_to_bot_challenge() -
     asked = _message("snakker jeg med et menneske nå?", "request_human")
     _classifier().process([asked])
     assert asked.get("intent")["name"] == "bot_challenge"
+
+
+def test_an_unanswered_question_about_what_the_chat_is_becomes_bot_challenge() -> None:
+    unsure = _message("ka e du for nokke", "nlu_fallback")
+    out_of_scope = _message("er du levende", "out_of_scope")
+    answered = _message("hva er du for noe", "faq")
+    _classifier().process([unsure, out_of_scope, answered])
+    assert [m.get("intent")["name"] for m in (unsure, out_of_scope, answered)] == [
+        "bot_challenge",
+        "bot_challenge",
+        "faq",
+    ]
