@@ -171,6 +171,7 @@ def project_pipeline() -> list[dict[str, Any]]:
         "bot.nlu.confidence_gate.NavConfidenceGate",
         "bot.nlu.focus_combiner.FocusCombiner",
         "bot.nlu.person_request_classifier.PersonRequestClassifier",
+        "bot.nlu.small_talk_classifier.SmallTalkClassifier",
     )
     pipeline = [c for c in config["pipeline"] if c["name"] not in skip]
     for component in pipeline:

@@ -34,12 +34,11 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intent_override import set_intent
 from bot.nlu.language import OTHER, detect_language, requested_language, warm_up
 
 LANGUAGE_ENTITY = "language"
@@ -87,7 +86,7 @@ class LanguageClassifier(GraphComponent, IntentClassifier):
             asked = requested_language(text)
             if asked is not None:
                 self._add_entity(message, asked.value, text)
-                self._set(message, self._choose)
+                set_intent(message, self._choose)
                 continue
             detection = detect_language(text)
             message.set(
@@ -97,7 +96,7 @@ class LanguageClassifier(GraphComponent, IntentClassifier):
             )
             if detection.language == OTHER:
                 if intent.get(INTENT_NAME_KEY) not in self._keep:
-                    self._set(message, self._other)
+                    set_intent(message, self._other)
             elif detection.language is not None:
                 self._add_entity(message, detection.language, text)
         return messages
@@ -115,11 +114,3 @@ class LanguageClassifier(GraphComponent, IntentClassifier):
             }
         )
         message.set(ENTITIES, entities, add_to_output=True)
-
-    @staticmethod
-    def _set(message: Message, name: str) -> None:
-        """Puts `name` first, sure, before the rest of the ranking."""
-        chosen = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
-        message.set(INTENT, chosen, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)

@@ -25,12 +25,11 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intent_override import set_intent
 from bot.nlu.person_request import PersonRequest, is_identity_question, is_machine_question, person_request
 
 # Set on a message whose intent this component chose: "person" or "callback".
@@ -86,10 +85,10 @@ class PersonRequestClassifier(GraphComponent, IntentClassifier):
                 continue
             wish = person_request(text)
             if wish is not None:
-                self._set(message, self._intents[wish])
+                set_intent(message, self._intents[wish])
                 message.set(PERSON_REQUEST_KEY, wish.value, add_to_output=True)
             elif self._asks_what_the_chat_is(intent.get(INTENT_NAME_KEY), text):
-                self._set(message, self._machine_question)
+                set_intent(message, self._machine_question)
         return messages
 
     def _asks_what_the_chat_is(self, intent: str | None, text: str) -> bool:
@@ -99,11 +98,3 @@ class PersonRequestClassifier(GraphComponent, IntentClassifier):
         if intent in self._not_answered:
             return is_machine_question(text) or is_identity_question(text)
         return False
-
-    @staticmethod
-    def _set(message: Message, name: str) -> None:
-        """Puts `name` first, sure, before the rest of the ranking."""
-        chosen = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
-        message.set(INTENT, chosen, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)

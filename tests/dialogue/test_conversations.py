@@ -199,6 +199,11 @@ async def test_asking_in_dialect_what_the_chat_is_gets_the_answer_not_unsure(age
     assert replies and "chatbot" in replies[0].lower()
 
 
+async def test_a_greeting_that_only_names_the_writer_is_greeted_not_answered(agent: Agent) -> None:
+    replies = await say(agent, new_sender(), "God dag. Her skriver Kari Nordmann.")
+    assert replies and replies[0].startswith("Hei! Hva lurer du på?")
+
+
 async def test_a_vague_single_word_gets_the_unsure_turn_not_an_answer(agent: Agent) -> None:
     [reply] = [m for m in await agent.handle_text("stønad", sender_id=new_sender()) or [] if m.get("text")]
     assert "https://www.nav.no" not in reply["text"]
