@@ -32,13 +32,10 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
-    INTENT,
-    INTENT_NAME_KEY,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.intent_override import set_intent
+from bot.nlu.intent_override import classified_text, set_intent
 from bot.nlu.language import OTHER, detect_language, requested_language, warm_up
 
 LANGUAGE_ENTITY = "language"
@@ -79,10 +76,10 @@ class LanguageClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         """Marks each message's language; overrides the intent where the language decides."""
         for message in messages:
-            text = message.get(TEXT)
-            intent = message.get(INTENT) or {}
-            if not text or not intent.get(INTENT_NAME_KEY) or text.startswith("/"):
+            classified = classified_text(message)
+            if classified is None:
                 continue
+            text, intent = classified
             asked = requested_language(text)
             if asked is not None:
                 self._add_entity(message, asked.value, text)
@@ -95,7 +92,7 @@ class LanguageClassifier(GraphComponent, IntentClassifier):
                 add_to_output=True,
             )
             if detection.language == OTHER:
-                if intent.get(INTENT_NAME_KEY) not in self._keep:
+                if intent not in self._keep:
                     set_intent(message, self._other)
             elif detection.language is not None:
                 self._add_entity(message, detection.language, text)

@@ -103,6 +103,7 @@ _WANT = _any(
     r"treng(?: at)?",
     r"vil ha",
     r"vil gjerne ha",
+    r"vil (?:jeg|eg) (?:gjerne )?ha",
     r"onsker(?: meg)?",
     r"ma fa",
     r"kan jeg fa",
@@ -146,11 +147,43 @@ _NEGATED = re.compile(
     r"\b(?:ikke|ikkje|not|dont|don't|don t|doesn t|didn t|won t|never|aldri|slipper a)(?: \w+){0,2}$"
 )
 
-# Asking whether one talks to a machine: a question, not a request.
+# What visitors ask whether they talk to: a machine, or a person (folded spellings).
+_MACHINE = _any(
+    r"menneske",
+    r"person",
+    r"robot",
+    r"bot",
+    r"maskin",
+    r"datamaskin",
+    r"automat",
+    r"chatbot",
+    r"ai",
+    r"human",
+    r"real",
+    r"machine",
+    r"computer",
+)
+# Staff, only after "er du" or "snakker jeg med": "er det en saksbehandler der" may ask for one.
+_STAFF = _any(r"saksbehandler", r"veileder", r"radgiver", r"ansatt", r"nav-ansatt")
+
+# Asking whether one talks to a machine or a person: a question, not a request.
 _CHALLENGE = re.compile(
-    r"\b(?:er du|er dette|er det|(?:snakker|prater|taler|chatter|skriver|korresponderer) jeg med"
-    r"|are you|am i talking to|is this)"
-    r"(?: \w+){0,3} (?:menneske|person|robot|bot|maskin|chatbot|ai|human|real|machine)\b"
+    r"\b(?:"
+    rf"(?:er du|du er|are you)(?: \w+){{0,3}} (?:{_MACHINE}|{_STAFF})"
+    rf"|(?:er dette|er det|is this)(?: \w+){{0,3}} {_MACHINE}"
+    r"|(?:(?:snakker|prater|taler|chatter|skriver|korresponderer) jeg med"
+    r"|om jeg (?:snakker|prater|chatter|skriver) med|har jeg kontakt med|am i (?:talking|chatting) (?:to|with))"
+    rf"(?: \w+){{0,3}} (?:{_MACHINE}|{_STAFF})"
+    r"|sitter det (?:non|et menneske|en person|folk) (?:pa andre siden|i andre enden|bak skjermen|der)"
+    r")\b"
+)
+
+# The same question said with the words of a request, no modal verb: "er det et menneske
+# jeg snakker med?" (but "er det et menneske jeg kan snakke med?" asks for one). Blanked out
+# before the person rules are tried, so they do not fire on the question's own words.
+_WHO_IS_THERE = re.compile(
+    rf"\ber (?:det|dette|du) (?:\w+ ){{0,2}}?(?:{_MACHINE}|{_STAFF})\w* (?:som )?(?:jeg|vi) "
+    r"(?:snakker|prater|prate|snakke|chatter|skriver|skriv) (?:med|til)\b"
 )
 
 
@@ -179,7 +212,7 @@ def person_request(text: str) -> PersonRequest | None:
     A call-back wish wins over a plain wish for a person: its answer (call us,
     write to us) comes with the button to a person anyway.
     """
-    folded = folded_text(text)
+    folded = _WHO_IS_THERE.sub(" | ", folded_text(text)).strip()
     if not folded:
         return None
     if _fires(_CALLBACK, folded):

@@ -22,14 +22,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    TEXT,
-)
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.intent_override import set_intent
+from bot.nlu.intent_override import classified_text, set_intent
 from bot.nlu.person_request import PersonRequest, is_identity_question, is_machine_question, person_request
 
 # Set on a message whose intent this component chose: "person" or "callback".
@@ -77,21 +72,19 @@ class PersonRequestClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         """Overrides the intent of messages that ask for a person."""
         for message in messages:
-            text = message.get(TEXT)
-            intent = message.get(INTENT) or {}
-            if not text or not intent.get(INTENT_NAME_KEY) or text.startswith("/"):
+            classified = classified_text(message)
+            if classified is None or classified[1] in self._keep:
                 continue
-            if intent.get(INTENT_NAME_KEY) in self._keep:
-                continue
+            text, intent = classified
             wish = person_request(text)
             if wish is not None:
                 set_intent(message, self._intents[wish])
                 message.set(PERSON_REQUEST_KEY, wish.value, add_to_output=True)
-            elif self._asks_what_the_chat_is(intent.get(INTENT_NAME_KEY), text):
+            elif self._asks_what_the_chat_is(intent, text):
                 set_intent(message, self._machine_question)
         return messages
 
-    def _asks_what_the_chat_is(self, intent: str | None, text: str) -> bool:
+    def _asks_what_the_chat_is(self, intent: str, text: str) -> bool:
         """A machine question taken for a request, or an unsure one about the chat itself."""
         if intent == self._intents[PersonRequest.PERSON]:
             return is_machine_question(text)

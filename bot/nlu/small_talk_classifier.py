@@ -14,10 +14,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.intent_override import set_intent
+from bot.nlu.intent_override import classified_text, set_intent
 from bot.nlu.small_talk import is_self_introduction
 
 
@@ -48,10 +47,11 @@ class SmallTalkClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         """Sets `greet` on each message that is only a greeting and a name."""
         for message in messages:
-            text = message.get(TEXT)
-            intent = message.get(INTENT) or {}
-            if not text or not intent.get(INTENT_NAME_KEY) or text.startswith("/"):
-                continue
-            if intent.get(INTENT_NAME_KEY) not in self._keep and is_self_introduction(text):
+            classified = classified_text(message)
+            if (
+                classified is not None
+                and classified[1] not in self._keep
+                and is_self_introduction(classified[0])
+            ):
                 set_intent(message, self._greet)
         return messages

@@ -194,6 +194,12 @@ async def test_asking_whether_one_talks_to_a_machine_stays_a_bot_challenge(agent
     assert replies and "chatbot" in replies[0].lower()
 
 
+async def test_asking_in_request_words_whether_a_person_is_there_is_answered_not_queued(agent: Agent) -> None:
+    replies = await say(agent, new_sender(), "e det eit ekte menneske eg snakka med no?")
+    assert replies and "chatbot" in replies[0].lower()
+    assert not any("i køen" in reply for reply in replies)
+
+
 async def test_asking_in_dialect_what_the_chat_is_gets_the_answer_not_unsure(agent: Agent) -> None:
     replies = await say(agent, new_sender(), "ka e du for nokke?")
     assert replies and "chatbot" in replies[0].lower()

@@ -20,6 +20,8 @@ PERSON = [
     "can i get a human",
     "jeg vil heller chatte med noen som jobber i nav",
     "har dere ekte folk jeg kan snakke med?",
+    "er det et menneske jeg kan snakke med?",
+    "er det en robot jeg chatter med? i så fall vil jeg ha en saksbehandler",
     "er du en robot? jeg vil snakke med et menneske",
     "kan en saksbehandler se på klagen min",
     "jeg trenger hjelp fra en saksbehandler med meldekortet",
@@ -44,6 +46,8 @@ NEITHER = [
     "snakker jeg med et menneske?",
     "er du en ekte person",
     "are you a real person",
+    "e det ein robot eg snakke med",
+    "er det en ekte saksbehandler jeg skriver med nå?",
     "jeg snakket med en saksbehandler i går, når kommer pengene",
     "jeg vil ikke snakke med et menneske, bare svar meg",
     "I don't want a human, just tell me the pension age",
@@ -79,10 +83,28 @@ def test_questions_asking_whether_one_talks_to_a_machine_or_about_contact_are_no
         "are you a human",
         "snakkar eg med eit menneske no?",
         "taler jeg med en maskin",
+        "e det ein robot eg snakke med",
+        "har jeg kontakt med en datamaskin eller et menneske",
+        "lurer på om jeg snakker med en ekte saksbehandler",
+        "du er en automat, ikke sant?",
+        "sitter det noen i andre enden?",
     ],
 )
 def test_machine_questions_are_recognised(text: str) -> None:
     assert is_machine_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "er det en saksbehandler som kan se på saken",
+        "er det lov å få en saksbehandler",
+        "jeg snakket med en saksbehandler i går",
+        "sitter det noen pengar igjen på kontoen",
+    ],
+)
+def test_questions_that_may_ask_for_staff_are_not_machine_questions(text: str) -> None:
+    assert not is_machine_question(text)
 
 
 @pytest.mark.parametrize(
