@@ -24,8 +24,10 @@ export HUB_DATABASE_URL="${HUB_DATABASE_URL:-sqlite:///$ROOT/.cache/hub.db}"
 # The demo answers around the clock; set HUB_ALWAYS_OPEN=false for real opening hours.
 export HUB_ALWAYS_OPEN="${HUB_ALWAYS_OPEN:-true}"
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
-# The sentence encoder's OpenMP threads: sleeping, one (bot/__init__.py says why).
+# The sentence encoder's threads: sleeping, one (bot/__init__.py says why); its int8 file,
+# built once, in the project's cache as for training (bot/paths.py).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+export NAV_ENCODER_FOLDER="${NAV_ENCODER_FOLDER:-$ROOT/.cache/encoder}"
 mkdir -p .cache/logs
 
 pids=()

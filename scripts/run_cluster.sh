@@ -34,8 +34,10 @@ export RASA_LOCK_PREFIX="${RASA_LOCK_PREFIX:-navcluster}"
 # A lock left by an instance that died blocks its conversation this long (Rasa's default: 60 s).
 export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-20}"
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
-# The sentence encoder's OpenMP threads: sleeping, one (bot/__init__.py says why).
+# The sentence encoder's threads: sleeping, one (bot/__init__.py says why); its int8 file,
+# built once, in the project's cache as for training (bot/paths.py).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+export NAV_ENCODER_FOLDER="${NAV_ENCODER_FOLDER:-$ROOT/.cache/encoder}"
 mkdir -p "$DIR/logs" "$DIR/pids" "$DIR/nginx"
 
 secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(24))'; }
