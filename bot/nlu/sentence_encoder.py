@@ -35,6 +35,15 @@ def encoder_folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "nav-faq-assistant"
 
 
+def encoder_threads() -> int:
+    """The encoder's threads: OMP_NUM_THREADS (bot/__init__.py sets 1 unless the operator
+    sets it), as a second thread never made one embedding faster here."""
+    try:
+        return max(int(os.environ.get("OMP_NUM_THREADS") or 1), 1)
+    except ValueError:
+        return 1
+
+
 class SentenceEncoder:
     """Embeds texts as L2-normalised 384-dimensional vectors, with a small cache.
 
@@ -56,10 +65,7 @@ class SentenceEncoder:
             if cls._model is None:
                 from bot.nlu.e5.engine import E5Int8
 
-                # One thread, as OMP_NUM_THREADS says (bot/__init__.py: 1 unless the
-                # operator sets it): a second never made an embedding faster here.
-                threads = int(os.environ.get("OMP_NUM_THREADS") or 1)
-                cls._model = E5Int8(encoder_folder(), threads=max(threads, 1))
+                cls._model = E5Int8(encoder_folder(), threads=encoder_threads())
             return cls._model
 
     def _remember(self, text: str, vector: np.ndarray) -> None:

@@ -34,20 +34,17 @@ class Tokenizer:
         self.bos, self.eos, self.unk = model.bos, model.eos, model.unk
         self._window = model.max_positions - 2  # content tokens a forward pass holds
         self._normalisation = model.normalisation
-        self._scores: list[float] = model.scores.astype(np.float64).tolist()
+        self._scores = array("d", model.scores.astype(np.float64).tolist())
         self._unk_score = _float32(float(np.float32(model.scores.min()) - np.float32(10.0)))
-        # One dict is the piece table and a prefix table at once (-1: only a prefix of a
-        # piece), so the search stops extending a span as soon as no piece can start so;
-        # e5.c tries every length, which finds the same pieces five times slower in Python.
+        # Pieces only; the search tries every length up to the longest piece. A table of each
+        # piece's prefixes too (to stop early) cost 40 MB per process to save 0.15 ms a text.
         lookup: dict[str, int] = {}
         for i, piece in enumerate(model.pieces):
             # e5.c never matches an empty piece or <unk>; of two equal pieces the first wins.
-            if piece and i != model.unk and lookup.get(piece, -1) < 0:
+            if piece and i != model.unk and piece not in lookup:
                 lookup[piece] = i
-        for piece in model.pieces:
-            for end in range(1, len(piece)):
-                lookup.setdefault(piece[:end], -1)
         self._lookup = lookup
+        self._longest = max(map(len, lookup))
         self._unreachable = _float32(-1e29)
         self._minus_infinity = _float32(-1e30)
 
@@ -74,7 +71,7 @@ class Tokenizer:
         them: near-equal segmentations come out as in C.
         """
         n = len(text)
-        lookup, scores = self._lookup, self._scores
+        lookup, scores, longest = self._lookup, self._scores, self._longest
         best = [self._minus_infinity] * (n + 1)
         best[0] = 0.0
         piece_at = [0] * (n + 1)
@@ -84,11 +81,9 @@ class Tokenizer:
             base = best[start]
             if base <= self._unreachable:
                 continue
-            for end in range(start + 1, n + 1):
+            for end in range(start + 1, min(n, start + longest) + 1):
                 piece = lookup.get(text[start:end])
-                if piece is None:
-                    break
-                if piece >= 0:
+                if piece is not None:
                     slot[0] = base + scores[piece]
                     if slot[0] > best[end]:
                         best[end], piece_at[end], start_of[end] = slot[0], piece, start
