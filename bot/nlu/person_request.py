@@ -155,6 +155,7 @@ _MACHINE = _any(
     r"bot",
     r"maskin",
     r"datamaskin",
+    r"dataprogram",
     r"automat",
     r"chatbot",
     r"ai",
@@ -172,7 +173,8 @@ _CHALLENGE = re.compile(
     rf"(?:er du|du er|are you)(?: \w+){{0,3}} (?:{_MACHINE}|{_STAFF})"
     rf"|(?:er dette|er det|is this)(?: \w+){{0,3}} {_MACHINE}"
     r"|(?:(?:snakker|prater|taler|chatter|skriver|korresponderer) jeg med"
-    r"|om jeg (?:snakker|prater|chatter|skriver) med|har jeg kontakt med|am i (?:talking|chatting) (?:to|with))"
+    r"|om jeg (?:snakker|prater|chatter|skriver|korresponderer) med|(?:har jeg|er jeg i) kontakt med"
+    r"|am i (?:talking|chatting) (?:to|with))"
     rf"(?: \w+){{0,3}} (?:{_MACHINE}|{_STAFF})"
     r"|sitter det (?:non|et menneske|en person|folk) (?:pa andre siden|i andre enden|bak skjermen|der)"
     r")\b"
@@ -184,6 +186,10 @@ _CHALLENGE = re.compile(
 _WHO_IS_THERE = re.compile(
     rf"\ber (?:det|dette|du) (?:\w+ ){{0,2}}?(?:{_MACHINE}|{_STAFF})\w* (?:som )?(?:jeg|vi) "
     r"(?:snakker|prater|prate|snakke|chatter|skriver|skriv) (?:med|til)\b"
+    # "er jeg i kontakt med en saksbehandler", "(vite) om jeg skriver med en robot": the
+    # present tense says who is there; "kan jeg snakke med" (infinitive) asks for someone.
+    r"|\b(?:er jeg i kontakt|har jeg kontakt|(?:om )?jeg (?:snakker|prater|chatter|skriver|"
+    rf"korresponderer|er i kontakt)) med (?:\w+ ){{0,2}}?(?:{_MACHINE}|{_STAFF})\w*"
 )
 
 

@@ -1,8 +1,8 @@
-"""SmallTalkClassifier: a message that is only a greeting and the writer's name is `greet`.
+"""SmallTalkClassifier: a message made only of small talk is `greet`, `thanks` or `goodbye`.
 
-Put it after the confidence gate. The rule is `bot.nlu.small_talk.is_self_introduction`;
-it overrides whatever the classifiers chose, sure or not, because such a message asks
-nothing: an FAQ answer to it is always wrong. Acute need keeps its place.
+Put it after the confidence gate. The rule is `bot.nlu.small_talk.small_talk_intent`; it
+overrides whatever the classifiers chose, sure or not, because such a message asks
+nothing: an FAQ answer or the unsure turn to it is always wrong. Acute need keeps its place.
 """
 
 from __future__ import annotations
@@ -17,20 +17,19 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.intent_override import classified_text, set_intent
-from bot.nlu.small_talk import is_self_introduction
+from bot.nlu.small_talk import small_talk_intent
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SmallTalkClassifier(GraphComponent, IntentClassifier):
-    """Sets `greet` on a greeting that only names the writer."""
+    """Sets the small-talk intent of a message that is only small talk."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """The component's default config."""
-        return {"greet_intent": "greet", "keep_intents": ["urgent"]}
+        return {"keep_intents": ["urgent"]}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._greet = str(config["greet_intent"])
         self._keep = frozenset(config["keep_intents"])
 
     @classmethod
@@ -45,13 +44,12 @@ class SmallTalkClassifier(GraphComponent, IntentClassifier):
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Sets `greet` on each message that is only a greeting and a name."""
+        """Sets greet, thanks or goodbye on each message made only of small talk."""
         for message in messages:
             classified = classified_text(message)
-            if (
-                classified is not None
-                and classified[1] not in self._keep
-                and is_self_introduction(classified[0])
-            ):
-                set_intent(message, self._greet)
+            if classified is None or classified[1] in self._keep:
+                continue
+            intent = small_talk_intent(classified[0])
+            if intent is not None:
+                set_intent(message, intent)
         return messages

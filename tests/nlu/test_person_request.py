@@ -48,6 +48,8 @@ NEITHER = [
     "are you a real person",
     "e det ein robot eg snakke med",
     "er det en ekte saksbehandler jeg skriver med nå?",
+    "er jeg i kontakt med en veileder eller med et dataprogram nå",
+    "jeg vil gjerne vite om jeg skriver med en saksbehandler eller en maskin",
     "jeg snakket med en saksbehandler i går, når kommer pengene",
     "jeg vil ikke snakke med et menneske, bare svar meg",
     "I don't want a human, just tell me the pension age",
@@ -88,6 +90,8 @@ def test_questions_asking_whether_one_talks_to_a_machine_or_about_contact_are_no
         "lurer på om jeg snakker med en ekte saksbehandler",
         "du er en automat, ikke sant?",
         "sitter det noen i andre enden?",
+        "er jeg i kontakt med en veileder eller med et dataprogram nå",
+        "Jeg lurer på om jeg korresponderer med en ansatt eller en robot",
     ],
 )
 def test_machine_questions_are_recognised(text: str) -> None:

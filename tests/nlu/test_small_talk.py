@@ -1,11 +1,11 @@
-"""A greeting that only names the writer is a greeting, never an FAQ."""
+"""A message made only of small talk is greet, thanks or goodbye, never an FAQ or unsure."""
 
 from __future__ import annotations
 
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.small_talk import is_self_introduction
+from bot.nlu.small_talk import is_self_introduction, small_talk_intent
 from bot.nlu.small_talk_classifier import SmallTalkClassifier
 
 
@@ -49,10 +49,61 @@ def _message(text: str, intent: str) -> Message:
     )
 
 
-def test_the_component_turns_a_confident_faq_on_a_self_introduction_into_greet() -> None:
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("God morgen. Mitt navn er Fatima, jeg kommer fra Somalia", "greet"),
+        ("hallo, eg heiter Per. eg kan ikkje så godt norsk", "greet"),
+        ("Hei, det er Berit Lie som skriver", "greet"),
+        ("hei, jeg er 71 år og ikke flink med data", "greet"),
+        ("takk skal du ha, det hjalp meg masse", "thanks"),
+        ("Jeg vil takke for god hjelp!", "thanks"),
+        ("tusen takk, beklager dårlig norsk", "thanks"),
+        ("takk for svaret. da er jeg ferdig", "goodbye"),
+        ("Takk for meg, ha en god kveld videre", "goodbye"),
+        ("ok, det var alt jeg trengte. snakkes", "goodbye"),
+        ("Mvh Ola Hansen", "goodbye"),
+        ("thanks, that's all. bye", "goodbye"),
+        ("hei igjen, det er meg fra i går", "greet"),
+        ("God kveld, jeg bor i Narvik og er 67 år", "greet"),
+        ("hallo, beklager alle skrivefeil, jeg har dysleksi", "greet"),
+        ("merci, takk", "thanks"),
+        ("Jeg skal ikke ta mer av din tid. Vi høres", "goodbye"),
+        ("god dag", "greet"),
+        ("good evening", "greet"),
+    ],
+)
+def test_a_message_of_small_talk_clauses_gets_its_small_talk_intent(text: str, intent: str) -> None:
+    assert small_talk_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "takk for svaret, men når kommer pengene",
+        "takk for svar om dagpenger, jeg lurer også på barnetrygd",
+        "hei, jeg er arbeidsledig",
+        "Jeg er ny i Norge",  # about the writer only, no greeting: the classifiers read it
+        "takk. Hvordan søker jeg?",
+        "hei, er du en robot?",
+        "det var ikke det jeg lurte på",
+        "JEG ER SYK",
+        "ok",
+        "Med vennlig hilsen Kari. Jeg trenger hjelp med søknaden",
+        "takk, det var det jeg lurte på",  # "that was what I asked": thanks, not a farewell
+        "jeg må gå til legen, får jeg sykepenger",
+    ],
+)
+def test_a_message_with_anything_but_small_talk_gets_no_small_talk_intent(text: str) -> None:
+    assert small_talk_intent(text) is None
+
+
+def test_the_component_overrides_the_classifiers_on_small_talk_and_keeps_acute_need() -> None:
     named = _message("God dag. Her skriver Kari Nordmann.", "faq")
+    leaving = _message("takk, det var alt. ha det", "thanks")
     asking = _message("hvordan søker jeg dagpenger", "faq")
     urgent = _message("Hei, jeg heter Kari", "urgent")
-    SmallTalkClassifier(SmallTalkClassifier.get_default_config()).process([named, asking, urgent])
-    assert [m.get("intent")["name"] for m in (named, asking, urgent)] == ["greet", "faq", "urgent"]
+    messages = [named, leaving, asking, urgent]
+    SmallTalkClassifier(SmallTalkClassifier.get_default_config()).process(messages)
+    assert [m.get("intent")["name"] for m in messages] == ["greet", "goodbye", "faq", "urgent"]
     assert named.get("intent_ranking")[1]["name"] == "faq"
