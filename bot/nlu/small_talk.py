@@ -140,7 +140,9 @@ _FAREWELL = (
 _SIGN_OFF = (
     r"(?:(?:med )?(?:vennlig|venleg|beste|hjertelig) (?:hilsen|helsing)|mvh|hilsen|regards)(?: <name>)*"
 )
-_FILLER = frozenset({"", "ok", "okei", "okay", "ja", "nei", "bare", "sa", "da", "na"})
+# Clauses that add nothing. Not "ja", "nei" or "ok": "Ja, takk" accepts an offer and "Nei,
+# takk" declines one, which the dialogue needs as affirm and deny, not thanks.
+_FILLER = frozenset({"", "bare", "sa", "da", "na"})
 # Words that make a clause a question, or say something, whatever the pattern around them.
 _ASKING = frozenset(
     "hvordan hva hvor nar hvem hvilken hvilke hvilket hvorfor lurer sporsmal how what when where why "

@@ -2,7 +2,8 @@
 
 Put it after the confidence gate. The rule is `bot.nlu.small_talk.small_talk_intent`; it
 overrides whatever the classifiers chose, sure or not, because such a message asks
-nothing: an FAQ answer or the unsure turn to it is always wrong. Acute need keeps its place.
+nothing: an FAQ answer or the unsure turn to it is always wrong. Acute need, a yes and a no
+keep their place.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ class SmallTalkClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """The component's default config."""
-        return {"keep_intents": ["urgent"]}
+        # Acute need keeps its emergency numbers; a yes or a no answers the bot's question.
+        return {"keep_intents": ["urgent", "affirm", "deny"]}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._keep = frozenset(config["keep_intents"])

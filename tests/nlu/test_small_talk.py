@@ -61,7 +61,7 @@ def _message(text: str, intent: str) -> Message:
         ("tusen takk, beklager dårlig norsk", "thanks"),
         ("takk for svaret. da er jeg ferdig", "goodbye"),
         ("Takk for meg, ha en god kveld videre", "goodbye"),
-        ("ok, det var alt jeg trengte. snakkes", "goodbye"),
+        ("det var alt jeg trengte. snakkes", "goodbye"),
         ("Mvh Ola Hansen", "goodbye"),
         ("thanks, that's all. bye", "goodbye"),
         ("hei igjen, det er meg fra i går", "greet"),
@@ -90,7 +90,10 @@ def test_a_message_of_small_talk_clauses_gets_its_small_talk_intent(text: str, i
         "JEG ER SYK",
         "ok",
         "Med vennlig hilsen Kari. Jeg trenger hjelp med søknaden",
-        "takk, det var det jeg lurte på",  # "that was what I asked": thanks, not a farewell
+        "takk, det var det jeg lurte på",
+        "Ja, takk",  # accepts an offer: affirm
+        "nei, takk",  # declines one: deny
+        "ok, takk",  # "that was what I asked": thanks, not a farewell
         "jeg må gå til legen, får jeg sykepenger",
     ],
 )
@@ -98,12 +101,14 @@ def test_a_message_with_anything_but_small_talk_gets_no_small_talk_intent(text: 
     assert small_talk_intent(text) is None
 
 
-def test_the_component_overrides_the_classifiers_on_small_talk_and_keeps_acute_need() -> None:
+def test_the_component_overrides_the_classifiers_on_small_talk_but_keeps_acute_need_yes_and_no() -> None:
     named = _message("God dag. Her skriver Kari Nordmann.", "faq")
     leaving = _message("takk, det var alt. ha det", "thanks")
     asking = _message("hvordan søker jeg dagpenger", "faq")
     urgent = _message("Hei, jeg heter Kari", "urgent")
-    messages = [named, leaving, asking, urgent]
+    yes = _message("takk skal du ha", "affirm")
+    messages = [named, leaving, asking, urgent, yes]
     SmallTalkClassifier(SmallTalkClassifier.get_default_config()).process(messages)
-    assert [m.get("intent")["name"] for m in messages] == ["greet", "goodbye", "faq", "urgent"]
+    intents = [m.get("intent")["name"] for m in messages]
+    assert intents == ["greet", "goodbye", "faq", "urgent", "affirm"]
     assert named.get("intent_ranking")[1]["name"] == "faq"
