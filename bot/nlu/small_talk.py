@@ -80,15 +80,16 @@ _GREETING = (
     r"(?: (?:fra|from) (?:<name> ?)+)?"
 )
 _INTRODUCTION = (
-    rf"(?:{_GREETING} )?(?:her skriver|her er|jeg heter|jeg heiter|mitt navn er|navnet mitt er|"
-    r"navnet er|my name is|this is|i am|i'm|im|jeg er|det er)(?: <name>){1,4}"
+    rf"(?:{_GREETING} )?(?:her skriver|her er|jeg (?:heter|heiter|heite|hete|hetter)|jag heter|"
+    r"mitt navn er|navnet mitt er|navnet er|undertegnede er|my name is|this is|i am|i'm|im|"
+    r"jeg er|det er)(?: <name>){1,4}"
     r"(?: som skriver| here| her)?(?: (?:fra|from) (?:<name> ?)+)?"
     r"|det er meg(?: igjen| fra i gar| fra i sta)?"
 )
 # About the writer, nothing a topic could hang on: where from, age, Norwegian and computer skills.
 _ABOUT_ME = (
     r"(?:(?:jeg|i) )?(?:er|kommer|skriver|am|come|write) (?:fra|from) (?:<name> ?)+",
-    r"(?:jeg|i) (?:bor|live) (?:i|pa|in) (?:<name> ?)+",
+    r"(?:(?:jeg|i) )?(?:bor|bur|live) (?:i|pa|in) (?:<name> ?)+",
     r"(?:jeg er|i am|i'm|im) (?:ny|new) (?:i|in) (?:norge|norway|<name>)",
     r"(?:(?:jeg )?er )?<num> ar(?: gammel)?",
     r"(?:jeg )?(?:snakker|skriver|kan|forstar) (?:(?:bare|ikke|veldig|litt|lite|sa|darlig|godt|"
@@ -101,6 +102,7 @@ _ABOUT_ME = (
     r"(?:sorry|sory|beklager|unnskyld)(?: for)?(?: alle| mange)?(?: mine)? (?:skrivefeil|skrivefeilene|"
     r"stavefeil|stavefeilene|feil|feilene|typos)",
     r"(?:jeg )?(?:er dyslektiker|har dysleksi)",
+    r"pensjonist(?: (?:fra|i) (?:<name> ?)+)?",
 )
 _THANKS_HEAD = (
     r"(?:(?:tusen|mange|hjertelig|stor|kjempe|veldig|en stor|<num>) )?"
@@ -126,7 +128,8 @@ _FAREWELL = (
     r"(?:jeg )?ma (?:ga|logge av|stikke|dra)(?: na)?",
     r"jeg skal ikke (?:oppta|bruke|ta) mer av (?:din|deres|<name>) tid",
     # "ha en fin dag", "god helg videre"; not "god dag" or "good evening", which greet.
-    r"(?:(?:ha|ha en|ha ein|onsker (?:deg|dere|dem|<name>)(?: en)?|have a) )(?:fin|god|stralende|"
+    r"(?:(?:ha|ha en|ha ein|(?:(?:da )?(?:vil jeg|jeg vil|jeg) )?onske[r]? (?:deg|dere|dem|<name>)(?: en)?|have a) )"
+    r"(?:fin|god|stralende|"
     r"fortsatt god|fortsatt fin|riktig god|nice|good|great) (?:dag|kveld|helg|jul|sommer|day|"
     r"evening|weekend)(?: videre)?",
     r"(?:fin|god|fortsatt god|fortsatt fin|riktig god) (?:dag|kveld|helg) videre",
@@ -160,7 +163,8 @@ def _whole(patterns: str | tuple[str, ...]) -> re.Pattern[str]:
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("farewell", _whole(_FAREWELL)),
     ("thanks", _whole(_THANKS)),
-    ("greet", _whole((_GREETING, _INTRODUCTION))),
+    # A greeting may open a clause about the writer: "hei jeg er ny i norge".
+    ("greet", _whole((_GREETING, _INTRODUCTION, *(f"{_GREETING} (?:{a})" for a in _ABOUT_ME)))),
     ("about", _whole(_ABOUT_ME)),
     ("sign-off", _whole(_SIGN_OFF)),
 )

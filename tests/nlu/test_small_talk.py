@@ -69,6 +69,11 @@ def _message(text: str, intent: str) -> Message:
         ("hallo, beklager alle skrivefeil, jeg har dysleksi", "greet"),
         ("merci, takk", "thanks"),
         ("Jeg skal ikke ta mer av din tid. Vi høres", "goodbye"),
+        ("heisann, eg heite Ola og bur i Molde", "greet"),
+        ("Hej! Jag heter Sven", "greet"),
+        ("hallo jeg er ny i norge. jeg heter Amina", "greet"),
+        ("Goddag. Undertegnede er Per Olsen, pensjonist fra Lillehammer.", "greet"),
+        ("Jeg vil ønske deg en fin kveld. Hilsen Olav", "goodbye"),
         ("god dag", "greet"),
         ("good evening", "greet"),
     ],
@@ -84,6 +89,7 @@ def test_a_message_of_small_talk_clauses_gets_its_small_talk_intent(text: str, i
         "takk for svar om dagpenger, jeg lurer også på barnetrygd",
         "hei, jeg er arbeidsledig",
         "Jeg er ny i Norge",  # about the writer only, no greeting: the classifiers read it
+        "hei, jeg er pensjonist",  # a topic may hang on it: the classifiers read it
         "takk. Hvordan søker jeg?",
         "hei, er du en robot?",
         "det var ikke det jeg lurte på",
