@@ -24,51 +24,11 @@ import re
 
 from bot.nlu.normalize import normalise_word
 
-# Greeting words a self-introduction may open with (folded Bokmål, and English).
-_GREETING_WORDS = frozenset(
-    "hei hallo heisann hallais halla hoi hej god goddag dag morgen kveld ettermiddag morn "
-    "hi hello hey good morning afternoon evening dear".split()
-)
-# "Her skriver", "jeg heter", "mitt navn er", "my name is", ... as folded word sequences.
-_INTRODUCTIONS = tuple(
-    tuple(phrase.split())
-    for phrase in (
-        "her skriver",
-        "her er",
-        "jeg heter",
-        "jeg heiter",
-        "mitt navn er",
-        "navnet mitt er",
-        "navnet er",
-        "my name is",
-        "this is",
-    )
-)
-# A name: one to four words, each capitalised as written ("Ingrid Solberg", "Per Ola Berg").
-MAX_NAME_WORDS = 4
-_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
-
-
-def is_self_introduction(text: str) -> bool:
-    """Whether the whole message is a greeting (optional) and the writer's name."""
-    written = _WORD.findall(text)  # as written: the capitals tell the name
-    folded = [normalise_word(word.lower()) for word in written]
-    start = 0
-    while start < len(folded) and folded[start] in _GREETING_WORDS:
-        start += 1
-    for phrase in _INTRODUCTIONS:
-        end = start + len(phrase)
-        if tuple(folded[start:end]) != phrase:
-            continue
-        name = written[end:]
-        return 1 <= len(name) <= MAX_NAME_WORDS and all(word[0].isupper() for word in name)
-    return False
-
-
-# --- Small talk in clauses -------------------------------------------------------------
 # Patterns over a clause's folded words joined by spaces; a written name is "<name>", a
 # number "<num>". Each pattern must match the whole clause.
 _NAME, _NUMBER = "<name>", "<num>"
+# A name: one to four words, each capitalised as written ("Ingrid Solberg", "Per Ola Berg").
+MAX_NAME_WORDS = 4
 _GREETING_WORD = (
     r"(?:hei|heii|heihei|hallo|heisann|hallais|hallaien|halla|hoi|hej|heia|hejsan|god|goddag|dag|"
     r"morgen|kveld|ettermiddag|morn|gomorn|godmorgen|godkveld|saell|sael|hi|hello|hey|good|"
@@ -79,10 +39,15 @@ _GREETING = (
     r"(?: (?:alle|alle sammen|nav|du|dere|there|everyone|all|igjen|again))?(?: <name>)*"
     r"(?: (?:fra|from) (?:<name> ?)+)?"
 )
+# Phrases only a name can follow ("jeg heter", "my name is"), and phrases a name may follow
+# ("her er", "jeg er"): in capitals only the first kind tells a name (see _names_in_capitals).
+_NAMING = (
+    r"jeg (?:heter|heiter|heite|hete|hetter)|jag heter|mitt navn er|navnet mitt er|navnet er|"
+    r"undertegnede er|my name is"
+)
+_PRESENTING = r"her skriver|her er|this is|i am|i'm|im|jeg er|det er"
 _INTRODUCTION = (
-    rf"(?:{_GREETING} )?(?:her skriver|her er|jeg (?:heter|heiter|heite|hete|hetter)|jag heter|"
-    r"mitt navn er|navnet mitt er|navnet er|undertegnede er|my name is|this is|i am|i'm|im|"
-    r"jeg er|det er)(?: <name>){1,4}"
+    rf"(?:{_GREETING} )?(?:{_NAMING}|{_PRESENTING})(?: <name>){{1,{MAX_NAME_WORDS}}}"
     r"(?: som skriver| here| her)?(?: (?:fra|from) (?:<name> ?)+)?"
     r"|det er meg(?: igjen| fra i gar| fra i sta)?"
 )
@@ -180,12 +145,26 @@ def _folded_clause(clause: str, names_allowed: bool) -> str:
             words.append(_NAME)
         else:
             words.append(normalise_word(word.lower()))
-    return " ".join(words)
+    folded = " ".join(words)
+    return folded if names_allowed else _names_in_capitals(folded)
+
+
+# Words no name is made of: "MITT NAVN ER FEIL I VEDTAKET" names no one.
+_NOT_IN_NAMES = frozenset("i pa til for med av om og er ikke min mitt mine sin".split())
+_NAMED = re.compile(rf"(?:^|(?<= ))(?:{_NAMING})((?: \S+){{1,{MAX_NAME_WORDS}}})$")
+
+
+def _names_in_capitals(folded: str) -> str:
+    """In a message written in capitals every word looks like a name, so only the words
+    after a phrase that only a name can follow are taken as one ("HEI JEG HETER KARI")."""
+    match = _NAMED.search(folded)
+    if match is None or not _NOT_IN_NAMES.isdisjoint(match.group(1).split()):
+        return folded
+    count = len(match.group(1).split())
+    return folded[: match.start(1)] + f" {_NAME}" * count
 
 
 def _clause_kind(clause: str, names_allowed: bool) -> str | None:
-    if is_self_introduction(clause):
-        return "greet"
     folded = _folded_clause(clause, names_allowed)
     if folded in _FILLER:
         return "filler"

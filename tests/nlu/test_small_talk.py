@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.small_talk import is_self_introduction, small_talk_intent
+from bot.nlu.small_talk import small_talk_intent
 from bot.nlu.small_talk_classifier import SmallTalkClassifier
 
 
@@ -17,10 +17,11 @@ from bot.nlu.small_talk_classifier import SmallTalkClassifier
         "goddag, eg heiter Per Ola Berg",
         "Hello, my name is John Smith",
         "HEI JEG HETER KARI",
+        "GOD DAG, MITT NAVN ER PER OLA BERG",
     ],
 )
-def test_a_greeting_and_a_name_alone_is_a_self_introduction(text: str) -> None:
-    assert is_self_introduction(text)
+def test_a_greeting_and_a_name_alone_is_a_greeting_in_capitals_too(text: str) -> None:
+    assert small_talk_intent(text) == "greet"
 
 
 @pytest.mark.parametrize(
@@ -32,11 +33,13 @@ def test_a_greeting_and_a_name_alone_is_a_self_introduction(text: str) -> None:
         "mitt navn er feil i vedtaket",
         "God dag. Her skriver jeg for å klage",
         "her er søknaden min",
-        "hei",
+        "MITT NAVN ER FEIL I VEDTAKET",
+        "HER ER SØKNADEN",  # in capitals only "heter" and "navn er" tell a name
+        "JEG HETER KARI OG LURER PÅ DAGPENGER",
     ],
 )
-def test_a_message_that_goes_on_or_names_no_one_is_not(text: str) -> None:
-    assert not is_self_introduction(text)
+def test_a_message_that_goes_on_or_names_no_one_is_no_greeting(text: str) -> None:
+    assert small_talk_intent(text) is None
 
 
 def _message(text: str, intent: str) -> Message:
