@@ -12,7 +12,7 @@ FAQ_SELECTOR = "faq"
 
 
 def faq_ranking(tracker: Tracker) -> list[tuple[str, float]]:
-    """The ResponseSelector's FAQ ranking, best first, as (faq id, confidence)."""
+    """The FAQ ranking (bot/nlu/linear_classifier.py), best first, as (faq id, confidence)."""
     selector: dict[str, Any] = (tracker.latest_message.get("response_selector") or {}).get(FAQ_SELECTOR) or {}
     return [
         (faq_id_of(r["intent_response_key"]), float(r.get("confidence", 0.0)))

@@ -2,8 +2,8 @@
 
 A difference of one or two cases in 300 is within what a new seed moves, so the
 project reports the median (and the spread) over seeds. For each seed this trains
-the project's config.yml with DIET's and the ResponseSelector's `random_seed` set
-(the linear model and the embedding are deterministic), scores every set through
+the project's config.yml with DIET's `random_seed` set (the linear model, which
+also chooses the FAQ answer, and the embedding are deterministic), scores every set through
 the real dialogue (`bot.evaluate`), and writes one JSON per seed plus a summary:
 
     .cache/seeds/NAME/seed<N>.tar.gz          the models (trained once per input)

@@ -5,7 +5,7 @@
 Trains three systems on the 300 Bokmål sentences of norsid_dev.conll (ids ending
 in /B) and tests each on all 5,500 utterances of norsid_test.conll, reporting
 accuracy for Bokmål (B), North (N), Trøndersk (T), West (V) and overall:
-- the project's NLU pipeline (config.yml, without the ResponseSelector, the
+- the project's NLU pipeline (config.yml, without the
   confidence gate and what reads its verdicts (long messages by sentence, the
   request for a person): they need the FAQ retrieval intent or Nav's chat);
 - Rasa's default pipeline (the `rasa init` config; the top intent is scored,
@@ -167,7 +167,6 @@ def project_pipeline() -> list[dict[str, Any]]:
     """config.yml's pipeline without the FAQ- and chat-only components."""
     config = yaml.safe_load(CONFIG.read_text("utf-8"))
     skip = (
-        "ResponseSelector",
         "bot.nlu.confidence_gate.NavConfidenceGate",
         "bot.nlu.focus_combiner.FocusCombiner",
         "bot.nlu.person_request_classifier.PersonRequestClassifier",

@@ -1,7 +1,7 @@
 """When is the bot unsure? Plain decision rules over NLU scores, no Rasa.
 
 Rasa's FallbackClassifier looks only at the intent's confidence. For an FAQ the
-intent is just "faq"; which answer to give is the ResponseSelector's choice, and
+intent is just "faq"; which answer to give is the FAQ selector's choice, and
 that choice can be unsure while the intent is certain (RasaHQ/rasa #9723).
 """
 
@@ -38,7 +38,7 @@ def unsure_reason(
 ) -> UnsureReason | None:
     """The reason to fall back, or None when the bot may answer.
 
-    `faq_confidences` is the ResponseSelector's ranking, best first (empty when
+    `faq_confidences` is the FAQ selector's ranking, best first (empty when
     the intent is not the FAQ intent or the selector gave nothing).
     """
     if intent_confidence < thresholds.intent:

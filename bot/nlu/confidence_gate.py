@@ -1,8 +1,8 @@
 """NavConfidenceGate: falls back when the intent *or the chosen FAQ answer* is unsure.
 
-Put it after DIETClassifier, the ResponseSelector and the linear classifier. On an
-unsure message it sets the intent to `nlu_fallback` (as Rasa's FallbackClassifier
-does) and keeps the ResponseSelector's ranking, which the unsure action turns
+Put it after DIETClassifier and the linear classifier (which chooses the FAQ answer).
+On an unsure message it sets the intent to `nlu_fallback` (as Rasa's FallbackClassifier
+does) and keeps the FAQ ranking, which the unsure action turns
 into suggestions. It learns one thing from the training data: which short
 messages are too vague for one answer (`bot.nlu.vagueness`), however confident
 the classifiers are about them.

@@ -1,13 +1,16 @@
-"""LinearIntentClassifier: a linear intent model beside DIET, blended with it.
+"""LinearIntentClassifier: a linear intent model beside DIET, blended with it; the FAQ selector.
 
-Place it after DIETClassifier and the ResponseSelector. It reads the sentence
-features of the named featurizers (word and character counts, the sentence
-embedding), fits `bot.nlu.linear_model.LinearIntentModel`, and at prediction
-time mixes its probabilities with what those two have already set:
-`blend * linear + (1 - blend) * earlier`. With `sub_intents` on, it learns each
-FAQ as its own class (a topic's examples are alike; "any FAQ" is not), adds their
-probabilities up to the retrieval intent ("faq") for the intent ranking, and
-blends them into the ResponseSelector's ranking of that retrieval intent.
+Place it after DIETClassifier. It reads the sentence features of the named featurizers
+(word and character counts, the sentence embedding), fits
+`bot.nlu.linear_model.LinearIntentModel`, and at prediction time mixes its
+probabilities with the intents DIET has already set: `blend * linear + (1 - blend) *
+earlier`. With `sub_intents` on, it learns each FAQ as its own class (a topic's
+examples are alike; "any FAQ" is not) and adds their probabilities up to the retrieval
+intent ("faq") for the intent ranking. With `retrieval_intent` set it is also the FAQ
+selector: it writes Rasa's response-selector output for that intent (the chosen answer,
+its confidence and the ranking), blended with a ResponseSelector's ranking if one ran
+before it. On our sets a ResponseSelector added nothing to this model's own ranking
+(docs/confidence.md), so config.yml has none.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY as PREDICTION_KE
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.nlu.constants import RESPONSE_SELECTOR_RANKING_KEY as RANKING_KEY
 from rasa.nlu.constants import RESPONSE_SELECTOR_RESPONSES_KEY as RESPONSES_KEY
+from rasa.nlu.constants import RESPONSE_SELECTOR_RETRIEVAL_INTENTS as RETRIEVAL_INTENTS_KEY
 from rasa.nlu.constants import RESPONSE_SELECTOR_UTTER_ACTION_KEY as UTTER_ACTION_KEY
 from rasa.shared.constants import UTTER_PREFIX
 from rasa.shared.exceptions import InvalidConfigException
@@ -67,8 +71,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "sub_intents": True,
             # Share of this model in the final ranking; the rest is the earlier one's.
             "blend": 0.5,
-            # Blend the FAQ ranking of the ResponseSelector for this retrieval
-            # intent too (needs `sub_intents`); null to leave it alone.
+            # Choose the answer of this retrieval intent (needs `sub_intents`), blended
+            # with a ResponseSelector's ranking if one ran; null to choose none.
             "retrieval_intent": None,
             "ranking_length": 10,
         }
@@ -91,8 +95,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._storage = model_storage
         self._resource = resource
         self._model = model
-        # The retrieval responses, so that a changed FAQ choice carries its texts
-        # as the ResponseSelector's own choice does.
+        # The retrieval responses ("utter_faq/x"), so that the chosen answer carries its
+        # texts as a ResponseSelector's choice does.
         self._responses = responses or {}
 
     @staticmethod
@@ -181,7 +185,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         ]
         self._model = LinearIntentModel(scalers, float(self._config["C"])).fit(self._blocks(examples), labels)
         intent = self._config["retrieval_intent"]
-        prefix = f"{intent}{RESPONSE_IDENTIFIER_DELIMITER}"
+        prefix = f"{UTTER_PREFIX}{intent}{RESPONSE_IDENTIFIER_DELIMITER}"
         self._responses = (
             {k: v for k, v in training_data.responses.items() if k.startswith(prefix)} if intent else {}
         )
@@ -229,15 +233,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _set_retrieval_ranking(self, message: Message, row: np.ndarray) -> None:
-        """Blends this model's answer ranking into the ResponseSelector's output."""
+        """Sets the chosen answer and the answer ranking of the retrieval intent."""
         assert self._model is not None
         intent = str(self._config["retrieval_intent"])
         selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-        selected = selectors.get(intent)
+        selected = selectors.get(intent) or {}
         prefix = f"{intent}{RESPONSE_IDENTIFIER_DELIMITER}"
         answers = {n: float(p) for n, p in zip(self._model.classes, row, strict=True) if n.startswith(prefix)}
         total = sum(answers.values())
-        if not selected or total <= 0:
+        if total <= 0:
             return
         linear = {n: p / total for n, p in answers.items()}
         earlier = {
@@ -248,12 +252,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         best, confidence = ranking[0]
         before = selected.get(PREDICTION_KEY) or {}
         same = before.get(INTENT_RESPONSE_KEY) == best
-        selected[RANKING_KEY] = [{PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: n} for n, p in ranking]
-        selected[PREDICTION_KEY] = {
-            **before,
-            RESPONSES_KEY: before.get(RESPONSES_KEY) if same else self._responses.get(best, []),
-            PREDICTED_CONFIDENCE_KEY: confidence,
-            INTENT_RESPONSE_KEY: best,
-            UTTER_ACTION_KEY: f"{UTTER_PREFIX}{best}",
+        selectors[RETRIEVAL_INTENTS_KEY] = sorted({*(selectors.get(RETRIEVAL_INTENTS_KEY) or []), intent})
+        selectors[intent] = {
+            PREDICTION_KEY: {
+                **before,
+                RESPONSES_KEY: before.get(RESPONSES_KEY)
+                if same
+                else self._responses.get(UTTER_PREFIX + best, []),
+                PREDICTED_CONFIDENCE_KEY: confidence,
+                INTENT_RESPONSE_KEY: best,
+                UTTER_ACTION_KEY: f"{UTTER_PREFIX}{best}",
+            },
+            RANKING_KEY: [{PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: n} for n, p in ranking],
         }
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)

@@ -1,6 +1,6 @@
 """SentenceEmbeddingFeaturizer: a pretrained sentence embedding as a dense feature.
 
-DIET and the ResponseSelector get, beside the word and character counts, one
+The linear model gets, beside the word and character counts, one
 384-dimensional vector per message from multilingual-e5-small
 (`bot.nlu.sentence_encoder`). The counts know the training sentences' exact
 words; the embedding knows that new words and dialect forms mean much the same.

@@ -31,8 +31,8 @@ def route(published_inputs: str | None, inputs: str, live_digest: str | None, di
     return Route.unchanged
 
 
-# Fine-tuning trains this fraction of each component's epochs (DIET's and the
-# ResponseSelector's; our own components train in full, they are quick).
+# Fine-tuning trains this fraction of each component's epochs (DIET's; our own
+# components train in full, they are quick).
 FINETUNE_EPOCH_FRACTION = 0.2
 # Fine-tunings in a row before the next model is trained from scratch again: each one
 # starts from the last, and a model from scratch keeps them from drifting.

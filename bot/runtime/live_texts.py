@@ -48,7 +48,7 @@ def _content_files(root: Path) -> list[Path]:
 
 def project_responses(root: Path) -> Responses:
     """Every response of the project at `root`: domain.yml's, then those in data/ (the FAQ
-    answers of the ResponseSelector), as Rasa merges them into the model's domain."""
+    answers), as Rasa merges them into the model's domain."""
     out: Responses = {}
     for path in _content_files(root):
         if not path.exists():

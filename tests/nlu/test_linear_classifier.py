@@ -158,8 +158,8 @@ def test_bad_config_is_refused(tmp_path: Path, config: dict[str, Any]) -> None:
 def test_the_faq_ranking_is_blended_and_a_new_choice_carries_its_texts(tmp_path: Path) -> None:
     classifier, _, _ = _classifier(tmp_path, blend=0.9, retrieval_intent="faq")
     responses = {
-        "faq/dagpenger_soke": [{"text": "Søk på nav.no."}],
-        "faq/barnetrygd": [{"text": "Barnetrygd."}],
+        "utter_faq/dagpenger_soke": [{"text": "Søk på nav.no."}],
+        "utter_faq/barnetrygd": [{"text": "Barnetrygd."}],
     }
     classifier.train(TrainingData([_message(c, label) for c, label in EXAMPLES], responses=responses))
     message = _message([0, 1, 0, 0, 0])  # "dagpenger" for the linear model
@@ -182,6 +182,23 @@ def test_the_faq_ranking_is_blended_and_a_new_choice_carries_its_texts(tmp_path:
         "faq/dagpenger_soke",
         "faq/barnetrygd",
     ]
+
+
+def test_without_a_response_selector_the_classifier_chooses_the_faq_answer_itself(tmp_path: Path) -> None:
+    classifier, _, _ = _classifier(tmp_path, blend=0.7, retrieval_intent="faq")
+    responses = {"utter_faq/dagpenger_soke": [{"text": "Søk på nav.no."}]}
+    classifier.train(TrainingData([_message(c, label) for c, label in EXAMPLES], responses=responses))
+    message = _message([0, 1, 0, 0, 0])  # "dagpenger" for the linear model
+    classifier.process([message])
+    selectors = message.get("response_selector")
+    assert selectors["all_retrieval_intents"] == ["faq"]  # how Rasa's processor finds the full intent
+    chosen = selectors["faq"]["response"]
+    assert chosen["intent_response_key"] == "faq/dagpenger_soke"
+    assert chosen["utter_action"] == "utter_faq/dagpenger_soke"
+    assert chosen["responses"] == [{"text": "Søk på nav.no."}]
+    ranking = selectors["faq"]["ranking"]
+    assert ranking[0]["confidence"] == chosen["confidence"] > 0.5
+    assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
 
 
 def test_a_wrong_featurizer_alias_is_a_clear_error(tmp_path: Path) -> None:
