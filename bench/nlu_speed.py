@@ -8,7 +8,7 @@ after a warm-up, three rounds; median and p95 per message. Train (with --train):
 `rasa train --force` of config.yml into a scratch folder, wall clock; then `rasa train`
 with nothing changed (twice, the second timed: the first fills Rasa's training cache,
 which the forced run leaves alone), what `make run` costs when the model is current.
-Target (issue): parse ≤ 20 ms at the median; full training ≤ 3 minutes on 2 cores.
+Targets (issue 14): parse ≤ 15 ms at the median; full training ≤ 4 minutes on 2 cores.
 """
 
 from __future__ import annotations
